@@ -1,0 +1,79 @@
+#include "ledger/tlog/derived_state.h"
+
+#include "ledger/tlog/store_keys.h"
+
+namespace ledger::tlog {
+
+Result<std::string> DbStateReader::Get(std::string_view key) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::DerivedKey(key), &value);
+  if (s.IsNotFound()) return NotFound("no derived state at key " + std::string(key));
+  if (!s.ok()) return IOError("reading derived state: " + s.ToString());
+  return value;
+}
+
+Status DbStateReader::Scan(std::string_view prefix, std::string_view start,
+                           const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  const std::string full_prefix = keys::DerivedKey(prefix);
+  const std::string seek = start.empty() ? full_prefix : keys::DerivedKey(start);
+  for (it->Seek(std::max(seek, full_prefix)); it->Valid(); it->Next()) {
+    std::string_view k(it->key().data(), it->key().size());
+    if (!k.starts_with(full_prefix)) break;
+    k.remove_prefix(1);
+    if (!fn(k, std::string_view(it->value().data(), it->value().size()))) break;
+  }
+  if (!it->status().ok()) return IOError("scanning derived state: " + it->status().ToString());
+  return Status::Ok();
+}
+
+Result<std::string> BatchStateWriter::Get(std::string_view key) const {
+  for (const Staged* s : {&entry_, &batch_}) {
+    auto it = s->find(key);
+    if (it != s->end()) {
+      if (!it->second) return NotFound("no derived state at key " + std::string(key));
+      return *it->second;
+    }
+  }
+  return db_->Get(key);
+}
+
+Status BatchStateWriter::Scan(std::string_view prefix, std::string_view start,
+                              const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  // Merge the staged writes over a snapshot of the database range.
+  Staged merged;
+  LEDGER_RETURN_IF_ERROR(db_->Scan(prefix, start, [&](std::string_view k, std::string_view v) {
+    merged.emplace(std::string(k), std::string(v));
+    return true;
+  }));
+  const std::string from = std::max(std::string(prefix), std::string(start));
+  for (const Staged* s : {&batch_, &entry_}) {
+    for (auto it = s->lower_bound(from); it != s->end() && it->first.starts_with(prefix); ++it) {
+      merged[it->first] = it->second;
+    }
+  }
+  for (const auto& [k, v] : merged) {
+    if (v && !fn(k, *v)) break;
+  }
+  return Status::Ok();
+}
+
+void BatchStateWriter::Put(std::string_view key, std::string_view value) {
+  entry_[std::string(key)] = std::string(value);
+}
+
+void BatchStateWriter::Delete(std::string_view key) { entry_[std::string(key)] = std::nullopt; }
+
+void BatchStateWriter::Commit(rocksdb::WriteBatch* batch) {
+  for (auto& [k, v] : entry_) {
+    if (v) {
+      batch->Put(keys::DerivedKey(k), *v);
+    } else {
+      batch->Delete(keys::DerivedKey(k));
+    }
+    batch_[k] = std::move(v);
+  }
+  entry_.clear();
+}
+
+}  // namespace ledger::tlog

@@ -1,0 +1,183 @@
+// Log: a durable, append-only transparency log over RocksDB.
+//
+// A Log owns one RocksDB database (see docs/format.md for the key layout), a
+// sequencer thread that group-commits appends, and a checkpointer thread that
+// signs C2SP checkpoints. It implements the RFC 9162 Merkle tree over the
+// canonical entry bytes, with every complete subtree hash stored, so the root
+// of any size, any inclusion proof and any consistency proof come from
+// O(log n) node reads. It knows nothing of charity: the domain plugs in through
+// StateMachine, whose derived state is written in the same batch as the entry.
+//
+// Indices (seq) start at 0. A tree of size n holds entries 0..n-1.
+//
+// Promises (each is tested in tests/tlog/log_test.cc):
+// - Append MUST NOT return an index before the batch holding that entry, its
+//   node hashes, the new tree size and the state machine's writes has been
+//   written to RocksDB with sync=true.
+// - An entry MUST be written in the same atomic WriteBatch as everything its
+//   append changes; after a crash either all of it is present or none.
+// - A rejected draft (StateMachine::Apply returned an error) MUST leave no
+//   trace in the store and MUST NOT consume an index.
+// - Indices MUST be assigned densely and in the order the sequencer takes
+//   drafts; entry i's "prev" is the leaf hash of entry i-1.
+// - Once the tree has grown, a signed checkpoint covering it MUST be stored
+//   and published within checkpoint_interval plus the time to sign and sync.
+// - Every published checkpoint is kept; none is ever overwritten.
+// - If a synced write fails, the Log MUST refuse every later append
+//   (Unavailable) rather than continue from a state the disk may not hold.
+//
+// Thread-safety: all public methods are safe to call from many threads.
+#ifndef LEDGER_TLOG_LOG_H_
+#define LEDGER_TLOG_LOG_H_
+
+#include <any>
+#include <chrono>
+#include <functional>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/base/status.h"
+#include "ledger/crypto/ed25519.h"
+#include "ledger/crypto/sha256.h"
+
+namespace ledger::tlog {
+
+using crypto::Hash;
+
+// What a caller asks to append. The sequencer adds v, seq, time and prev.
+struct EntryDraft {
+  std::string type;  // [a-z][a-z._]*, at most 64 bytes
+  std::string by;    // the account that records it
+  std::string body;  // a canonical JSON object (see entry.h)
+  // Opaque to the log; handed to StateMachine::Apply (for example the
+  // already-parsed body, so the domain does not parse it twice).
+  std::any context;
+};
+
+struct Appended {
+  uint64_t seq = 0;
+  Hash leaf_hash{};
+  std::string entry;  // the canonical entry bytes that were hashed
+};
+
+// The entry as the state machine sees it, after sequencing.
+struct SequencedEntry {
+  uint64_t seq;
+  std::string_view time;  // RFC 3339 UTC, e.g. 2026-11-29T06:50:51Z
+  std::string_view type;
+  std::string_view by;
+  std::string_view body;
+  const std::any& context;
+};
+
+// Read access to the derived-state namespace of the store.
+class StateReader {
+ public:
+  virtual ~StateReader() = default;
+  // NotFound when absent.
+  virtual Result<std::string> Get(std::string_view key) const = 0;
+  // Calls fn(key, value) for keys starting with `prefix`, in key order,
+  // starting at `start` (inclusive; empty = from the prefix); stops when fn
+  // returns false.
+  virtual Status Scan(std::string_view prefix, std::string_view start,
+                      const std::function<bool(std::string_view, std::string_view)>& fn) const = 0;
+};
+
+// Stages derived-state writes into the batch of the entry being applied.
+// Get sees writes staged earlier in the same batch.
+class StateWriter : public StateReader {
+ public:
+  virtual void Put(std::string_view key, std::string_view value) = 0;
+  virtual void Delete(std::string_view key) = 0;
+};
+
+// The domain's hook into the sequencer. All calls come from one thread.
+class StateMachine {
+ public:
+  virtual ~StateMachine() = default;
+  // Called once by Log::Open before any Apply, with the durable tree size.
+  virtual Status Load(const StateReader& store, uint64_t tree_size) = 0;
+  // Validates `entry` against the state including earlier entries of the
+  // same batch. On error nothing of the entry is written and the state machine
+  // MUST be as before the call. On OK, stages its writes through `w`.
+  virtual Status Apply(const SequencedEntry& entry, StateWriter* w) = 0;
+  // The batch ending at `tree_size` is durable: publish it to readers.
+  virtual void Durable(uint64_t tree_size) = 0;
+  // The batch could not be written: drop everything applied since the last
+  // Durable. The log refuses appends afterwards.
+  virtual void Abandon() {}
+};
+
+struct Options {
+  std::string path;    // RocksDB directory
+  std::string origin;  // checkpoint origin line, e.g. "huicheng.charity/ledger"
+  std::shared_ptr<const crypto::Signer> signer;  // the log key (Ed25519)
+  StateMachine* state_machine = nullptr;         // optional; not owned
+  std::chrono::milliseconds checkpoint_interval{500};
+  size_t max_batch_entries = 4096;
+  size_t max_queue_entries = 65536;  // Append answers ResourceExhausted beyond
+  size_t node_cache_bytes = 64 << 20;
+  bool create_if_missing = false;
+  bool read_only = false;  // no sequencer, no checkpointer (audit, tools)
+};
+
+struct Checkpoint {
+  uint64_t size = 0;
+  Hash root{};
+  std::string note;  // the signed note text, as served at /checkpoint
+  int64_t unix_ms = 0;  // when it was signed (not part of the signed text)
+};
+
+class Log {
+ public:
+  virtual ~Log() = default;
+
+  // Opens (or with create_if_missing, creates) the log at options.path.
+  // Opening checks the tail of the log and never replays it whole.
+  static Result<std::unique_ptr<Log>> Open(Options options);
+
+  virtual const std::string& origin() const = 0;
+  // The signed-note verifier key of the log, "<origin>+<keyid>+<b64>".
+  virtual const std::string& verifier_key() const = 0;
+
+  // Appends one draft; returns once it is durable (or rejected).
+  virtual Result<Appended> Append(EntryDraft draft) = 0;
+  // Appends drafts in order, possibly in one batch; each may fail alone.
+  virtual std::vector<Result<Appended>> AppendAll(std::vector<EntryDraft> drafts) = 0;
+
+  // The durable tree size.
+  virtual uint64_t Size() const = 0;
+  virtual Result<std::string> Entry(uint64_t seq) const = 0;
+  virtual Result<Hash> LeafHash(uint64_t seq) const = 0;
+  virtual Result<Hash> Root(uint64_t size) const = 0;
+  virtual Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size) const = 0;
+  virtual Result<std::vector<Hash>> ConsistencyProof(uint64_t old_size,
+                                                     uint64_t new_size) const = 0;
+  // C2SP tlog-tiles bodies. width 256 for a full tile; NotFound when the
+  // tree does not (yet) hold that many.
+  virtual Result<std::string> HashTile(int level, uint64_t index, int width) const = 0;
+  virtual Result<std::string> EntryBundle(uint64_t index, int width) const = 0;
+
+  // The newest published checkpoint; NotFound before the first.
+  virtual Result<Checkpoint> LatestCheckpoint() const = 0;
+  // The checkpoint published at exactly `size`, if one was.
+  virtual Result<Checkpoint> CheckpointAt(uint64_t size) const = 0;
+  // Waits until a published checkpoint covers `size` entries or `timeout`
+  // passes; returns it, or Unavailable on timeout.
+  virtual Result<Checkpoint> WaitForCheckpoint(uint64_t size,
+                                               std::chrono::milliseconds timeout) const = 0;
+
+  // Derived state of the StateMachine, as last made durable.
+  virtual const StateReader& state() const = 0;
+
+  // Stops the sequencer and checkpointer after draining queued appends.
+  virtual void Close() = 0;
+};
+
+}  // namespace ledger::tlog
+
+#endif  // LEDGER_TLOG_LOG_H_

@@ -1,0 +1,294 @@
+#include "ledger/tlog/note.h"
+
+#include <cstring>
+
+#include "ledger/crypto/base64.h"
+#include "ledger/crypto/sha256.h"
+
+namespace ledger::tlog {
+namespace {
+
+constexpr uint8_t kSigTypeEd25519 = 0x01;
+constexpr std::string_view kSigPrefix = "\xe2\x80\x94 ";  // U+2014 EM DASH, space
+constexpr std::string_view kPrivatePrefix = "PRIVATE+KEY+";
+
+std::string Hex8(uint32_t v) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s(8, '0');
+  for (int i = 7; i >= 0; --i, v >>= 4) s[i] = kDigits[v & 15];
+  return s;
+}
+
+bool ParseHex8(std::string_view s, uint32_t* out) {
+  if (s.size() != 8) return false;
+  uint32_t v = 0;
+  for (char c : s) {
+    int d;
+    if (c >= '0' && c <= '9') d = c - '0';
+    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+    else return false;
+    v = v << 4 | static_cast<uint32_t>(d);
+  }
+  *out = v;
+  return true;
+}
+
+uint32_t BigEndian32(std::string_view b) {
+  return static_cast<uint32_t>(static_cast<uint8_t>(b[0])) << 24 |
+         static_cast<uint32_t>(static_cast<uint8_t>(b[1])) << 16 |
+         static_cast<uint32_t>(static_cast<uint8_t>(b[2])) << 8 |
+         static_cast<uint32_t>(static_cast<uint8_t>(b[3]));
+}
+
+std::string PutBigEndian32(uint32_t v) {
+  std::string b(4, '\0');
+  b[0] = static_cast<char>(v >> 24);
+  b[1] = static_cast<char>(v >> 16);
+  b[2] = static_cast<char>(v >> 8);
+  b[3] = static_cast<char>(v);
+  return b;
+}
+
+// Valid UTF-8 with no control character other than '\n'.
+bool IsCleanUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<uint8_t>(s[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\n') || c == 0x7f) return false;
+      ++i;
+      continue;
+    }
+    int n;
+    uint32_t cp;
+    if ((c & 0xe0) == 0xc0) n = 1, cp = c & 0x1f;
+    else if ((c & 0xf0) == 0xe0) n = 2, cp = c & 0x0f;
+    else if ((c & 0xf8) == 0xf0) n = 3, cp = c & 0x07;
+    else return false;
+    if (i + n >= s.size()) return false;
+    for (int j = 1; j <= n; ++j) {
+      auto d = static_cast<uint8_t>(s[i + j]);
+      if ((d & 0xc0) != 0x80) return false;
+      cp = cp << 6 | (d & 0x3f);
+    }
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+class Ed25519Verifier : public NoteVerifier {
+ public:
+  Ed25519Verifier(std::string name, std::string public_key)
+      : name_(std::move(name)),
+        public_key_(std::move(public_key)),
+        key_id_(Ed25519KeyId(name_, public_key_)) {}
+  const std::string& name() const override { return name_; }
+  uint32_t key_id() const override { return key_id_; }
+  bool Verify(std::string_view text, std::string_view sig) const override {
+    return crypto::Ed25519Verify(public_key_, text, sig);
+  }
+
+ private:
+  std::string name_, public_key_;
+  uint32_t key_id_;
+};
+
+class Ed25519NoteSigner : public NoteSigner {
+ public:
+  Ed25519NoteSigner(std::string name, std::shared_ptr<const crypto::Signer> key)
+      : name_(std::move(name)), key_(std::move(key)), key_id_(Ed25519KeyId(name_, key_->PublicKey())) {}
+  const std::string& name() const override { return name_; }
+  uint32_t key_id() const override { return key_id_; }
+  Result<std::string> Sign(std::string_view text) const override { return key_->Sign(text); }
+
+ private:
+  std::string name_;
+  std::shared_ptr<const crypto::Signer> key_;
+  uint32_t key_id_;
+};
+
+}  // namespace
+
+bool IsValidKeyName(std::string_view name) {
+  if (name.empty() || !IsCleanUtf8(name)) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (c == '+' || c == ' ' || c == '\n' || c == '\t') return false;
+    // U+0085, U+00A0 (C2 85 / C2 A0); U+1680; U+2000..U+200A, U+2028, U+2029,
+    // U+202F, U+205F; U+3000.
+    std::string_view rest = name.substr(i);
+    if (rest.starts_with("\xc2\x85") || rest.starts_with("\xc2\xa0") ||
+        rest.starts_with("\xe1\x9a\x80") || rest.starts_with("\xe3\x80\x80")) {
+      return false;
+    }
+    if (rest.size() >= 3 && rest[0] == '\xe2' && rest[1] == '\x80') {
+      auto t = static_cast<uint8_t>(rest[2]);
+      if ((t >= 0x80 && t <= 0x8a) || t == 0xa8 || t == 0xa9 || t == 0xaf) return false;
+    }
+    if (rest.starts_with("\xe2\x81\x9f")) return false;
+  }
+  return true;
+}
+
+uint32_t Ed25519KeyId(std::string_view name, std::string_view public_key) {
+  crypto::Sha256 h;
+  h.Update(name);
+  h.Update("\n");
+  h.Update(&kSigTypeEd25519, 1);
+  h.Update(public_key);
+  crypto::Hash d = h.Finish();
+  return BigEndian32(crypto::AsBytes(d));
+}
+
+std::string FormatVerifierKey(std::string_view name, std::string_view public_key) {
+  std::string typed(1, static_cast<char>(kSigTypeEd25519));
+  typed += public_key;
+  return std::string(name) + "+" + Hex8(Ed25519KeyId(name, public_key)) + "+" +
+         crypto::Base64Encode(typed);
+}
+
+Result<std::unique_ptr<NoteVerifier>> ParseVerifierKey(std::string_view vkey) {
+  size_t p1 = vkey.find('+');
+  size_t p2 = p1 == std::string_view::npos ? p1 : vkey.find('+', p1 + 1);
+  if (p2 == std::string_view::npos) {
+    return InvalidArgument("verifier key must be <name>+<hex key id>+<base64 key>");
+  }
+  std::string_view name = vkey.substr(0, p1), hex = vkey.substr(p1 + 1, p2 - p1 - 1),
+                   b64 = vkey.substr(p2 + 1);
+  uint32_t id;
+  if (!IsValidKeyName(name)) return InvalidArgument("verifier key has an invalid key name");
+  if (!ParseHex8(hex, &id)) return InvalidArgument("verifier key ID is not 8 lowercase hex digits");
+  auto raw = crypto::Base64Decode(b64);
+  if (!raw) return InvalidArgument("verifier key is not valid base64");
+  if (raw->size() != 1 + crypto::kEd25519PublicKeySize ||
+      static_cast<uint8_t>((*raw)[0]) != kSigTypeEd25519) {
+    return InvalidArgument("verifier key is not an Ed25519 (type 0x01) key");
+  }
+  std::string pub = raw->substr(1);
+  if (Ed25519KeyId(name, pub) != id) {
+    return InvalidArgument("verifier key ID does not match its name and public key");
+  }
+  return std::unique_ptr<NoteVerifier>(new Ed25519Verifier(std::string(name), pub));
+}
+
+std::unique_ptr<NoteSigner> NewEd25519NoteSigner(std::string name,
+                                                 std::shared_ptr<const crypto::Signer> key) {
+  return std::make_unique<Ed25519NoteSigner>(std::move(name), std::move(key));
+}
+
+std::string FormatSignerKey(std::string_view name, std::string_view seed,
+                            std::string_view public_key) {
+  std::string typed(1, static_cast<char>(kSigTypeEd25519));
+  typed += seed;
+  return std::string(kPrivatePrefix) + std::string(name) + "+" +
+         Hex8(Ed25519KeyId(name, public_key)) + "+" + crypto::Base64Encode(typed);
+}
+
+Result<ParsedSignerKey> ParseSignerKey(std::string_view skey) {
+  while (!skey.empty() && (skey.back() == '\n' || skey.back() == '\r')) skey.remove_suffix(1);
+  if (!skey.starts_with(kPrivatePrefix)) return InvalidArgument("signer key must start with PRIVATE+KEY+");
+  skey.remove_prefix(kPrivatePrefix.size());
+  size_t p1 = skey.find('+');
+  size_t p2 = p1 == std::string_view::npos ? p1 : skey.find('+', p1 + 1);
+  if (p2 == std::string_view::npos) return InvalidArgument("signer key is malformed");
+  std::string_view name = skey.substr(0, p1), hex = skey.substr(p1 + 1, p2 - p1 - 1);
+  auto raw = crypto::Base64Decode(skey.substr(p2 + 1));
+  uint32_t id;
+  if (!IsValidKeyName(name) || !ParseHex8(hex, &id) || !raw ||
+      raw->size() != 1 + crypto::kEd25519SeedSize ||
+      static_cast<uint8_t>((*raw)[0]) != kSigTypeEd25519) {
+    return InvalidArgument("signer key is malformed");
+  }
+  LEDGER_ASSIGN_OR_RETURN(auto key, crypto::Ed25519PrivateKey::FromSeed(raw->substr(1)));
+  if (Ed25519KeyId(name, key->PublicKey()) != id) {
+    return InvalidArgument("signer key ID does not match its key");
+  }
+  return ParsedSignerKey{std::string(name), std::shared_ptr<crypto::Ed25519PrivateKey>(std::move(key))};
+}
+
+Result<Note> ParseNote(std::string_view msg) {
+  if (!IsCleanUtf8(msg)) {
+    return InvalidArgument("signed note is not UTF-8 or holds a control character");
+  }
+  if (!msg.ends_with("\n")) return InvalidArgument("signed note does not end in a newline");
+  // The text ends at the last blank line.
+  size_t split = msg.rfind("\n\n");
+  if (split == std::string_view::npos) return InvalidArgument("signed note has no signature block");
+  Note note;
+  note.text = std::string(msg.substr(0, split + 1));
+  std::string_view sigs = msg.substr(split + 2);
+  if (sigs.empty()) return InvalidArgument("signed note has no signatures");
+  while (!sigs.empty()) {
+    size_t nl = sigs.find('\n');
+    std::string_view line = sigs.substr(0, nl);
+    sigs.remove_prefix(nl + 1);
+    if (!line.starts_with(kSigPrefix)) {
+      return InvalidArgument("signature line does not start with an em dash and a space");
+    }
+    line.remove_prefix(kSigPrefix.size());
+    size_t sp = line.find(' ');
+    if (sp == std::string_view::npos) return InvalidArgument("signature line has no signature");
+    std::string_view name = line.substr(0, sp);
+    if (!IsValidKeyName(name)) return InvalidArgument("signature line has an invalid key name");
+    auto raw = crypto::Base64Decode(line.substr(sp + 1));
+    if (!raw || raw->size() < 5) return InvalidArgument("signature is not base64 of a key ID and signature");
+    if (note.signatures.size() == kMaxNoteSignatures) {
+      return InvalidArgument("signed note has more than " + std::to_string(kMaxNoteSignatures) +
+                             " signatures");
+    }
+    note.signatures.push_back(NoteSignature{std::string(name), BigEndian32(*raw), raw->substr(4)});
+  }
+  return note;
+}
+
+Result<Note> OpenNote(std::string_view msg, const std::vector<const NoteVerifier*>& known) {
+  LEDGER_ASSIGN_OR_RETURN(Note note, ParseNote(msg));
+  Note verified;
+  verified.text = note.text;
+  for (const NoteSignature& s : note.signatures) {
+    for (const NoteVerifier* v : known) {
+      if (v->name() != s.name || v->key_id() != s.key_id) continue;
+      if (!v->Verify(note.text, s.signature)) {
+        return Status(Code::kFailedPrecondition,
+                      "signature by " + s.name + " does not verify", "note.signature");
+      }
+      verified.signatures.push_back(s);
+    }
+  }
+  if (verified.signatures.empty()) {
+    return Status(Code::kFailedPrecondition, "no signature by a known key", "note.signature");
+  }
+  return verified;
+}
+
+std::string FormatNote(const Note& note) {
+  std::string out = note.text;
+  out += "\n";
+  for (const NoteSignature& s : note.signatures) {
+    out += kSigPrefix;
+    out += s.name;
+    out += " ";
+    out += crypto::Base64Encode(PutBigEndian32(s.key_id) + s.signature);
+    out += "\n";
+  }
+  return out;
+}
+
+Result<std::string> SignNote(std::string_view text, const std::vector<const NoteSigner*>& signers) {
+  if (text.empty() || !text.ends_with("\n")) return InvalidArgument("note text must end in a newline");
+  if (!IsCleanUtf8(text)) return InvalidArgument("note text is not clean UTF-8");
+  Note note;
+  note.text = std::string(text);
+  for (const NoteSigner* s : signers) {
+    if (!IsValidKeyName(s->name())) return InvalidArgument("invalid signer key name");
+    LEDGER_ASSIGN_OR_RETURN(std::string sig, s->Sign(text));
+    note.signatures.push_back(NoteSignature{s->name(), s->key_id(), std::move(sig)});
+  }
+  return FormatNote(note);
+}
+
+}  // namespace ledger::tlog

@@ -1,0 +1,64 @@
+// The RocksDB key layout of a log (documented in docs/format.md). Internal to
+// ledger/tlog. All integers are big-endian so keys sort in numeric order.
+//
+//   'M' <name>                      -> meta value (origin, vkey, size, format)
+//   'E' <u64 seq>                   -> entry bytes
+//   'N' <u8 level> <u64 index>      -> 32-byte node hash
+//   'C' <u64 tree size>             -> <i64 unix ms> <signed checkpoint note>
+//   'D' <domain key>                -> domain-defined derived state
+#ifndef LEDGER_TLOG_STORE_KEYS_H_
+#define LEDGER_TLOG_STORE_KEYS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace ledger::tlog::keys {
+
+inline constexpr char kMeta = 'M';
+inline constexpr char kEntry = 'E';
+inline constexpr char kNode = 'N';
+inline constexpr char kCheckpoint = 'C';
+inline constexpr char kDerived = 'D';
+
+inline constexpr std::string_view kMetaOrigin = "Morigin";
+inline constexpr std::string_view kMetaVerifierKey = "Mvkey";
+inline constexpr std::string_view kMetaSize = "Msize";
+inline constexpr std::string_view kMetaFormat = "Mformat";
+inline constexpr std::string_view kFormatVersion = "1";
+
+inline void PutU64(std::string* s, uint64_t v) {
+  for (int i = 7; i >= 0; --i) s->push_back(static_cast<char>(v >> (8 * i)));
+}
+inline uint64_t GetU64(std::string_view s) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = v << 8 | static_cast<uint8_t>(s[i]);
+  return v;
+}
+
+inline std::string EntryKey(uint64_t seq) {
+  std::string k(1, kEntry);
+  PutU64(&k, seq);
+  return k;
+}
+inline std::string NodeKey(int level, uint64_t index) {
+  std::string k(1, kNode);
+  k.push_back(static_cast<char>(level));
+  PutU64(&k, index);
+  return k;
+}
+inline std::string CheckpointKey(uint64_t size) {
+  std::string k(1, kCheckpoint);
+  PutU64(&k, size);
+  return k;
+}
+inline std::string DerivedKey(std::string_view key) { return std::string(1, kDerived) + std::string(key); }
+inline std::string EncodeU64(uint64_t v) {
+  std::string s;
+  PutU64(&s, v);
+  return s;
+}
+
+}  // namespace ledger::tlog::keys
+
+#endif  // LEDGER_TLOG_STORE_KEYS_H_
