@@ -8,6 +8,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -138,6 +139,9 @@ Status LogImpl::Init() {
   table.block_cache = rocksdb::NewLRUCache(64 << 20);
   opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
 
+  if (!options_.create_if_missing && !std::filesystem::exists(options_.path)) {
+    return NotFound("no log at " + options_.path + " (run ledgerctl init)");
+  }
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = options_.read_only ? rocksdb::DB::OpenForReadOnly(opts, options_.path, &raw)
                                          : rocksdb::DB::Open(opts, options_.path, &raw);

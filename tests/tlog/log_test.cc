@@ -1,0 +1,419 @@
+// The Log over a real RocksDB on disk: appends, proofs against signed
+// checkpoints, tiles, the state machine hook, reopening, a SIGKILL in the
+// middle of appends, and audit catching every flipped byte.
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "ledger/tlog/audit.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/entry.h"
+#include "ledger/tlog/log.h"
+#include "ledger/tlog/merkle_verifier.h"
+#include "ledger/tlog/note.h"
+#include "ledger/tlog/store_keys.h"
+#include "ledger/tlog/tile.h"
+
+namespace ledger::tlog {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/ledger-test-XXXXXX";
+    path_ = mkdtemp(tmpl);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::shared_ptr<const crypto::Signer> TestKey() {
+  static std::shared_ptr<const crypto::Signer> key = [] {
+    auto k = crypto::Ed25519PrivateKey::Generate();
+    return std::shared_ptr<const crypto::Signer>(std::move(*k));
+  }();
+  return key;
+}
+
+Options TestOptions(const std::string& dir, StateMachine* sm = nullptr) {
+  Options o;
+  o.path = dir + "/db";
+  o.origin = "test.example/log";
+  o.signer = TestKey();
+  o.state_machine = sm;
+  o.create_if_missing = true;
+  o.checkpoint_interval = 50ms;
+  return o;
+}
+
+EntryDraft Draft(int i) {
+  return EntryDraft{"test.entry", "tester", "{\"i\":" + std::to_string(i) + "}", {}};
+}
+
+std::unique_ptr<Log> MustOpen(Options o) {
+  auto log = Log::Open(std::move(o));
+  EXPECT_TRUE(log.ok()) << log.status().ToString();
+  return log.ok() ? std::move(*log) : nullptr;
+}
+
+TEST(Log, AppendReadAndProveAgainstSignedCheckpoint) {
+  TempDir dir;
+  auto log = MustOpen(TestOptions(dir.path()));
+  ASSERT_NE(log, nullptr);
+  std::vector<Appended> got;
+  for (int i = 0; i < 300; ++i) {
+    auto a = log->Append(Draft(i));
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    EXPECT_EQ(a->seq, static_cast<uint64_t>(i));
+    EXPECT_EQ(a->leaf_hash, HashLeaf(a->entry));
+    got.push_back(*a);
+  }
+  EXPECT_EQ(log->Size(), 300u);
+  // Each entry chains to the one before.
+  for (int i = 1; i < 300; ++i) EXPECT_EQ(ParseEntry(got[i].entry)->prev, got[i - 1].leaf_hash);
+  EXPECT_EQ(ParseEntry(got[0].entry)->prev, Hash{});
+
+  auto cp = log->WaitForCheckpoint(300, 10s);
+  ASSERT_TRUE(cp.ok()) << cp.status().ToString();
+  auto verifier = ParseVerifierKey(log->verifier_key());
+  ASSERT_TRUE(verifier.ok());
+  auto note = OpenNote(cp->note, {verifier->get()});
+  ASSERT_TRUE(note.ok()) << note.status().ToString();
+  auto body = ParseCheckpointBody(note->text);
+  ASSERT_TRUE(body.ok());
+  EXPECT_EQ(body->origin, "test.example/log");
+  EXPECT_EQ(body->size, 300u);
+  for (uint64_t i = 0; i < 300; i += 7) {
+    auto entry = log->Entry(i);
+    ASSERT_TRUE(entry.ok());
+    EXPECT_EQ(*entry, got[i].entry);
+    auto proof = log->InclusionProof(i, 300);
+    ASSERT_TRUE(proof.ok());
+    EXPECT_TRUE(VerifyInclusion(i, 300, HashLeaf(*entry), *proof, body->root).ok());
+  }
+  for (uint64_t m = 1; m < 300; m += 13) {
+    auto old_root = log->Root(m);
+    auto proof = log->ConsistencyProof(m, 300);
+    ASSERT_TRUE(old_root.ok() && proof.ok());
+    EXPECT_TRUE(VerifyConsistency(m, 300, *old_root, body->root, *proof).ok());
+  }
+  EXPECT_EQ(log->Entry(300).status().code(), Code::kNotFound);
+  EXPECT_EQ(log->InclusionProof(0, 301).status().code(), Code::kOutOfRange);
+  EXPECT_EQ(log->ConsistencyProof(5, 301).status().code(), Code::kOutOfRange);
+}
+
+TEST(Log, TilesAndBundles) {
+  TempDir dir;
+  auto log = MustOpen(TestOptions(dir.path()));
+  std::vector<EntryDraft> drafts;
+  for (int i = 0; i < 600; ++i) drafts.push_back(Draft(i));
+  for (auto& r : log->AppendAll(std::move(drafts))) ASSERT_TRUE(r.ok());
+  auto full = log->HashTile(0, 1, 256);
+  ASSERT_TRUE(full.ok());
+  ASSERT_EQ(full->size(), 256u * 32);
+  EXPECT_EQ(full->substr(0, 32), std::string(crypto::AsBytes(*log->LeafHash(256))));
+  auto partial = log->HashTile(0, 2, 88);
+  ASSERT_TRUE(partial.ok());
+  EXPECT_EQ(partial->size(), 88u * 32);
+  EXPECT_EQ(log->HashTile(0, 2, 89).status().code(), Code::kNotFound);
+  EXPECT_EQ(log->HashTile(0, 2, 256).status().code(), Code::kNotFound);
+  // Level 1 tile: hashes of level 8, i.e. roots of 256-leaf subtrees.
+  auto l1 = log->HashTile(1, 0, 2);
+  ASSERT_TRUE(l1.ok());
+  EXPECT_EQ(l1->substr(0, 32), std::string(crypto::AsBytes(*log->Root(256))));
+  EXPECT_EQ(log->HashTile(1, 0, 3).status().code(), Code::kNotFound);
+  auto bundle = log->EntryBundle(2, 88);
+  ASSERT_TRUE(bundle.ok());
+  auto entries = SplitBundle(*bundle);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 88u);
+  EXPECT_EQ((*entries)[0], *log->Entry(512));
+  EXPECT_EQ(log->EntryBundle(2, 89).status().code(), Code::kNotFound);
+  // The level-1 hash of [256, 512) is the root of that subtree: recompute
+  // it from the level-0 tile.
+  std::vector<Hash> level(256);
+  for (int i = 0; i < 256; ++i) std::copy_n(full->data() + 32 * i, 32, reinterpret_cast<char*>(level[i].data()));
+  while (level.size() > 1) {
+    std::vector<Hash> up;
+    for (size_t i = 0; i < level.size(); i += 2) up.push_back(HashChildren(level[i], level[i + 1]));
+    level = up;
+  }
+  EXPECT_EQ(l1->substr(32, 32), std::string(crypto::AsBytes(level[0])));
+}
+
+// Records every applied entry; rejects bodies containing "reject".
+class CountingMachine : public StateMachine {
+ public:
+  Status Load(const StateReader& store, uint64_t) override {
+    auto v = store.Get("count");
+    loaded = v.ok() ? std::stoi(*v) : 0;
+    pending = durable = loaded;
+    return Status::Ok();
+  }
+  Status Apply(const SequencedEntry& e, StateWriter* w) override {
+    w->Put("scratch", "x");  // staged, then discarded on rejection
+    if (e.body.find("reject") != std::string_view::npos) return FailedPrecondition("rejected by rule", "test.rule");
+    ++pending;
+    w->Put("count", std::to_string(pending));
+    w->Put("seq/" + std::to_string(e.seq), std::string(e.type));
+    return Status::Ok();
+  }
+  void Durable(uint64_t) override { durable = pending; }
+  int loaded = 0, pending = 0, durable = 0;
+};
+
+TEST(Log, RejectedDraftsLeaveNoTraceAndStateIsInTheSameBatch) {
+  TempDir dir;
+  {
+    CountingMachine sm;
+    auto log = MustOpen(TestOptions(dir.path(), &sm));
+    std::vector<EntryDraft> drafts = {Draft(0), EntryDraft{"test.entry", "t", "{\"reject\":1}", {}},
+                                      Draft(2), EntryDraft{"BAD TYPE", "t", "{}", {}}, Draft(4)};
+    auto results = log->AppendAll(std::move(drafts));
+    ASSERT_TRUE(results[0].ok());
+    EXPECT_EQ(results[1].status().code(), Code::kFailedPrecondition);
+    EXPECT_EQ(results[1].status().rule(), "test.rule");
+    ASSERT_TRUE(results[2].ok());
+    EXPECT_FALSE(results[3].ok());
+    ASSERT_TRUE(results[4].ok());
+    // Indices stay dense: rejected drafts consume none.
+    EXPECT_EQ(results[2]->seq, 1u);
+    EXPECT_EQ(results[4]->seq, 2u);
+    EXPECT_EQ(log->Size(), 3u);
+    EXPECT_EQ(sm.durable, 3);
+    EXPECT_EQ(*log->state().Get("count"), "3");
+    EXPECT_EQ(*log->state().Get("seq/2"), "test.entry");
+    EXPECT_EQ(log->state().Get("seq/3").status().code(), Code::kNotFound);
+  }
+  CountingMachine sm;
+  auto log = MustOpen(TestOptions(dir.path(), &sm));
+  EXPECT_EQ(sm.loaded, 3);
+  EXPECT_EQ(log->Size(), 3u);
+  auto audit = AuditLog(dir.path() + "/db");
+  ASSERT_TRUE(audit.ok());
+  EXPECT_TRUE(audit->ok) << audit->problem;
+}
+
+TEST(Log, ConcurrentAppendsAreDenseAndChained) {
+  TempDir dir;
+  auto log = MustOpen(TestOptions(dir.path()));
+  constexpr int kThreads = 16, kPerThread = 200;
+  std::vector<std::thread> threads;
+  std::mutex mu;
+  std::set<uint64_t> seqs;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto a = log->Append(Draft(t * 1000 + i));
+        ASSERT_TRUE(a.ok());
+        std::lock_guard lock(mu);
+        EXPECT_TRUE(seqs.insert(a->seq).second);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(seqs.size(), static_cast<size_t>(kThreads * kPerThread));
+  EXPECT_EQ(*seqs.rbegin(), static_cast<uint64_t>(kThreads * kPerThread - 1));
+  log->Close();
+  auto audit = AuditLog(dir.path() + "/db");
+  ASSERT_TRUE(audit.ok());
+  EXPECT_TRUE(audit->ok) << audit->problem;
+  EXPECT_EQ(audit->tree_size, static_cast<uint64_t>(kThreads * kPerThread));
+  EXPECT_GE(audit->checkpoints, 1u);
+}
+
+TEST(Log, ReopenContinuesWithTheSameTree) {
+  TempDir dir;
+  Hash root100;
+  {
+    auto log = MustOpen(TestOptions(dir.path()));
+    for (int i = 0; i < 100; ++i) ASSERT_TRUE(log->Append(Draft(i)).ok());
+    root100 = *log->Root(100);
+  }
+  auto log = MustOpen(TestOptions(dir.path()));
+  EXPECT_EQ(log->Size(), 100u);
+  EXPECT_EQ(*log->Root(100), root100);
+  // The clean close left a checkpoint covering everything.
+  auto cp = log->LatestCheckpoint();
+  ASSERT_TRUE(cp.ok());
+  EXPECT_EQ(cp->size, 100u);
+  for (int i = 100; i < 150; ++i) ASSERT_TRUE(log->Append(Draft(i)).ok());
+  auto proof = log->ConsistencyProof(100, 150);
+  ASSERT_TRUE(proof.ok());
+  EXPECT_TRUE(VerifyConsistency(100, 150, root100, *log->Root(150), *proof).ok());
+  EXPECT_EQ(ParseEntry(*log->Entry(100))->prev, *log->LeafHash(99));
+}
+
+TEST(Log, OpenRefusesAWrongKeyOrOrigin) {
+  TempDir dir;
+  { MustOpen(TestOptions(dir.path())); }
+  Options o = TestOptions(dir.path());
+  auto other = crypto::Ed25519PrivateKey::Generate();
+  ASSERT_TRUE(other.ok());
+  o.signer = std::shared_ptr<const crypto::Signer>(std::move(*other));
+  EXPECT_FALSE(Log::Open(o).ok());
+  o = TestOptions(dir.path());
+  o.origin = "other.example/log";
+  EXPECT_FALSE(Log::Open(o).ok());
+  o = TestOptions(dir.path() + "/nothing");
+  o.create_if_missing = false;
+  EXPECT_EQ(Log::Open(o).status().code(), Code::kNotFound);
+}
+
+// A child process appends in a loop and reports each acknowledged entry on a
+// pipe; the parent kills it with SIGKILL and checks every acknowledged entry
+// survived unchanged.
+TEST(LogDurability, EveryAcknowledgedAppendSurvivesSigkill) {
+  TempDir dir;
+  { MustOpen(TestOptions(dir.path())); }  // create, with the key
+  std::mt19937 rng(42);
+  std::map<uint64_t, Hash> acked;
+  for (int round = 0; round < 3; ++round) {
+    int fds[2];
+    ASSERT_EQ(pipe(fds), 0);
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      close(fds[0]);
+      auto log = Log::Open(TestOptions(dir.path()));
+      if (!log.ok()) _exit(2);
+      std::vector<std::thread> writers;
+      for (int t = 0; t < 4; ++t) {
+        writers.emplace_back([&, t] {
+          for (int i = 0;; ++i) {
+            auto a = (*log)->Append(Draft(t * 1000000 + i));
+            if (!a.ok()) _exit(3);
+            char rec[40];
+            std::string r = keys::EncodeU64(a->seq) + std::string(crypto::AsBytes(a->leaf_hash));
+            std::copy(r.begin(), r.end(), rec);
+            if (write(fds[1], rec, 40) != 40) _exit(4);
+          }
+        });
+      }
+      for (auto& w : writers) w.join();
+      _exit(0);
+    }
+    close(fds[1]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100 + rng() % 300));
+    kill(pid, SIGKILL);
+    int status;
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "child exited early with " << WEXITSTATUS(status);
+    char rec[40];
+    size_t got = 0;
+    while (read(fds[0], rec, 40) == 40) {
+      Hash h;
+      std::copy(rec + 8, rec + 40, reinterpret_cast<char*>(h.data()));
+      acked[keys::GetU64(std::string_view(rec, 8))] = h;
+      ++got;
+    }
+    close(fds[0]);
+    EXPECT_GT(got, 0u) << "round " << round;
+
+    auto audit = AuditLog(dir.path() + "/db");
+    ASSERT_TRUE(audit.ok());
+    EXPECT_TRUE(audit->ok) << audit->problem;
+    auto log = MustOpen(TestOptions(dir.path()));
+    ASSERT_NE(log, nullptr);
+    for (const auto& [seq, leaf] : acked) {
+      auto h = log->LeafHash(seq);
+      ASSERT_TRUE(h.ok()) << "acknowledged entry " << seq << " is gone";
+      ASSERT_EQ(*h, leaf) << "acknowledged entry " << seq << " changed";
+      if (seq % 97 == 0) {
+        ASSERT_EQ(HashLeaf(*log->Entry(seq)), leaf);
+      }
+    }
+  }
+}
+
+// Flips one byte of a stored value and checks audit names the right index.
+void FlipStoredByte(const std::string& db_path, const std::string& key, size_t offset) {
+  rocksdb::DB* raw;
+  rocksdb::Options o;
+  ASSERT_TRUE(rocksdb::DB::Open(o, db_path, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::string v;
+  ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), key, &v).ok());
+  v[offset % v.size()] ^= 0x20;
+  ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), key, v).ok());
+}
+
+class AuditTamperTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto log = MustOpen(TestOptions(dir_.path()));
+    std::vector<EntryDraft> drafts;
+    for (int i = 0; i < 1000; ++i) drafts.push_back(Draft(i));
+    for (auto& r : log->AppendAll(std::move(drafts))) ASSERT_TRUE(r.ok());
+    log->Close();
+    auto audit = AuditLog(db());
+    ASSERT_TRUE(audit.ok());
+    ASSERT_TRUE(audit->ok) << audit->problem;
+  }
+  std::string db() const { return dir_.path() + "/db"; }
+  TempDir dir_;
+};
+
+TEST_F(AuditTamperTest, FlippedEntryByteFailsAtThatIndex) {
+  for (uint64_t seq : {0ull, 517ull, 999ull}) {
+    TempDir copy;
+    fs::copy(db(), copy.path() + "/db", fs::copy_options::recursive);
+    FlipStoredByte(copy.path() + "/db", keys::EntryKey(seq), 10);
+    auto audit = AuditLog(copy.path() + "/db");
+    ASSERT_TRUE(audit.ok());
+    EXPECT_FALSE(audit->ok);
+    ASSERT_TRUE(audit->first_bad_index.has_value()) << audit->problem;
+    EXPECT_EQ(*audit->first_bad_index, seq) << audit->problem;
+  }
+}
+
+TEST_F(AuditTamperTest, FlippedHashByteFailsAtThatIndex) {
+  struct Case {
+    int level;
+    uint64_t index, first_leaf;
+  };
+  for (Case c : {Case{0, 0, 0}, Case{0, 733, 733}, Case{1, 100, 200}, Case{3, 10, 80}, Case{8, 2, 512}}) {
+    TempDir copy;
+    fs::copy(db(), copy.path() + "/db", fs::copy_options::recursive);
+    FlipStoredByte(copy.path() + "/db", keys::NodeKey(c.level, c.index), 5);
+    auto audit = AuditLog(copy.path() + "/db");
+    ASSERT_TRUE(audit.ok());
+    EXPECT_FALSE(audit->ok);
+    ASSERT_TRUE(audit->first_bad_index.has_value()) << audit->problem;
+    EXPECT_EQ(*audit->first_bad_index, c.first_leaf) << audit->problem;
+  }
+}
+
+TEST_F(AuditTamperTest, FlippedCheckpointFails) {
+  rocksdb::DB* raw;
+  ASSERT_TRUE(rocksdb::DB::OpenForReadOnly(rocksdb::Options(), db(), &raw).ok());
+  std::unique_ptr<rocksdb::DB> rodb(raw);
+  std::unique_ptr<rocksdb::Iterator> it(rodb->NewIterator(rocksdb::ReadOptions()));
+  it->Seek(std::string(1, keys::kCheckpoint));
+  ASSERT_TRUE(it->Valid());
+  std::string key = it->key().ToString();
+  it.reset();
+  rodb.reset();
+  FlipStoredByte(db(), key, 30);
+  auto audit = AuditLog(db());
+  ASSERT_TRUE(audit.ok());
+  EXPECT_FALSE(audit->ok);
+  EXPECT_NE(audit->problem.find("checkpoint"), std::string::npos) << audit->problem;
+}
+
+}  // namespace
+}  // namespace ledger::tlog
