@@ -1,0 +1,66 @@
+import { initPage, api, h, t, money, table, errorBox, loadingBox, markReady, getLang, $ } from '../app.js';
+import { formatDate, ratioToPercent } from '../format.js';
+
+const thisYear = new Date().getFullYear();
+const params = new URLSearchParams(location.search);
+let year = +(params.get('year') || thisYear);
+let data = null;
+let error = null;
+
+function badge(ok) {
+  return h('span', { class: 'badge ' + (ok ? 'ok' : 'bad') }, ok ? t('comp.ok') : t('comp.notok'));
+}
+
+function render() {
+  const sel = $('#c-year');
+  sel.replaceChildren(...Array.from({ length: 8 }, (_, i) => thisYear + 1 - i).map((y) => h('option', { value: y, selected: y === year }, String(y))));
+  const box = $('#compliance');
+  if (error) return box.replaceChildren(errorBox(error, load));
+  if (!data) return box.replaceChildren(loadingBox());
+  const c = data;
+  const lang = getLang();
+  const status = (d) => (d.missed ? h('span', { class: 'badge bad' }, t('comp.missed')) : d.met_on ? h('span', { class: 'badge ok' }, t('comp.met')) : h('span', { class: 'badge neutral' }, t('comp.pending')));
+  box.replaceChildren(
+    h('div', { class: 'cards' },
+      h('article', { class: 'card', id: 'spending' },
+        h('h3', {}, t('comp.spending_ratio'), ' ', badge(c.spending_ok)),
+        h('p', { class: 'kpi' }, h('span', { class: 'value' }, ratioToPercent(c.spending_ratio)), h('span', { class: 'label' }, t('comp.rule.spending'))),
+        h('dl', { class: 'figure-list' },
+          h('dt', {}, t('comp.spending')), h('dd', {}, money(c.charitable_spending)),
+          h('dt', {}, t('comp.prev_income')), h('dd', {}, money(c.previous_year_income)))),
+      h('article', { class: 'card', id: 'admin' },
+        h('h3', {}, t('comp.admin_ratio'), ' ', badge(c.admin_ok)),
+        h('p', { class: 'kpi' }, h('span', { class: 'value' }, ratioToPercent(c.admin_ratio)), h('span', { class: 'label' }, t('comp.rule.admin'))),
+        h('dl', { class: 'figure-list' },
+          h('dt', {}, t('comp.admin_cost')), h('dd', {}, money(c.admin_cost)),
+          h('dt', {}, t('comp.spending')), h('dd', {}, money(c.charitable_spending))))),
+    h('h2', {}, t('comp.deadlines')),
+    table(t('comp.deadlines'), [
+      { label: t('comp.what'), cell: (d) => d.what },
+      { label: t('comp.due'), cell: (d) => formatDate(d.due, lang) },
+      { label: t('comp.met_on'), cell: (d) => (d.met_on ? formatDate(d.met_on, lang) : '—') },
+      { label: t('comp.status'), cell: status },
+    ], c.deadlines || [], { hideCaption: true, rowHeader: true }),
+  );
+}
+
+async function load() {
+  data = null;
+  render();
+  try {
+    data = await api('api/v1/compliance?year=' + year);
+    error = null;
+  } catch (e) {
+    error = e;
+  }
+  render();
+  markReady();
+}
+
+initPage('compliance', render);
+$('#c-year').addEventListener('change', (e) => {
+  year = +e.target.value;
+  history.replaceState(null, '', '?year=' + year);
+  load();
+});
+load();

@@ -1,0 +1,193 @@
+import { initPage, api, h, t, getLang, money, table, fundName, kindLabel, errorBox, loadingBox, markReady, pickName, $ } from '../app.js';
+import { formatDateTime, formatCount, formatMoneyShort } from '../format.js';
+
+// ECharts (vendored, UMD) loads in parallel with the API calls.
+let echartsPromise = null;
+function loadECharts() {
+  if (!echartsPromise) {
+    echartsPromise = new Promise((resolve, reject) => {
+      if (globalThis.echarts) return resolve(globalThis.echarts);
+      const s = document.createElement('script');
+      s.src = 'vendor/echarts.min.js';
+      s.async = true;
+      s.onload = () => resolve(globalThis.echarts);
+      s.onerror = () => reject(new Error('vendor/echarts.min.js'));
+      document.head.append(s);
+    });
+  }
+  return echartsPromise;
+}
+loadECharts().catch(() => {});
+
+const data = { funds: null, flows: null, lottery: null, checkpoint: null };
+const errors = {};
+let chart = null;
+
+const FIELDS = ['income', 'committed', 'disbursed', 'used', 'admin_cost', 'balance', 'uncommitted'];
+
+function sum(funds, k) {
+  // integer fen; BigInt keeps sums exact beyond 2^53
+  return funds.reduce((a, f) => a + BigInt(f[k] ?? 0), 0n);
+}
+
+function figureList(f) {
+  return h('dl', { class: 'figure-list' }, FIELDS.map((k) => [h('dt', {}, t('dash.' + k)), h('dd', { dataset: { field: k } }, money(f[k]))]));
+}
+
+function renderTotals() {
+  const box = $('#totals');
+  if (errors.funds) return box.replaceChildren(errorBox(errors.funds, load));
+  if (!data.funds) return box.replaceChildren(loadingBox());
+  const funds = data.funds.funds || [];
+  const all = Object.fromEntries(FIELDS.map((k) => [k, sum(funds, k)]));
+  box.replaceChildren(
+    h('div', { class: 'cards' },
+      h('article', { class: 'card totals-card', id: 'totals-all', dataset: { fund: '*' } },
+        h('h3', {}, t('dash.all_funds')),
+        figureList(all)),
+      funds.map((f) => h('article', { class: 'card', dataset: { fund: f.id } },
+        h('h3', {}, h('a', { href: 'fund.html?id=' + encodeURIComponent(f.id) }, fundName(f))),
+        h('span', { class: 'kind' }, kindLabel(f.kind)),
+        figureList(f)))));
+}
+
+function renderCheckpoint() {
+  const box = $('#checkpoint');
+  if (errors.checkpoint) return box.replaceChildren(errorBox(errors.checkpoint, load));
+  if (!data.checkpoint) return box.replaceChildren(loadingBox());
+  const c = data.checkpoint;
+  const w = c.witnesses || [];
+  box.replaceChildren(h('div', { class: 'kpis' },
+    h('div', { class: 'kpi' }, h('span', { class: 'label' }, t('dash.checkpoint.size')), h('span', { class: 'value', id: 'cp-size' }, formatCount(c.size, getLang()))),
+    h('div', { class: 'kpi' }, h('span', { class: 'label' }, t('dash.checkpoint.time')), h('span', { class: 'value', id: 'cp-time' }, formatDateTime(c.time, getLang()))),
+    h('div', { class: 'kpi' }, h('span', { class: 'label' }, t('dash.checkpoint.witnesses')), h('span', { class: 'value', id: 'cp-witnesses' }, w.length ? w.map((x) => x.name).join(', ') : t('dash.checkpoint.nowitness'))),
+    h('div', { class: 'kpi' }, h('span', { class: 'label' }, t('dash.checkpoint.root')), h('span', { class: 'value mono', style: 'font-size:.8rem' }, c.root || '—'))));
+}
+
+function nodeLabel(n) {
+  return pickName(n.name) || n.id;
+}
+
+function renderFlowTable() {
+  const box = $('#flow-table');
+  if (!data.flows) return box.replaceChildren();
+  const byId = new Map((data.flows.nodes || []).map((n) => [n.id, n]));
+  const name = (id) => (byId.has(id) ? nodeLabel(byId.get(id)) : id);
+  box.replaceChildren(h('details', {}, h('summary', {}, t('dash.flow.table')),
+    table(t('dash.flow'), [
+      { label: t('dash.flow.from'), cell: (l) => name(l.source) },
+      { label: t('dash.flow.to'), cell: (l) => name(l.target) },
+      { label: t('dash.flow.value'), num: true, cell: (l) => money(l.value) },
+    ], data.flows.links || [], { hideCaption: true })));
+}
+
+async function renderChart() {
+  const el = $('#flow-chart');
+  if (errors.flows) {
+    el.replaceChildren(errorBox(errors.flows, load));
+    return;
+  }
+  if (!data.flows) return;
+  let echarts;
+  try {
+    echarts = await loadECharts();
+  } catch (e) {
+    el.replaceChildren(errorBox(e));
+    return;
+  }
+  const lang = getLang();
+  if (chart) {
+    chart.dispose();
+    chart = null;
+  }
+  const nodes = data.flows.nodes || [];
+  const links = (data.flows.links || []).filter((l) => l.value > 0);
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const color = { source: '#b3261e', fund: '#0b57a4', grant: '#2d7d46', used: '#9c5a00', admin_cost: '#6b4fa0', disbursed: '#1f7a8c' };
+  chart = echarts.init(el, null, { locale: lang.startsWith('zh') ? 'ZH' : 'EN', renderer: 'canvas' });
+  const narrow = el.clientWidth < 600;
+  chart.setOption({
+    aria: { enabled: true },
+    animation: false,
+    tooltip: {
+      trigger: 'item',
+      formatter: (p) => (p.dataType === 'edge'
+        ? `${nodeLabel(byId.get(p.data.source) || { id: p.data.source })} → ${nodeLabel(byId.get(p.data.target) || { id: p.data.target })}<br>${money(p.data.value)}`
+        : `${nodeLabel(byId.get(p.data.name) || { id: p.data.name })}<br>${p.value !== undefined ? money(p.value) : ''}`),
+    },
+    series: [{
+      type: 'sankey',
+      left: 8, right: narrow ? 90 : 160, top: 12, bottom: 12,
+      nodeGap: 14,
+      nodeAlign: 'left',
+      layoutIterations: 32,
+      emphasis: { focus: 'adjacency' },
+      data: nodes.map((n) => ({ name: n.id, itemStyle: { color: color[n.kind] || '#5b6470' } })),
+      links: links.map((l) => ({ source: l.source, target: l.target, value: l.value })),
+      lineStyle: { color: 'gradient', curveness: 0.5, opacity: 0.35 },
+      label: {
+        color: '#1b1f24',
+        fontSize: narrow ? 11 : 13,
+        formatter: (p) => {
+          const n = byId.get(p.name);
+          return `${n ? nodeLabel(n) : p.name}\n${formatMoneyShort(p.value, lang)}`;
+        },
+      },
+    }],
+  });
+}
+
+function renderLottery() {
+  const box = $('#lottery');
+  if (errors.lottery) return box.replaceChildren(errorBox(errors.lottery, load));
+  if (!data.lottery) return box.replaceChildren(loadingBox());
+  const L = data.lottery;
+  const cols = [
+    { label: t('dash.lottery.period'), cell: (p) => p.period },
+    { label: t('dash.lottery.sales'), num: true, cell: (p) => money(p.sales) },
+    { label: t('dash.lottery.allocated'), num: true, cell: (p) => money(p.allocated) },
+    { label: t('dash.lottery.granted'), num: true, cell: (p) => money(p.granted) },
+    { label: t('dash.lottery.used'), num: true, cell: (p) => money(p.used) },
+  ];
+  const tot = L.totals || {};
+  box.replaceChildren(table(t('dash.lottery'), cols, L.periods || [], {
+    hideCaption: true,
+    rowHeader: true,
+    foot: h('tr', {}, h('th', { scope: 'row' }, t('dash.lottery.total')), ['sales', 'allocated', 'granted', 'used'].map((k) => h('td', { class: 'num' }, money(tot[k])))),
+  }));
+}
+
+function render() {
+  renderTotals();
+  renderCheckpoint();
+  renderFlowTable();
+  renderLottery();
+  return renderChart();
+}
+
+async function get(key, path) {
+  try {
+    data[key] = await api(path);
+    delete errors[key];
+  } catch (e) {
+    errors[key] = e;
+  }
+}
+
+async function load() {
+  const totalsReady = get('funds', 'api/v1/funds').then(() => {
+    renderTotals();
+    markReady('totals');
+  });
+  await Promise.all([
+    totalsReady,
+    get('checkpoint', 'api/v1/checkpoints/latest').then(renderCheckpoint),
+    get('lottery', 'api/v1/lottery').then(renderLottery),
+    get('flows', 'api/v1/flows').then(() => { renderFlowTable(); return renderChart(); }),
+  ]);
+  markReady();
+}
+
+initPage('dashboard', render);
+load();
+addEventListener('resize', () => chart && chart.resize());
