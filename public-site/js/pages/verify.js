@@ -204,6 +204,9 @@ export async function run({ code, proofText }) {
   last = out;
   document.body.dataset.verifyMs = out.ms.toFixed(1);
   render();
+  const box = $('#verify-result');
+  const rect = box.getBoundingClientRect();
+  if (rect.top < 0 || rect.bottom > innerHeight) box.scrollIntoView({ block: 'center' });
   // The trace is public information, fetched after the verdict is shown.
   if (out.result && out.result.ok) {
     const seq = out.result.seq;
