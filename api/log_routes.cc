@@ -1,0 +1,262 @@
+// The log's routes: C2SP static paths and the JSON log API.
+#include <atomic>
+#include <chrono>
+
+#include "api/json_body.h"
+#include "api/problem.h"
+#include "api/server.h"
+#include "ledger/crypto/base64.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/entry.h"
+#include "ledger/tlog/note.h"
+#include "ledger/tlog/tile.h"
+#include "ledger/tlog/tlog_proof.h"
+
+namespace ledger::api {
+namespace {
+
+using nlohmann::json;
+
+std::string B64(const crypto::Hash& h) { return crypto::Base64Encode(crypto::AsBytes(h)); }
+
+json HashList(const std::vector<crypto::Hash>& hashes) {
+  json out = json::array();
+  for (const auto& h : hashes) out.push_back(B64(h));
+  return out;
+}
+
+// Fails the request with `status` unless it is OK.
+#define RETURN_PROBLEM_IF_ERROR(res, expr) \
+  do {                                     \
+    ::ledger::Status _s = (expr);          \
+    if (!_s.ok()) {                        \
+      WriteProblem(res, _s);               \
+      return;                              \
+    }                                      \
+  } while (0)
+
+std::atomic<uint64_t> g_requests_2xx{0}, g_requests_4xx{0}, g_requests_5xx{0};
+
+}  // namespace
+
+void WriteJson(httplib::Response& res, const json& j, int status) {
+  res.status = status;
+  res.set_content(j.dump(), "application/json");
+}
+
+Result<uint64_t> ParseU64Param(const std::string& name, const std::string& value) {
+  uint64_t v;
+  if (!tlog::ParseDecimal(value, &v)) {
+    return InvalidArgument("parameter " + name + " must be a non-negative decimal integer, got '" +
+                           value.substr(0, 40) + "'");
+  }
+  return v;
+}
+
+json AppendedJson(const tlog::Appended& a) {
+  return {{"seq", a.seq}, {"leaf_hash", B64(a.leaf_hash)}, {"entry", json::parse(a.entry)}};
+}
+
+Result<json> GenericRecorder::Record(const Actor& actor, const std::string& type, const json& body,
+                                     const std::string& /*idempotency_key*/) {
+  if (!tlog::IsValidEntryType(type)) {
+    return InvalidArgument("type must be lowercase letters, dots and underscores, starting with a letter");
+  }
+  if (!body.is_object()) return InvalidArgument("body must be a JSON object");
+  LEDGER_ASSIGN_OR_RETURN(tlog::Appended a, log_->Append(tlog::EntryDraft{type, actor.name, body.dump(), {}}));
+  return AppendedJson(a);
+}
+
+void ConfigureServer(httplib::Server& server, int threads) {
+  server.set_tcp_nodelay(true);  // without it, delayed ACKs stall keep-alive clients by 40 ms
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_payload_max_length(kMaxBodyBytes);
+  server.set_keep_alive_max_count(100000);
+  server.set_read_timeout(10, 0);
+  server.set_write_timeout(10, 0);
+  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (res.get_header_value("Content-Type") == "application/problem+json") return;
+    std::string detail = res.status == 413 ? "request body exceeds " + std::to_string(kMaxBodyBytes) + " bytes"
+                         : res.status == 404 ? "nothing at " + req.path.substr(0, 200)
+                                             : std::string(HttpTitle(res.status));
+    WriteProblem(res, res.status, detail);
+  });
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    WriteProblem(res, Internal("internal error"));
+  });
+  server.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (req.method == "GET" || req.method == "HEAD") res.set_header("Access-Control-Allow-Origin", "*");
+    (res.status >= 500 ? g_requests_5xx : res.status >= 400 ? g_requests_4xx : g_requests_2xx)++;
+  });
+}
+
+void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
+  tlog::Log* log = ctx.log;
+
+  server.Get("/checkpoint", [log](const httplib::Request&, httplib::Response& res) {
+    auto cp = log->LatestCheckpoint();
+    RETURN_PROBLEM_IF_ERROR(res, cp.status());
+    res.set_header("Cache-Control", "no-cache");
+    res.set_content(cp->note, "text/plain; charset=utf-8");
+  });
+
+  server.Get(R"(/tile/(.*))", [log](const httplib::Request& req, httplib::Response& res) {
+    auto path = tlog::ParseTilePath(req.path.substr(1));
+    RETURN_PROBLEM_IF_ERROR(res, path.status());
+    auto body = path->entries ? log->EntryBundle(path->index, path->width)
+                              : log->HashTile(path->level, path->index, path->width);
+    RETURN_PROBLEM_IF_ERROR(res, body.status());
+    // Full tiles never change; a partial one is replaced by wider ones.
+    res.set_header("Cache-Control", path->width == tlog::kTileWidth
+                                        ? "public, max-age=31536000, immutable"
+                                        : "public, max-age=60");
+    res.set_content(*body, "application/octet-stream");
+  });
+
+  server.Get("/api/v1/log", [log](const httplib::Request&, httplib::Response& res) {
+    WriteJson(res, {{"origin", log->origin()}, {"vkey", log->verifier_key()}, {"tree_size", log->Size()}});
+  });
+
+  server.Get("/api/v1/checkpoints/latest", [log](const httplib::Request&, httplib::Response& res) {
+    auto cp = log->LatestCheckpoint();
+    RETURN_PROBLEM_IF_ERROR(res, cp.status());
+    auto note = tlog::ParseNote(cp->note);
+    RETURN_PROBLEM_IF_ERROR(res, note.status());
+    json witnesses = json::array();
+    for (const auto& s : note->signatures) {
+      if (s.name == log->origin()) continue;
+      char id[9];
+      snprintf(id, sizeof(id), "%08x", s.key_id);
+      witnesses.push_back({{"name", s.name}, {"key_id", id}});
+    }
+    WriteJson(res, {{"size", cp->size},
+                    {"root", B64(cp->root)},
+                    {"time", tlog::FormatTime(cp->unix_ms / 1000)},
+                    {"note", cp->note},
+                    {"witnesses", witnesses}});
+  });
+
+  server.Get(R"(/api/v1/entries/(\d{1,20}))", [log](const httplib::Request& req, httplib::Response& res) {
+    auto seq = ParseU64Param("seq", req.matches[1]);
+    RETURN_PROBLEM_IF_ERROR(res, seq.status());
+    auto entry = log->Entry(*seq);
+    RETURN_PROBLEM_IF_ERROR(res, entry.status());
+    WriteJson(res, {{"seq", *seq},
+                    {"leaf_hash", B64(tlog::HashLeaf(*entry))},
+                    {"entry", json::parse(*entry)},
+                    {"raw", crypto::Base64Encode(*entry)}});
+  });
+
+  // size defaults to the latest checkpoint's, so the proof can be checked
+  // against what /checkpoint serves.
+  auto size_param = [log](const httplib::Request& req, const char* name) -> Result<uint64_t> {
+    if (req.has_param(name)) return ParseU64Param(name, req.get_param_value(name));
+    LEDGER_ASSIGN_OR_RETURN(tlog::Checkpoint cp, log->LatestCheckpoint());
+    return cp.size;
+  };
+
+  server.Get("/api/v1/proof/inclusion", [log, size_param](const httplib::Request& req, httplib::Response& res) {
+    if (!req.has_param("seq")) return WriteProblem(res, InvalidArgument("parameter seq is required"));
+    auto seq = ParseU64Param("seq", req.get_param_value("seq"));
+    RETURN_PROBLEM_IF_ERROR(res, seq.status());
+    auto size = size_param(req, "size");
+    RETURN_PROBLEM_IF_ERROR(res, size.status());
+    if (*seq >= *size) {
+      return WriteProblem(res, OutOfRange("seq " + std::to_string(*seq) + " is not below size " +
+                                          std::to_string(*size)));
+    }
+    auto proof = log->InclusionProof(*seq, *size);
+    RETURN_PROBLEM_IF_ERROR(res, proof.status());
+    auto root = log->Root(*size);
+    RETURN_PROBLEM_IF_ERROR(res, root.status());
+    WriteJson(res, {{"seq", *seq}, {"size", *size}, {"root", B64(*root)}, {"hashes", HashList(*proof)}});
+  });
+
+  server.Get("/api/v1/proof/consistency", [log, size_param](const httplib::Request& req, httplib::Response& res) {
+    if (!req.has_param("from")) return WriteProblem(res, InvalidArgument("parameter from is required"));
+    auto from = ParseU64Param("from", req.get_param_value("from"));
+    RETURN_PROBLEM_IF_ERROR(res, from.status());
+    auto to = size_param(req, "to");
+    RETURN_PROBLEM_IF_ERROR(res, to.status());
+    auto proof = log->ConsistencyProof(*from, *to);
+    RETURN_PROBLEM_IF_ERROR(res, proof.status());
+    WriteJson(res, {{"from", *from}, {"to", *to}, {"hashes", HashList(*proof)}});
+  });
+
+  // A donor's receipt: a C2SP tlog-proof whose extra data is the entry.
+  server.Get(R"(/api/v1/receipts/(\d{1,20}))", [log](const httplib::Request& req, httplib::Response& res) {
+    auto seq = ParseU64Param("seq", req.matches[1]);
+    RETURN_PROBLEM_IF_ERROR(res, seq.status());
+    auto entry = log->Entry(*seq);
+    RETURN_PROBLEM_IF_ERROR(res, entry.status());
+    auto cp = req.get_param_value("wait") == "1"
+                  ? log->WaitForCheckpoint(*seq + 1, std::chrono::seconds(5))
+                  : log->LatestCheckpoint();
+    RETURN_PROBLEM_IF_ERROR(res, cp.status());
+    if (cp->size <= *seq) {
+      return WriteProblem(res, NotFound("entry " + std::to_string(*seq) +
+                                        " is not in a published checkpoint yet; retry with ?wait=1"));
+    }
+    auto proof = log->InclusionProof(*seq, cp->size);
+    RETURN_PROBLEM_IF_ERROR(res, proof.status());
+    tlog::TlogProof p{*entry, *seq, *proof, cp->note};
+    res.set_header("Content-Disposition", "inline; filename=\"receipt-" + std::to_string(*seq) + ".tlog-proof\"");
+    res.set_content(tlog::FormatTlogProof(p), "text/plain; charset=utf-8");
+  });
+
+  server.Post("/api/v1/entries", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    std::string auth = req.get_header_value("Authorization");
+    if (!auth.starts_with("Bearer ")) {
+      return WriteProblem(res, Status(Code::kUnauthenticated, "missing Authorization: Bearer <token>"));
+    }
+    auto actor = ctx.tokens->Authenticate(std::string_view(auth).substr(7));
+    RETURN_PROBLEM_IF_ERROR(res, actor.status());
+    auto body = ParseStrictJson(req.body);
+    RETURN_PROBLEM_IF_ERROR(res, body.status());
+    if (!body->is_object() || !body->contains("type") || !(*body)["type"].is_string() ||
+        !body->contains("body") || !(*body)["body"].is_object()) {
+      return WriteProblem(res, InvalidArgument("request must be {\"type\": <string>, \"body\": {...}}"));
+    }
+    for (const auto& [k, v] : body->items()) {
+      if (k != "type" && k != "body") {
+        return WriteProblem(res, InvalidArgument("unknown request field \"" + k + "\""));
+      }
+    }
+    std::string idem = req.get_header_value("Idempotency-Key");
+    if (idem.size() > 128) return WriteProblem(res, InvalidArgument("Idempotency-Key is longer than 128 bytes"));
+    auto out = ctx.recorder->Record(*actor, (*body)["type"].get<std::string>(), (*body)["body"], idem);
+    RETURN_PROBLEM_IF_ERROR(res, out.status());
+    fprintf(stderr, "recorded seq=%s type=%s by=%s\n", (*out)["seq"].dump().c_str(),
+            (*body)["type"].get<std::string>().c_str(), actor->name.c_str());
+    WriteJson(res, *out, 201);
+  });
+
+  server.Get("/healthz", [log](const httplib::Request&, httplib::Response& res) {
+    WriteJson(res, {{"status", "ok"}, {"tree_size", log->Size()}});
+  });
+
+  server.Get("/metrics", [log](const httplib::Request&, httplib::Response& res) {
+    auto cp = log->LatestCheckpoint();
+    std::string out;
+    out += "# TYPE ledger_tree_size gauge\nledger_tree_size " + std::to_string(log->Size()) + "\n";
+    if (cp.ok()) {
+      out += "# TYPE ledger_checkpoint_size gauge\nledger_checkpoint_size " + std::to_string(cp->size) + "\n";
+      out += "# TYPE ledger_checkpoint_timestamp_seconds gauge\nledger_checkpoint_timestamp_seconds " +
+             std::to_string(cp->unix_ms / 1000) + "\n";
+    }
+    out += "# TYPE ledger_http_responses_total counter\n";
+    out += "ledger_http_responses_total{class=\"2xx\"} " + std::to_string(g_requests_2xx.load()) + "\n";
+    out += "ledger_http_responses_total{class=\"4xx\"} " + std::to_string(g_requests_4xx.load()) + "\n";
+    out += "ledger_http_responses_total{class=\"5xx\"} " + std::to_string(g_requests_5xx.load()) + "\n";
+    res.set_content(out, "text/plain; version=0.0.4");
+  });
+}
+
+void RegisterSiteRoutes(httplib::Server& server, ServerContext& ctx) {
+  if (ctx.site_dir.empty()) return;
+  // httplib refuses paths with ".." segments before touching the disk.
+  server.set_mount_point("/", ctx.site_dir);
+  server.set_file_extension_and_mimetype_mapping("mjs", "text/javascript");
+}
+
+}  // namespace ledger::api

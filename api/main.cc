@@ -1,0 +1,106 @@
+// ledgerd: serves one ledger over HTTP.
+//
+//   ledgerd --data DIR [--listen HOST:PORT] [--site DIR] [--threads N] [--generic]
+//
+// DIR is made by `ledgerctl init`. The signing key file must be mode 0600.
+#include <signal.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "api/server.h"
+#include "ledger/tlog/data_dir.h"
+
+namespace {
+
+httplib::Server* g_server = nullptr;
+
+void OnSignal(int) {
+  if (g_server != nullptr) g_server->stop();
+}
+
+int Usage() {
+  fprintf(stderr,
+          "usage: ledgerd --data DIR [--listen HOST:PORT] [--site DIR] [--threads N]\n"
+          "  --data     ledger directory made by `ledgerctl init`\n"
+          "  --listen   address to serve on (default 127.0.0.1:8080)\n"
+          "  --site     public-site directory served at / (default ./public-site if present)\n"
+          "  --threads  HTTP worker threads (default 96)\n"
+          "  --generic  a bare log: accept any entry type, no charity rules\n");
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace ledger;
+  std::string data, listen = "127.0.0.1:8080", site;
+  int threads = 96;
+  bool generic = false;  // replaced by the funds recorder unless set
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (a == "--data") data = value();
+    else if (a == "--listen") listen = value();
+    else if (a == "--site") site = value();
+    else if (a == "--threads") threads = std::atoi(value().c_str());
+    else if (a == "--generic") generic = true;
+    else if (a == "--help" || a == "-h") return Usage();
+    else {
+      fprintf(stderr, "ledgerd: unknown argument %s\n", a.c_str());
+      return Usage();
+    }
+  }
+  if (data.empty() || threads < 1) return Usage();
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    fprintf(stderr, "ledgerd: --listen must be HOST:PORT, got %s\n", listen.c_str());
+    return 2;
+  }
+  std::string host = listen.substr(0, colon);
+  int port = std::atoi(listen.c_str() + colon + 1);
+  if (site.empty() && std::filesystem::is_directory("public-site")) site = "public-site";
+
+  tlog::DataDir dir{data};
+  auto key = tlog::ReadLogKey(dir, /*require_private_mode=*/true);
+  if (!key.ok()) {
+    fprintf(stderr, "ledgerd: %s\n", key.status().message().c_str());
+    return 1;
+  }
+  tlog::Options opts;
+  opts.path = dir.db();
+  opts.origin = key->origin;
+  opts.signer = key->signer;
+  auto log = tlog::Log::Open(opts);
+  if (!log.ok()) {
+    fprintf(stderr, "ledgerd: %s\n", log.status().ToString().c_str());
+    return 1;
+  }
+  api::TokenStore tokens(dir.tokens_file());
+  api::GenericRecorder recorder(log->get());
+  (void)generic;
+  api::ServerContext ctx{log->get(), &tokens, &recorder, nullptr, site};
+
+  httplib::Server server;
+  api::ConfigureServer(server, threads);
+  api::RegisterLogRoutes(server, ctx);
+  api::RegisterSiteRoutes(server, ctx);
+
+  g_server = &server;
+  signal(SIGINT, OnSignal);
+  signal(SIGTERM, OnSignal);
+  signal(SIGPIPE, SIG_IGN);
+  if (!server.bind_to_port(host, port)) {
+    fprintf(stderr, "ledgerd: cannot listen on %s: %s\n", listen.c_str(), strerror(errno));
+    return 1;
+  }
+  fprintf(stderr, "ledgerd: serving %s (%llu entries) on http://%s\n", (*log)->origin().c_str(),
+          static_cast<unsigned long long>((*log)->Size()), listen.c_str());
+  server.listen_after_bind();
+  (*log)->Close();
+  fprintf(stderr, "ledgerd: stopped\n");
+  return 0;
+}

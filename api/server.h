@@ -1,0 +1,53 @@
+// ledgerd's HTTP surface: every route is registered by one of the Register*
+// functions below, each in its own file, all thin over the library.
+//
+// Request bodies are capped (kMaxBodyBytes, 413 beyond); errors are
+// application/problem+json (problem.h); public GETs carry
+// Access-Control-Allow-Origin: *.
+#ifndef LEDGER_API_SERVER_H_
+#define LEDGER_API_SERVER_H_
+
+#include <httplib.h>
+
+#include <string>
+
+#include "api/recorder.h"
+#include "api/token_store.h"
+#include "ledger/tlog/log.h"
+
+namespace ledger::funds {
+class Ledger;
+}
+
+namespace ledger::api {
+
+inline constexpr size_t kMaxBodyBytes = 256 * 1024;
+
+struct ServerContext {
+  tlog::Log* log = nullptr;
+  TokenStore* tokens = nullptr;
+  Recorder* recorder = nullptr;
+  funds::Ledger* ledger = nullptr;  // null when serving a bare log
+  std::string site_dir;             // public-site files; empty = none
+};
+
+// Server-wide settings: TCP_NODELAY, thread pool, body cap, CORS, logging.
+void ConfigureServer(httplib::Server& server, int threads);
+
+// GET /checkpoint, /tile/..., /api/v1/log, /api/v1/checkpoints/latest,
+// /api/v1/entries/{seq}, /api/v1/proof/..., /api/v1/receipts/{seq}, /healthz,
+// /metrics; POST /api/v1/entries.
+void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx);
+// The charity views of docs/api.md (api/funds_routes.cc).
+void RegisterFundsRoutes(httplib::Server& server, ServerContext& ctx);
+// Everything else under / is the public site.
+void RegisterSiteRoutes(httplib::Server& server, ServerContext& ctx);
+
+// Helpers for route files.
+void WriteJson(httplib::Response& res, const nlohmann::json& j, int status = 200);
+// Parses a decimal query or path parameter; InvalidArgument naming it.
+Result<uint64_t> ParseU64Param(const std::string& name, const std::string& value);
+
+}  // namespace ledger::api
+
+#endif  // LEDGER_API_SERVER_H_

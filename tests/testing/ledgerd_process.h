@@ -1,0 +1,121 @@
+// Starts a real ledgerd binary on a free loopback port for HTTP tests, and
+// stops it (SIGTERM, or SIGKILL on request) when done.
+#ifndef LEDGER_TESTS_TESTING_LEDGERD_PROCESS_H_
+#define LEDGER_TESTS_TESTING_LEDGERD_PROCESS_H_
+
+#include <arpa/inet.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace ledger::testing {
+
+inline std::string BinDir() {
+  const char* d = std::getenv("LEDGER_BIN_DIR");
+  return d ? d : "build/bin";
+}
+
+inline int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// Runs a command to completion and returns its stdout; exit code in *code.
+inline std::string RunCommand(const std::vector<std::string>& args, int* code) {
+  int out[2];
+  if (pipe(out) != 0) return "";
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out[1], 1);
+    close(out[0]);
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  std::string s;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(out[0], buf, sizeof(buf))) > 0) s.append(buf, n);
+  close(out[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  *code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return s;
+}
+
+class LedgerdProcess {
+ public:
+  explicit LedgerdProcess(std::string data_dir, std::vector<std::string> extra = {})
+      : data_(std::move(data_dir)), extra_(std::move(extra)) {}
+  ~LedgerdProcess() { Stop(); }
+
+  // Starts ledgerd and waits until /healthz answers (up to 20 s).
+  bool Start() {
+    port_ = FreePort();
+    pid_ = fork();
+    if (pid_ == 0) {
+      std::string bin = BinDir() + "/ledgerd";
+      std::string listen = "127.0.0.1:" + std::to_string(port_);
+      std::vector<std::string> args = {bin, "--data", data_, "--listen", listen, "--threads", "32"};
+      args.insert(args.end(), extra_.begin(), extra_.end());
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(bin.c_str(), argv.data());
+      _exit(127);
+    }
+    httplib::Client c("127.0.0.1", port_);
+    for (int i = 0; i < 200; ++i) {
+      if (auto r = c.Get("/healthz"); r && r->status == 200) return true;
+      int status;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return false;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+  void Stop(int sig = SIGTERM) {
+    if (pid_ <= 0) return;
+    kill(pid_, sig);
+    int status;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+  int port() const { return port_; }
+  httplib::Client Client() const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(30, 0);
+    return c;
+  }
+
+ private:
+  std::string data_;
+  std::vector<std::string> extra_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+}  // namespace ledger::testing
+
+#endif  // LEDGER_TESTS_TESTING_LEDGERD_PROCESS_H_

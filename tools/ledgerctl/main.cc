@@ -1,0 +1,74 @@
+// ledgerctl: the command-line tool of the charity ledger.
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "tools/ledgerctl/flags.h"
+
+namespace ledger::tools {
+
+Flags Flags::Parse(int argc, char** argv, const std::vector<std::string>& boolean) {
+  Flags f;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--", 0) != 0) {
+      f.positional.push_back(a);
+      continue;
+    }
+    std::string name = a.substr(2);
+    size_t eq = name.find('=');
+    if (eq != std::string::npos) {
+      f.values[name.substr(0, eq)].push_back(name.substr(eq + 1));
+    } else if (std::find(boolean.begin(), boolean.end(), name) != boolean.end()) {
+      f.values[name].push_back("true");
+    } else if (i + 1 < argc) {
+      f.values[name].push_back(argv[++i]);
+    } else {
+      f.error = "flag --" + name + " needs a value";
+    }
+  }
+  return f;
+}
+
+}  // namespace ledger::tools
+
+namespace {
+
+int Usage() {
+  fprintf(stderr,
+          "usage: ledgerctl <command> [flags]\n\n"
+          "  init   --data DIR --origin ORIGIN      create a ledger and its signing key; prints the verifier key\n"
+          "  token  --data DIR --role admin|recorder|grantee --name NAME [--org ID]\n"
+          "                                         print a new bearer token (only its hash is stored)\n"
+          "  token  --data DIR --revoke NAME        revoke the account's token\n"
+          "  audit  --data DIR                      recompute every hash; exit 0 when intact\n"
+          "  verify RECEIPT --vkey KEY [--secret HEX]\n"
+          "                                         check a .tlog-proof receipt file offline\n"
+          "  demo   --data DIR                      load the Huicheng demo ledger\n");
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace ledger::tools;
+  if (argc < 2) return Usage();
+  std::string cmd = argv[1];
+  Flags f = Flags::Parse(argc - 2, argv + 2, {"quiet"});
+  if (!f.error.empty()) {
+    fprintf(stderr, "ledgerctl %s: %s\n", cmd.c_str(), f.error.c_str());
+    return 2;
+  }
+  if (cmd == "init") return CmdInit(f);
+  if (cmd == "token") return CmdToken(f);
+  if (cmd == "audit") return CmdAudit(f);
+  if (cmd == "verify") return CmdVerify(f);
+  if (cmd == "demo") return CmdDemo(f);
+  if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+    Usage();
+    return 0;
+  }
+  fprintf(stderr, "ledgerctl: unknown command %s\n", cmd.c_str());
+  return Usage();
+}
