@@ -228,6 +228,7 @@ export const STRINGS = {
     'step.cosignatures.ok': '独立见证人确认了同一份账本快照（{names}）',
     'step.cosignatures.failed': '见证人签名无效或不足：无法确认其他人看到的是同一本账',
     'step.cosignatures.skipped': '本站未配置见证人公钥，未核验见证签名（快照上有 {n} 个见证签名）',
+    'step.cosignatures.none': '这份账本快照没有见证人签名（未配置见证人）',
   },
   en: {
     'site.title': 'Charity & Welfare Lottery Transparency Ledger',
@@ -453,6 +454,7 @@ export const STRINGS = {
     'step.cosignatures.ok': 'Independent witnesses confirmed the same checkpoint ({names})',
     'step.cosignatures.failed': 'Witness signatures are invalid or missing: cannot confirm everyone sees the same ledger',
     'step.cosignatures.skipped': 'This site has no witness keys configured, so witness signatures were not checked ({n} present on the checkpoint)',
+    'step.cosignatures.none': 'This checkpoint carries no witness signatures (no witnesses configured)',
   },
 };
 

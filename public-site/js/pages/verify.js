@@ -18,6 +18,7 @@ async function getConfig() {
 
 function stepText(s) {
   const vars = { seq: s.seq ?? '', size: s.size ?? '', n: s.present ?? 0, names: (s.verified || []).map((v) => v.name || v).join(', ') };
+  if (s.step === V.STEPS.COSIGNATURES && s.status === 'skipped' && !s.present) return t('step.cosignatures.none');
   return t(`step.${s.step}.${s.status}`, vars);
 }
 

@@ -209,7 +209,10 @@ test('dashboard shows the API totals, and loads fast', async () => {
 
 let receipt;
 test('a real receipt code verifies in the browser, with the trace', async () => {
-  const res = await makeDonation(vsrv, { fund: await someFund(vsrv), amount: 123456 });
+  const fundId = await someFund(vsrv);
+  // Two donations before ours, so its inclusion proof has hashes to tamper with.
+  for (const amount of [500, 600]) await makeDonation(vsrv, { fund: fundId, amount });
+  const res = await makeDonation(vsrv, { fund: fundId, amount: 123456 });
   assert.match(res.receipt, /^\d+-[0-9a-f]{32}$/);
   receipt = res;
   // Make sure a checkpoint covers it before timing the page.
@@ -280,8 +283,8 @@ test('a wrong secret fails at the commitment step, in donor words', async () => 
 test('a tampered proof file fails at the inclusion step; the genuine file verifies offline', async () => {
   const proofText = await (await fetch(vsrv.url + `api/v1/receipts/${receipt.seq}?wait=1`)).text();
   const lines = proofText.split('\n');
-  const hashLine = lines.findIndex((l, i) => i > 1 && /^[A-Za-z0-9+/]{43}=$/.test(l));
-  assert.ok(hashLine > 0, 'proof has hash lines');
+  const hashLine = lines.findIndex((l) => l.startsWith('index ')) + 1; // first proof hash
+  assert.match(lines[hashLine], /^[A-Za-z0-9+/]{43}=$/, 'proof has hash lines');
   const b = Buffer.from(lines[hashLine], 'base64');
   b[7] ^= 0x20;
   const tampered = lines.slice();
@@ -299,6 +302,7 @@ test('a tampered proof file fails at the inclusion step; the genuine file verifi
   await page.waitForSelector('#verify-result[data-status="failed"]', { timeout: 15000 });
   assert.equal(await page.getAttribute('#verify-result', 'data-failed-step'), 'inclusion');
   assert.match(await page.textContent('#verify-result'), /这笔记录与公开账本对不上/);
+  assert.equal(await page.getAttribute('#verify-steps li[data-step="checkpoint_signature"]', 'data-status'), 'ok', 'only the proof was altered');
   await shot(page, 'verify-tampered');
 
   await page.setInputFiles('#proof-file', good);
