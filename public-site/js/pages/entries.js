@@ -6,6 +6,7 @@ const TYPES = ['fund.open', 'donation', 'lottery.allocation', 'grant', 'disburse
 const params = new URLSearchParams(location.search);
 const filters = { type: params.get('type') || '', fund: params.get('fund') || '', from: params.get('from') || '', to: params.get('to') || '' };
 const detailSeq = params.get('seq');
+const limit = String(Math.min(500, Math.max(1, +(params.get('limit') || 50) || 50)));
 let cursors = [params.get('cursor') || '']; // stack of page-start cursors
 let page = null;
 let error = null;
@@ -132,7 +133,7 @@ async function loadPage() {
   page = null;
   error = null;
   renderList();
-  const q = new URLSearchParams({ ...clean(filters), limit: '50' });
+  const q = new URLSearchParams({ ...clean(filters), limit });
   const c = cursors[cursors.length - 1];
   if (c) q.set('cursor', c);
   try {

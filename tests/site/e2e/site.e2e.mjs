@@ -40,7 +40,7 @@ async function siteServedBy(url) {
 
 // A plain static server for public-site/ that forwards everything else to the
 // backend, mounted under a prefix: proves the site uses relative URLs only.
-async function startPrefixProxy(backend, prefix) {
+async function startPrefixProxy(backend, prefix, overrides = {}) {
   const siteRoot = path.join(ROOT, 'public-site');
   const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml' };
   const server = http.createServer((req, res) => {
@@ -50,6 +50,10 @@ async function startPrefixProxy(backend, prefix) {
     }
     const rest = req.url.slice(prefix.length - 1); // keeps the leading '/'
     const p = decodeURIComponent(rest.split('?')[0]);
+    if (overrides[p] !== undefined) {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      return res.end(overrides[p]);
+    }
     const file = path.normalize(path.join(siteRoot, p === '/' ? '/index.html' : p));
     if (file.startsWith(siteRoot) && fs.existsSync(file) && fs.statSync(file).isFile()) {
       res.writeHead(200, { 'Content-Type': types[path.extname(file)] || 'application/octet-stream' });
@@ -423,6 +427,51 @@ test('funds, fund, grant, entries, reports and compliance pages render the API d
   assert.deepEqual(await a11yBasics(page), []);
   await shot(page, 'compliance');
   await page.close();
+});
+
+test('entries page pages through the log with next/previous', async () => {
+  const page = await newPage();
+  await page.goto(base + 'entries.html?limit=5');
+  await page.waitForSelector('body[data-ready="1"]');
+  const firstPage = await page.$$eval('#entries tbody th a', (a) => a.map((x) => x.textContent));
+  assert.equal(firstPage.length, 5);
+  assert.ok(await page.isDisabled('#prev'));
+  await page.click('#next');
+  await page.waitForFunction((f) => {
+    const a = [...document.querySelectorAll('#entries tbody th a')].map((x) => x.textContent);
+    return a.length > 0 && a[0] !== f;
+  }, firstPage[0]);
+  const second = await page.$$eval('#entries tbody th a', (a) => a.map((x) => x.textContent));
+  assert.ok(Number(second[0].slice(1)) > Number(firstPage[4].slice(1)), `page 2 follows page 1: ${firstPage} / ${second}`);
+  await page.click('#prev');
+  await page.waitForFunction((f) => document.querySelector('#entries tbody th a') && document.querySelector('#entries tbody th a').textContent === f, firstPage[0]);
+  await page.close();
+});
+
+test('pinned keys in config.json: witness cosignatures verify, and a server presenting another log key is caught', async () => {
+  const mock = await startMock(); // has two witnesses
+  const { newSigner } = await import('../helpers/reflog.mjs');
+  const donation = await makeDonation(mock, { fund: await someFund(mock), amount: 777 });
+  const cfg = (o) => JSON.stringify({ log_vkey: null, origin: null, witnesses: [], witness_quorum: 1, ...o });
+  const good = await startPrefixProxy(mock.url, '/p/', { '/config.json': cfg({ log_vkey: mock.vkey, witnesses: mock.ledger.log.witnesses.map((w) => w.vkey), witness_quorum: 2 }) });
+  const evil = await startPrefixProxy(mock.url, '/p/', { '/config.json': cfg({ log_vkey: newSigner(mock.origin).vkey }) });
+  try {
+    const page = await newPage();
+    await page.goto(good.url + 'verify.html#' + donation.receipt);
+    await page.waitForSelector('#verify-result[data-status="verified"]', { timeout: 15000 });
+    assert.equal(await page.getAttribute('#verify-steps li[data-step="cosignatures"]', 'data-status'), 'ok');
+    assert.match(await page.textContent('#key-source'), /固定/);
+    await shot(page, 'verify-witnesses');
+    await page.goto(evil.url + 'verify.html#' + donation.receipt);
+    await page.waitForSelector('#verify-result[data-status="failed"]', { timeout: 15000 });
+    assert.equal(await page.getAttribute('#verify-result', 'data-failed-step'), 'checkpoint_signature');
+    assert.match(await page.textContent('#verify-result'), /签名无效/);
+    await page.close();
+  } finally {
+    await good.stop();
+    await evil.stop();
+    await mock.stop();
+  }
 });
 
 test('the site works under a path prefix (relative URLs only)', async () => {
