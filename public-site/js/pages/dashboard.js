@@ -143,7 +143,7 @@ function renderLottery() {
   if (!data.lottery) return box.replaceChildren(loadingBox());
   const L = data.lottery;
   const cols = [
-    { label: t('dash.lottery.period'), cell: (p) => p.period },
+    { label: t('dash.lottery.period'), cell: (p) => h('span', { style: 'white-space:nowrap' }, p.period) },
     { label: t('dash.lottery.sales'), num: true, cell: (p) => money(p.sales) },
     { label: t('dash.lottery.allocated'), num: true, cell: (p) => money(p.allocated) },
     { label: t('dash.lottery.granted'), num: true, cell: (p) => money(p.granted) },
