@@ -1,0 +1,151 @@
+#include "ledger/funds/body.h"
+
+#include <gtest/gtest.h>
+
+namespace ledger::funds {
+namespace {
+
+using nlohmann::json;
+
+json Donation() {
+  return json{{"fund", "poor-students"},
+              {"amount", 5000},
+              {"donor", {{"commitment", "7Gef8Y2ZVhI8mQ0eYbZr0ie041fBSBkJ8CbB+LFezCg="}}},
+              {"channel", "bank"},
+              {"received_at", "2020-02-29"}};
+}
+
+json Expense() {
+  return json{{"grant", "g-1"},
+              {"amount", 100},
+              {"category", "supplies"},
+              {"description", "rice"},
+              {"evidence_sha256", std::string(64, 'a')},
+              {"spent_at", "2019-01-31"}};
+}
+
+Status Parse(EntryType t, const json& j) { return ParseBody(t, j).status(); }
+
+TEST(BodyTest, AcceptsValidDonation) {
+  auto b = ParseBody(EntryType::kDonation, Donation());
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  const auto& d = std::get<DonationBody>(*b);
+  EXPECT_EQ(d.amount, 5000);
+  EXPECT_EQ(d.channel, "bank");
+  EXPECT_FALSE(d.public_name.has_value());
+}
+
+TEST(BodyTest, RefusesUnknownFieldsAtEveryLevel) {
+  json j = Donation();
+  j["note"] = "x";
+  Status s = Parse(EntryType::kDonation, j);
+  EXPECT_EQ(s.code(), Code::kInvalidArgument);
+  EXPECT_EQ(s.rule(), "body.unknown_field");
+  EXPECT_NE(s.message().find("note"), std::string::npos);
+
+  j = Donation();
+  j["donor"]["phone"] = "13800000000";
+  s = Parse(EntryType::kDonation, j);
+  EXPECT_EQ(s.rule(), "body.unknown_field");
+  EXPECT_NE(s.message().find("phone"), std::string::npos);
+}
+
+TEST(BodyTest, RefusesFloatsZeroNegativeAndOversizedAmounts) {
+  for (json amount : {json(50.5), json(0), json(-1), json(9223372036854775808ULL), json("100")}) {
+    json j = Donation();
+    j["amount"] = amount;
+    EXPECT_EQ(Parse(EntryType::kDonation, j).code(), Code::kInvalidArgument) << amount.dump();
+  }
+  json j = Donation();
+  j["amount"] = 9223372036854775807LL;
+  EXPECT_TRUE(Parse(EntryType::kDonation, j).ok());
+}
+
+TEST(BodyTest, ChannelMustBeKnown) {
+  json j = Donation();
+  j["channel"] = "crypto";
+  Status s = Parse(EntryType::kDonation, j);
+  EXPECT_EQ(s.rule(), "donation.channel");
+  for (const char* c : {"bank", "online", "cash", "in_kind"}) {
+    j["channel"] = c;
+    EXPECT_TRUE(Parse(EntryType::kDonation, j).ok()) << c;
+  }
+}
+
+TEST(BodyTest, DatesMustBeRealCalendarDays) {
+  for (const char* d : {"2019-02-29", "2020-13-01", "2020-1-01", "20200101", "2020-04-31", ""}) {
+    json j = Donation();
+    j["received_at"] = d;
+    EXPECT_EQ(Parse(EntryType::kDonation, j).code(), Code::kInvalidArgument) << d;
+  }
+}
+
+TEST(BodyTest, EvidenceHashIsLowercaseHex) {
+  json j = Expense();
+  EXPECT_TRUE(Parse(EntryType::kExpense, j).ok());
+  j["evidence_sha256"] = std::string(64, 'A');
+  EXPECT_EQ(Parse(EntryType::kExpense, j).rule(), "expense.evidence_hex");
+  j["evidence_sha256"] = std::string(63, 'a');
+  EXPECT_EQ(Parse(EntryType::kExpense, j).rule(), "expense.evidence_hex");
+}
+
+TEST(BodyTest, LotteryAmountIsFloorOfSalesTimesRate) {
+  json j{{"fund", "welfare-lottery"}, {"period", "2016-01"}, {"sales", 1000003},
+         {"rate_bp", 3500}, {"amount", 350001}};
+  EXPECT_TRUE(Parse(EntryType::kLotteryAllocation, j).ok());
+  j["amount"] = 350002;
+  Status s = Parse(EntryType::kLotteryAllocation, j);
+  EXPECT_EQ(s.rule(), "lottery.amount_formula");
+  EXPECT_NE(s.message().find("350001"), std::string::npos) << s.message();
+  // No overflow for the largest sales: the product is computed in 128 bits.
+  j["sales"] = 9223372036854775807LL;
+  j["rate_bp"] = 10000;
+  j["amount"] = 9223372036854775807LL;
+  EXPECT_TRUE(Parse(EntryType::kLotteryAllocation, j).ok());
+}
+
+TEST(BodyTest, IdsAreSlugs) {
+  EXPECT_TRUE(IsValidId("serious-illness"));
+  EXPECT_TRUE(IsValidId("wl-2016.01_a"));
+  EXPECT_FALSE(IsValidId("-x"));
+  EXPECT_FALSE(IsValidId("Upper"));
+  EXPECT_FALSE(IsValidId("a/b"));
+  EXPECT_FALSE(IsValidId(std::string(65, 'a')));
+}
+
+TEST(BodyTest, CanonicalFormIsSortedCompactAndRefusesFloats) {
+  json j = json::parse(R"({"b": 1, "a": {"d": "x", "c": 2}})");
+  auto c = CanonicalJson(j);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(*c, R"({"a":{"c":2,"d":"x"},"b":1})");
+  EXPECT_EQ(CanonicalJson(json::parse(R"({"a":1.0})")).status().rule(), "amount.integer");
+  EXPECT_EQ(CanonicalJson(json::parse(R"({"a":true})")).status().code(), Code::kInvalidArgument);
+}
+
+TEST(BodyTest, ParseCanonicalBodyRefusesNonCanonicalText) {
+  std::string text = Donation().dump();
+  EXPECT_TRUE(ParseCanonicalBody(EntryType::kDonation, text).ok());
+  std::string spaced = Donation().dump(1);
+  EXPECT_EQ(ParseCanonicalBody(EntryType::kDonation, spaced).status().rule(), "body.canonical");
+  EXPECT_EQ(ParseCanonicalBody(EntryType::kDonation, "{").status().rule(), "body.json");
+}
+
+TEST(BodyTest, CorrectionAndRequiredFields) {
+  EXPECT_TRUE(Parse(EntryType::kCorrection, json{{"target", 3}, {"reason", "typo"}}).ok());
+  EXPECT_EQ(Parse(EntryType::kCorrection, json{{"target", 3}}).code(), Code::kInvalidArgument);
+  EXPECT_EQ(Parse(EntryType::kCorrection, json{{"target", -1}, {"reason", "x"}}).code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(Parse(EntryType::kFundOpen,
+                  json{{"id", "f"}, {"name", {{"zh", "基金"}}}, {"purpose", "p"}, {"kind", "charity"}})
+                .code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(Parse(EntryType::kFundOpen, json{{"id", "f"},
+                                             {"name", {{"zh", "基金"}, {"en", "Fund"}}},
+                                             {"purpose", "p"},
+                                             {"kind", "other"}})
+                .code(),
+            Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace ledger::funds
