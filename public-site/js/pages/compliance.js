@@ -7,6 +7,17 @@ let year = +(params.get('year') || thisYear);
 let data = null;
 let error = null;
 
+// ledgerd names deadlines in English ("annual report 2026", "results g-1",
+// "quarterly update g-1 2026Q1"); say them in Chinese when reading Chinese.
+export function deadlineLabel(what) {
+  if (!getLang().startsWith('zh') || typeof what !== 'string') return what;
+  let m;
+  if ((m = /^annual report (\d{4})$/.exec(what))) return `${m[1]} 年度工作报告`;
+  if ((m = /^results (\S+)$/.exec(what))) return `资助项目 ${m[1]} 结项报告`;
+  if ((m = /^quarterly update (\S+) (\d{4})Q([1-4])$/.exec(what))) return `资助项目 ${m[1]} ${m[2]} 年第 ${m[3]} 季度进展报告`;
+  return what;
+}
+
 function badge(ok) {
   return h('span', { class: 'badge ' + (ok ? 'ok' : 'bad') }, ok ? t('comp.ok') : t('comp.notok'));
 }
@@ -36,7 +47,7 @@ function render() {
           h('dt', {}, t('comp.spending')), h('dd', {}, money(c.charitable_spending))))),
     h('h2', {}, t('comp.deadlines')),
     table(t('comp.deadlines'), [
-      { label: t('comp.what'), cell: (d) => d.what },
+      { label: t('comp.what'), cell: (d) => deadlineLabel(d.what) },
       { label: t('comp.due'), cell: (d) => formatDate(d.due, lang) },
       { label: t('comp.met_on'), cell: (d) => (d.met_on ? formatDate(d.met_on, lang) : '—') },
       { label: t('comp.status'), cell: status },

@@ -103,7 +103,7 @@ async function renderChart() {
   const nodes = data.flows.nodes || [];
   const links = (data.flows.links || []).filter((l) => l.value > 0);
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const color = { source: '#b3261e', fund: '#0b57a4', grant: '#2d7d46', used: '#9c5a00', admin_cost: '#6b4fa0', disbursed: '#1f7a8c' };
+  const color = { source: '#b3261e', fund: '#0b57a4', programme: '#2d7d46', grant: '#2d7d46', paid: '#1f7a8c', disbursed: '#1f7a8c', used: '#9c5a00', admin_cost: '#6b4fa0' };
   chart = echarts.init(el, null, { locale: lang.startsWith('zh') ? 'ZH' : 'EN', renderer: 'canvas' });
   const narrow = el.clientWidth < 600;
   chart.setOption({

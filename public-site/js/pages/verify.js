@@ -104,7 +104,7 @@ function renderTrace() {
     if (fl.kind === 'grant') {
       items.push(h('li', {},
         h('strong', {}, money(fl.amount)), ' → ',
-        h('a', { href: 'grant.html?id=' + encodeURIComponent(fl.ref) }, t('verify.trace.grant', { ref: fl.ref })),
+        h('a', { href: 'grant.html?id=' + encodeURIComponent(fl.ref) }, t('verify.trace.grant', { ref: fl.title || fl.ref })),
         fl.grant_paid !== undefined && fl.grant_paid !== null ? h('span', { class: 'muted' }, ' · ', t('verify.trace.paid_used', { paid: money(fl.grant_paid), used: money(fl.grant_used) })) : null));
     } else {
       items.push(h('li', { class: 'admin' }, h('strong', {}, money(fl.amount)), ' → ', t('verify.trace.admin', { ref: fl.ref })));

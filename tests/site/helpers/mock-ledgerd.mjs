@@ -135,31 +135,45 @@ export class MockLedger {
   }
 
   trace(seq) {
-    const { es, corrected } = this.state();
+    // As ledgerd does: the fund's inflows and outflows laid end to end in log
+    // order (first in, first out); the donation's share of each outflow is the
+    // overlap of the two ranges, and of a grant's paid and used amounts likewise.
+    const { es, corrected, grants } = this.state();
     const d = es[seq];
     if (!d || d.type !== 'donation') return null;
-    // FIFO per fund: inflows consumed by outflows in log order
-    const inflows = es.filter((e) => (e.type === 'donation' || e.type === 'lottery.allocation') && e.body.fund === d.body.fund && !corrected.has(e.seq));
-    const outflows = es.filter((e) => ((e.type === 'grant' && e.body.fund === d.body.fund) || (e.type === 'admin_cost' && e.body.fund === d.body.fund)) && !corrected.has(e.seq));
-    const { grants } = this.state();
-    const rem = inflows.map((e) => ({ seq: e.seq, left: e.body.amount }));
-    const flows = [];
-    let i = 0;
-    for (const o of outflows) {
-      let need = o.body.amount;
-      while (need > 0 && i < rem.length) {
-        const take = Math.min(need, rem[i].left);
-        if (rem[i].seq === seq && take > 0) {
-          const g = o.type === 'grant' ? grants.get(o.body.id) : null;
-          flows.push({ kind: o.type === 'grant' ? 'grant' : 'admin_cost', ref: o.type === 'grant' ? o.body.id : o.body.category, seq: o.seq, amount: take, grant_paid: g ? g.paid : null, grant_used: g ? g.used : null });
-        }
-        rem[i].left -= take;
-        need -= take;
-        if (rem[i].left === 0) i++;
+    const fund = d.body.fund;
+    let a = 0;
+    let pos = 0;
+    for (const e of es) {
+      if ((e.type === 'donation' || e.type === 'lottery.allocation') && e.body.fund === fund && !corrected.has(e.seq)) {
+        if (e.seq === seq) a = pos;
+        pos += e.body.amount;
       }
     }
-    const spent = flows.reduce((a, f) => a + f.amount, 0);
-    return { seq, fund: d.body.fund, amount: d.body.amount, corrected: corrected.has(seq), flows, unspent: corrected.has(seq) ? 0 : d.body.amount - spent };
+    const b = a + d.body.amount;
+    const overlap = (x0, x1, y0, y1) => Math.max(0, Math.min(x1, y1) - Math.max(x0, y0));
+    const flows = [];
+    let os = 0;
+    for (const e of es) {
+      const isGrant = e.type === 'grant' && e.body.fund === fund;
+      const isAdmin = e.type === 'admin_cost' && e.body.fund === fund;
+      if (!(isGrant || isAdmin) || corrected.has(e.seq)) continue;
+      const oe = os + e.body.amount;
+      const part = corrected.has(seq) ? 0 : overlap(a, b, os, oe);
+      if (part > 0) {
+        const ps = Math.max(a, os);
+        const pe = Math.min(b, oe);
+        if (isGrant) {
+          const g = grants.get(e.body.id);
+          flows.push({ seq: e.seq, amount: part, kind: 'grant', ref: e.body.id, title: g.title, grant_paid: overlap(ps, pe, os, os + g.paid), grant_used: overlap(ps, pe, os, os + g.used) });
+        } else {
+          flows.push({ seq: e.seq, amount: part, kind: 'admin_cost', ref: `${e.body.category} ${e.body.period}`, grant_paid: null, grant_used: null });
+        }
+      }
+      os = oe;
+    }
+    const traced = flows.reduce((x, f) => x + f.amount, 0);
+    return { seq, type: 'donation', fund, amount: d.body.amount, corrected: corrected.has(seq), flows, unspent: d.body.amount - traced };
   }
 
   report(from, to, fundId) {
@@ -232,8 +246,9 @@ export class MockLedger {
       year: +y, previous_year_income: prev.income, charitable_spending: spending, spending_ratio: ratio(spending, prev.income), admin_cost: cur.admin_cost,
       admin_ratio: ratio(cur.admin_cost, spending), spending_ok: prev.income === 0 || spending * 10 >= prev.income * 7, admin_ok: cur.admin_cost * 10 <= spending,
       deadlines: [
-        { what: 'annual_work_report', due: `${+y + 1}-05-31`, met_on: null, missed: false },
-        { what: 'quarterly_disclosure_q1', due: `${y}-04-30`, met_on: `${y}-04-20`, missed: false },
+        { what: `annual report ${y}`, due: `${+y + 1}-05-31`, met_on: null, missed: false },
+        { what: `quarterly update g-2026-001 ${y}Q1`, due: `${y}-04-30`, met_on: `${y}-04-20`, missed: false },
+        { what: 'results g-2026-002', due: `${y}-06-30`, met_on: null, missed: true },
       ],
     };
   }
