@@ -136,6 +136,7 @@ struct CharityFund {
   const char* recipient_prefix;
   const char* recipient_zh;
   const char* programme;
+  const char* grant_prefix;
   int count;
   int64_t total_yuan;
 };
@@ -143,16 +144,16 @@ struct CharityFund {
 constexpr CharityFund kCharity[] = {
     {"serious-illness", "重大疾病救助", "Serious illness relief",
      "资助困难家庭重大疾病患者 / Aid to low-income households facing serious illness",
-     "household", "困难家庭", "重大疾病救助", 880, 4713800},
+     "household", "困难家庭", "重大疾病救助", "si", 880, 4713800},
     {"poor-students", "贫困大学生资助", "Grants for students from poor families",
      "资助贫困家庭大学新生 / Grants for university students from poor families", "student",
-     "受助大学生", "贫困大学生资助", 211, 780000},
+     "受助大学生", "贫困大学生资助", "ps", 211, 780000},
     {"police-relief", "公安民警救助基金", "Police officers' relief fund",
      "救助因公伤亡或遭遇困难的公安民警家庭 / Relief for police officers' families in hardship",
-     "police-family", "民警家庭", "公安民警救助", 64, 863800},
+     "police-family", "民警家庭", "公安民警救助", "pr", 64, 863800},
     {"maternity-care", "生育关怀资金", "Maternity care fund",
      "关怀计划生育困难家庭 / Care for families in childbirth-related hardship", "family",
-     "生育关怀家庭", "生育关怀", 204, 1020000},
+     "生育关怀家庭", "生育关怀", "mc", 204, 1020000},
 };
 
 struct Org {
@@ -202,7 +203,7 @@ void CharityEvents(Builder& b) {
       std::string award = DateFromDays(std::max(DaysFromDate(kFirstDay),
                                                 DaysFromDate(paid) - rng.In(3, 20)));
       const int64_t fen = parts[i] * 100;
-      std::string gid = std::string(f.id).substr(0, 2) + "-" + paid.substr(0, 4) +
+      std::string gid = std::string(f.grant_prefix) + "-" + paid.substr(0, 4) +
                         Fmt("-%04lld", i + 1);
       std::string rid = std::string(f.recipient_prefix) + Fmt("-%04lld", i + 1);
       b.Add(award, kGrant, kRecorder, "grant",
@@ -238,7 +239,8 @@ void CharityEvents(Builder& b) {
     // Donations: about 5% more than the fund pays out, spread over the years.
     const int64_t target = (f.total_yuan * 100 + monthly * 60) * 105 / 100;
     int64_t raised = 0;
-    b.Donation(f.id, "2016-01-04", target / 10 / 100 * 100, kCompanies[0], "bank");
+    // The fund's balance brought forward from 2015.
+    b.Donation(f.id, "2015-12-28", target / 10 / 100 * 100, kCompanies[0], "bank");
     raised += target / 10 / 100 * 100;
     while (raised < target) {
       int donor = static_cast<int>(rng.In(0, kDonors - 1));
