@@ -50,7 +50,7 @@ class FundsHttpTest : public ::testing::Test {
     port_ = server_.bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
     thread_ = std::thread([this] { server_.listen_after_bind(); });
-    server_.wait_until_ready();
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   void TearDown() override {
     server_.stop();
@@ -101,7 +101,7 @@ TEST_F(FundsHttpTest, RecordDonationWithReceiptAndViewFunds) {
   Seed();
   ASSERT_TRUE(donation_.contains("receipt"));
   EXPECT_EQ(donation_["entry"]["body"]["donor"].size(), 1u);  // commitment only
-  EXPECT_TRUE(funds::VerifyReceipt(donation_["receipt"], donation_["entry"].dump()).ok());
+  EXPECT_TRUE(funds::VerifyReceipt(donation_["receipt"].get<std::string>(), donation_["entry"].dump()).ok());
   json funds = Get("/api/v1/funds");
   ASSERT_EQ(funds["funds"].size(), 1u);
   EXPECT_EQ(funds["funds"][0]["income"], 120000);
