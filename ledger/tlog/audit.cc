@@ -8,57 +8,67 @@
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/entry.h"
 #include "ledger/tlog/merkle.h"
+#include "ledger/tlog/node_store.h"
 #include "ledger/tlog/note.h"
+#include "ledger/tlog/tile.h"
 #include "ledger/tlog/store_keys.h"
 
 namespace ledger::tlog {
 namespace {
 
-// Walks the stored nodes of one level in index order.
-class LevelCursor {
+// Compares the tiles the entries give with the stored ones, tile by tile.
+class TileChecker {
  public:
-  LevelCursor(rocksdb::DB* db, int level) : level_(level), it_(db->NewIterator(rocksdb::ReadOptions())) {
-    it_->Seek(keys::NodeKey(level, 0));
-  }
-  // The stored hash of node `index`, which must be the next one of the level.
-  std::optional<Hash> Next(uint64_t index) {
-    if (!it_->Valid() || it_->key() != keys::NodeKey(level_, index) ||
-        it_->value().size() != crypto::kHashSize) {
-      return std::nullopt;
+  explicit TileChecker(rocksdb::DB* db) : db_(db) {}
+  // Adds a node of tree level 8*level; checks the tile when it is full.
+  // Returns the first leaf index of a mismatch, if any.
+  std::optional<uint64_t> Add(int level, uint64_t index, const Hash& h, std::string* problem) {
+    if (rows_.size() <= static_cast<size_t>(level)) rows_.resize(level + 1);
+    Row& r = rows_[level];
+    r.hashes.append(crypto::AsBytes(h));
+    if (r.hashes.size() == kTileWidth * crypto::kHashSize) {
+      auto bad = Check(level, r, problem);
+      r.hashes.clear();
+      ++r.index;
+      return bad;
     }
-    Hash h;
-    std::copy(it_->value().data(), it_->value().data() + crypto::kHashSize,
-              reinterpret_cast<char*>(h.data()));
-    it_->Next();
-    return h;
+    (void)index;
+    return std::nullopt;
+  }
+  // Checks the partial tiles at the end of the log.
+  std::optional<uint64_t> Finish(std::string* problem) {
+    for (size_t level = 0; level < rows_.size(); ++level) {
+      if (rows_[level].hashes.empty()) continue;
+      if (auto bad = Check(static_cast<int>(level), rows_[level], problem)) return bad;
+    }
+    return std::nullopt;
   }
 
  private:
-  int level_;
-  std::unique_ptr<rocksdb::Iterator> it_;
-};
-
-// Node hashes as recomputed by the audit: the stored ones, once checked.
-class CheckedNodes : public NodeReader {
- public:
-  explicit CheckedNodes(rocksdb::DB* db) : db_(db) {}
-  Status ReadNodes(const std::vector<NodeId>& ids, std::vector<Hash>* out) const override {
-    out->clear();
-    for (const NodeId& id : ids) {
-      std::string v;
-      if (!db_->Get(rocksdb::ReadOptions(), keys::NodeKey(id.level, id.index), &v).ok() ||
-          v.size() != crypto::kHashSize) {
-        return NotFound("node missing");
-      }
-      Hash h;
-      std::copy(v.begin(), v.end(), h.begin());
-      out->push_back(h);
+  struct Row {
+    uint64_t index = 0;
+    std::string hashes;
+  };
+  std::optional<uint64_t> Check(int level, const Row& r, std::string* problem) {
+    std::string stored;
+    db_->Get(rocksdb::ReadOptions(), keys::TileKey(level, r.index), &stored).PermitUncheckedError();
+    if (stored == r.hashes) return std::nullopt;
+    size_t i = 0;
+    while (i < r.hashes.size() / crypto::kHashSize &&
+           stored.compare(i * crypto::kHashSize, crypto::kHashSize, r.hashes, i * crypto::kHashSize,
+                          crypto::kHashSize) == 0) {
+      ++i;
     }
-    return Status::Ok();
+    const uint64_t node = r.index * kTileWidth + i;
+    const uint64_t first_leaf = node << (level * kTileHeight);
+    *problem = "stored tile " + std::to_string(level) + "/" + std::to_string(r.index) + " holds a hash " +
+               (i * crypto::kHashSize >= stored.size() ? std::string("too few") : "that does not match the entries") +
+               " at node (level " + std::to_string(level * kTileHeight) + ", index " + std::to_string(node) +
+               "), over entries from " + std::to_string(first_leaf);
+    return first_leaf;
   }
-
- private:
   rocksdb::DB* db_;
+  std::vector<Row> rows_;
 };
 
 AuditReport Bad(AuditReport r, std::optional<uint64_t> index, std::string problem) {
@@ -89,7 +99,8 @@ Result<AuditReport> AuditLog(const std::string& path,
   report.tree_size = size;
 
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
-  std::vector<std::unique_ptr<LevelCursor>> levels;
+  TileChecker tiles(db.get());
+  NodeStore nodes(db.get(), 16 << 20);
   std::vector<Hash> frontier;
   Hash prev{};
   uint64_t seq = 0;
@@ -105,40 +116,40 @@ Result<AuditReport> AuditLog(const std::string& path,
                                   std::to_string(fields->seq));
     }
     if (fields->prev != prev) {
+      // Either entry seq-1 changed (its bytes no longer give the leaf hash
+      // the tree stores for it) or entry seq's prev did.
+      std::vector<Hash> stored;
+      if (nodes.ReadNodes({NodeId{0, seq - 1}}, &stored).ok() && stored[0] != prev) {
+        return Bad(report, seq - 1, "entry " + std::to_string(seq - 1) +
+                                        " does not hash to the leaf hash the tree and entry " +
+                                        std::to_string(seq) + " record for it");
+      }
       return Bad(report, seq, "entry " + std::to_string(seq) +
                                   "'s prev is not the leaf hash of the entry before it");
     }
     prev = HashLeaf(entry);
-    std::optional<std::string> node_problem;
-    std::optional<uint64_t> node_index;
+    std::string node_problem;
+    std::optional<uint64_t> bad_leaf;
     AppendLeaf(seq, prev, &frontier, [&](const NodeId& id, const Hash& h) {
-      if (node_problem) return;
-      while (levels.size() <= static_cast<size_t>(id.level)) {
-        levels.push_back(std::make_unique<LevelCursor>(db.get(), static_cast<int>(levels.size())));
-      }
-      std::optional<Hash> stored = levels[id.level]->Next(id.index);
-      if (!stored || *stored != h) {
-        node_index = id.index << id.level;
-        node_problem = (id.level == 0 ? "the stored leaf hash of entry " + std::to_string(seq)
-                                      : "the stored hash of node (level " + std::to_string(id.level) +
-                                            ", index " + std::to_string(id.index) + "), over entries " +
-                                            std::to_string(*node_index) + ".." +
-                                            std::to_string(((id.index + 1) << id.level) - 1)) +
-                       " does not match the entries";
+      if (!bad_leaf && id.level % kTileHeight == 0) {
+        bad_leaf = tiles.Add(id.level / kTileHeight, id.index, h, &node_problem);
       }
     });
-    if (node_problem) return Bad(report, node_index, *node_problem);
+    if (bad_leaf) return Bad(report, bad_leaf, node_problem);
     if (progress && (seq & 0xffff) == 0) progress(seq, size);
   }
   if (it->Valid() && it->key().size() == 9 && it->key()[0] == keys::kEntry) {
     return Bad(report, size, "an entry is stored past the tree size " + std::to_string(size));
   }
   if (!it->status().ok()) return IOError("reading entries: " + it->status().ToString());
+  {
+    std::string problem;
+    if (auto bad = tiles.Finish(&problem)) return Bad(report, bad, problem);
+  }
   if (progress) progress(size, size);
 
   // Every stored checkpoint must be signed by the log and match the entries.
   LEDGER_ASSIGN_OR_RETURN(auto verifier, ParseVerifierKey(vkey));
-  CheckedNodes nodes(db.get());
   std::unique_ptr<rocksdb::Iterator> cit(db->NewIterator(rocksdb::ReadOptions()));
   for (cit->Seek(std::string(1, keys::kCheckpoint)); cit->Valid() && cit->key()[0] == keys::kCheckpoint;
        cit->Next()) {

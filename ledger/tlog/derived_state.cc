@@ -28,12 +28,16 @@ Status DbStateReader::Scan(std::string_view prefix, std::string_view start,
 }
 
 Result<std::string> BatchStateWriter::Get(std::string_view key) const {
-  for (const Staged* s : {&entry_, &batch_}) {
-    auto it = s->find(key);
-    if (it != s->end()) {
-      if (!it->second) return NotFound("no derived state at key " + std::string(key));
-      return *it->second;
-    }
+  auto find = [&](const Staged& s) -> std::optional<Result<std::string>> {
+    auto it = s.find(key);
+    if (it == s.end()) return std::nullopt;
+    if (!it->second) return Result<std::string>(NotFound("no derived state at key " + std::string(key)));
+    return Result<std::string>(*it->second);
+  };
+  if (auto r = find(entry_)) return *r;
+  if (auto r = find(batch_)) return *r;
+  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) {
+    if (auto r = find(it->second)) return *r;
   }
   return db_->Get(key);
 }
@@ -47,7 +51,11 @@ Status BatchStateWriter::Scan(std::string_view prefix, std::string_view start,
     return true;
   }));
   const std::string from = std::max(std::string(prefix), std::string(start));
-  for (const Staged* s : {&batch_, &entry_}) {
+  std::vector<const Staged*> newer;
+  for (const auto& layer : layers_) newer.push_back(&layer.second);
+  newer.push_back(&batch_);
+  newer.push_back(&entry_);
+  for (const Staged* s : newer) {
     for (auto it = s->lower_bound(from); it != s->end() && it->first.starts_with(prefix); ++it) {
       merged[it->first] = it->second;
     }
@@ -64,16 +72,26 @@ void BatchStateWriter::Put(std::string_view key, std::string_view value) {
 
 void BatchStateWriter::Delete(std::string_view key) { entry_[std::string(key)] = std::nullopt; }
 
-void BatchStateWriter::Commit(rocksdb::WriteBatch* batch) {
-  for (auto& [k, v] : entry_) {
+void BatchStateWriter::Commit() {
+  for (auto& [k, v] : entry_) batch_[k] = std::move(v);
+  entry_.clear();
+}
+
+void BatchStateWriter::Flush(rocksdb::WriteBatch* batch, uint64_t end_size) {
+  for (const auto& [k, v] : batch_) {
     if (v) {
       batch->Put(keys::DerivedKey(k), *v);
     } else {
       batch->Delete(keys::DerivedKey(k));
     }
-    batch_[k] = std::move(v);
   }
+  if (!batch_.empty()) layers_.emplace_back(end_size, std::move(batch_));
+  batch_.clear();
   entry_.clear();
+}
+
+void BatchStateWriter::DropLayers(uint64_t written_size) {
+  while (!layers_.empty() && layers_.front().first <= written_size) layers_.pop_front();
 }
 
 }  // namespace ledger::tlog

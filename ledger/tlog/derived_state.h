@@ -2,8 +2,9 @@
 // Internal to ledger/tlog.
 //
 // DbStateReader reads what is in RocksDB. BatchStateWriter stages the writes
-// of one entry, sees the writes of earlier entries of the same batch, and on
-// Commit moves them into the batch; on Discard they vanish.
+// of one entry, sees the writes of earlier entries of the same batch and of
+// earlier batches not yet written to RocksDB (layers), and on Commit moves
+// them into the batch; on Discard they vanish.
 //
 // Thread-safety: DbStateReader is thread-safe; BatchStateWriter is used by
 // the sequencer thread only.
@@ -13,6 +14,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -43,13 +45,17 @@ class BatchStateWriter : public StateWriter {
   void Put(std::string_view key, std::string_view value) override;
   void Delete(std::string_view key) override;
 
-  // The current entry's writes join the batch.
-  void Commit(rocksdb::WriteBatch* batch);
+  // The current entry's writes join the batch's.
+  void Commit();
   void Discard() { entry_.clear(); }
-  // Forget everything staged (the batch was written or abandoned).
-  void Reset() {
-    entry_.clear();
+  // Adds the batch's writes to `batch` in key order and keeps them as a
+  // layer, visible to Get, until DropLayers says RocksDB holds them.
+  void Flush(rocksdb::WriteBatch* batch, uint64_t end_size);
+  // Forgets the layers of batches ending at or below `written_size`.
+  void DropLayers(uint64_t written_size);
+  void Clear() {
     batch_.clear();
+    entry_.clear();
   }
 
  private:
@@ -57,6 +63,7 @@ class BatchStateWriter : public StateWriter {
   const DbStateReader* db_;
   Staged batch_;  // earlier entries of this batch
   Staged entry_;  // the entry being applied
+  std::deque<std::pair<uint64_t, Staged>> layers_;  // (end size, writes), oldest first
 };
 
 }  // namespace ledger::tlog

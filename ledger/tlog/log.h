@@ -13,7 +13,7 @@
 // Promises (each is tested in tests/tlog/log_test.cc):
 // - Append MUST NOT return an index before the batch holding that entry, its
 //   node hashes, the new tree size and the state machine's writes has been
-//   written to RocksDB with sync=true.
+//   written to RocksDB and the write-ahead log holding it has been synced.
 // - An entry MUST be written in the same atomic WriteBatch as everything its
 //   append changes; after a crash either all of it is present or none.
 // - A rejected draft (StateMachine::Apply returned an error) MUST leave no
@@ -96,6 +96,11 @@ class StateWriter : public StateReader {
 };
 
 // The domain's hook into the sequencer. All calls come from one thread.
+//
+// The sequencer pipelines: it may Apply the entries of the next batches
+// while earlier batches are still being synced. Durable(n) therefore
+// publishes only what entries below n did; entries at n and above stay
+// pending until their own Durable call.
 class StateMachine {
  public:
   virtual ~StateMachine() = default;
@@ -105,10 +110,10 @@ class StateMachine {
   // same batch. On error nothing of the entry is written and the state machine
   // MUST be as before the call. On OK, stages its writes through `w`.
   virtual Status Apply(const SequencedEntry& entry, StateWriter* w) = 0;
-  // The batch ending at `tree_size` is durable: publish it to readers.
+  // Entries below `tree_size` are durable: publish their effects to readers.
   virtual void Durable(uint64_t tree_size) = 0;
-  // The batch could not be written: drop everything applied since the last
-  // Durable. The log refuses appends afterwards.
+  // A batch could not be written or synced: drop everything applied since
+  // the last Durable. The log refuses appends afterwards.
   virtual void Abandon() {}
 };
 
@@ -123,6 +128,14 @@ struct Options {
   size_t node_cache_bytes = 64 << 20;
   bool create_if_missing = false;
   bool read_only = false;  // no sequencer, no checkpointer (audit, tools)
+};
+
+// Counters since Open, for /metrics and benchmarks.
+struct LogStats {
+  uint64_t batches = 0;   // batches written
+  uint64_t entries = 0;   // entries appended
+  uint64_t wal_syncs = 0; // WAL syncs (one may cover several batches)
+  uint64_t rejected = 0;  // drafts refused by validation
 };
 
 struct Checkpoint {
@@ -171,8 +184,12 @@ class Log {
   virtual Result<Checkpoint> WaitForCheckpoint(uint64_t size,
                                                std::chrono::milliseconds timeout) const = 0;
 
-  // Derived state of the StateMachine, as last made durable.
+  // Derived state of the StateMachine in RocksDB. It may already hold the
+  // writes of entries at or above Size() whose batch is being synced; a
+  // reader that must not see those bounds what it reads by Size().
   virtual const StateReader& state() const = 0;
+
+  virtual LogStats Stats() const = 0;
 
   // Stops the sequencer and checkpointer after draining queued appends.
   virtual void Close() = 0;

@@ -4,76 +4,95 @@
 
 namespace ledger::tlog {
 
-NodeStore::NodeStore(rocksdb::DB* db, size_t cache_bytes)
-    : db_(db), max_blocks_(std::max<size_t>(64, cache_bytes / sizeof(Block))) {}
-
-Result<NodeStore::BlockPtr> NodeStore::LoadBlock(int level, uint64_t block) const {
-  auto b = std::make_shared<Block>();
-  b->index = block;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-  const uint64_t first = block << kBlockBits;
-  uint32_t n = 0;
-  for (it->Seek(keys::NodeKey(level, first)); it->Valid() && n < kBlockSize; it->Next(), ++n) {
-    rocksdb::Slice k = it->key();
-    if (k.size() != 10 || k[0] != keys::kNode || static_cast<uint8_t>(k[1]) != level ||
-        keys::GetU64(std::string_view(k.data() + 2, 8)) != first + n) {
-      break;
+void TileTree::ComputeInner(uint32_t w) {
+  for (int k = 1; k < kTileHeight; ++k) {
+    const uint32_t n = w >> k;  // complete nodes at inner level k
+    for (uint32_t i = 0; i < n; ++i) {
+      hashes[Offset(k) + i] = HashChildren(hashes[Offset(k - 1) + 2 * i], hashes[Offset(k - 1) + 2 * i + 1]);
     }
-    if (it->value().size() != crypto::kHashSize) {
-      return Corruption("node hash at level " + std::to_string(level) + " index " +
-                        std::to_string(first + n) + " is not 32 bytes");
-    }
-    std::copy(it->value().data(), it->value().data() + crypto::kHashSize,
-              reinterpret_cast<char*>(b->hashes[n].data()));
   }
-  if (!it->status().ok()) return IOError("reading node hashes: " + it->status().ToString());
-  b->count.store(n, std::memory_order_release);
-  return b;
+}
+
+NodeStore::NodeStore(rocksdb::DB* db, size_t cache_bytes)
+    : db_(db), max_tiles_(std::max<size_t>(64, cache_bytes / sizeof(TileTree))) {}
+
+uint32_t NodeStore::TileWidthAt(int level, uint64_t index, uint64_t size) {
+  const uint64_t count = (level * kTileHeight) >= 64 ? 0 : size >> (level * kTileHeight);
+  const uint64_t first = index * kTileWidth;
+  if (count <= first) return 0;
+  return static_cast<uint32_t>(std::min<uint64_t>(kTileWidth, count - first));
+}
+
+Result<NodeStore::TilePtr> NodeStore::LoadTile(int level, uint64_t index) const {
+  auto t = std::make_shared<TileTree>();
+  t->level = level;
+  t->index = index;
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::TileKey(level, index), &value);
+  if (s.IsNotFound()) return t;  // width 0
+  if (!s.ok()) return IOError("reading tile " + std::to_string(level) + "/" + std::to_string(index) + ": " + s.ToString());
+  if (value.empty() || value.size() % crypto::kHashSize != 0 || value.size() > kTileWidth * crypto::kHashSize) {
+    return Corruption("tile " + std::to_string(level) + "/" + std::to_string(index) + " holds " +
+                      std::to_string(value.size()) + " bytes, not a whole number of hashes");
+  }
+  const uint32_t w = static_cast<uint32_t>(value.size() / crypto::kHashSize);
+  for (uint32_t i = 0; i < w; ++i) {
+    std::copy_n(value.data() + i * crypto::kHashSize, crypto::kHashSize,
+                reinterpret_cast<char*>(t->hashes[i].data()));
+  }
+  t->ComputeInner(w);
+  t->width.store(w, std::memory_order_release);
+  return t;
 }
 
 Status NodeStore::LoadEdges(uint64_t size) {
   std::unique_lock lock(mu_);
-  for (int level = 0; level < kMaxLevels; ++level) {
-    uint64_t count = level < 64 ? size >> level : 0;
+  for (int level = 0; level < kMaxTileLevels; ++level) {
+    const uint64_t count = size >> (level * kTileHeight);
     if (count == 0 && level > 0) {
       edges_[level].reset();
       continue;
     }
-    LEDGER_ASSIGN_OR_RETURN(BlockPtr b, LoadBlock(level, count >> kBlockBits));
-    if (b->count.load() != (count & (kBlockSize - 1))) {
-      return Corruption("level " + std::to_string(level) + " holds " +
-                        std::to_string((count & ~(kBlockSize - 1)) + b->count.load()) +
-                        " nodes, expected " + std::to_string(count));
+    const uint64_t index = count / kTileWidth;
+    LEDGER_ASSIGN_OR_RETURN(TilePtr t, LoadTile(level, index));
+    if (t->width.load() != count % kTileWidth) {
+      return Corruption("tile " + std::to_string(level) + "/" + std::to_string(index) + " holds " +
+                        std::to_string(t->width.load()) + " hashes; a tree of " + std::to_string(size) +
+                        " entries needs " + std::to_string(count % kTileWidth));
     }
-    edges_[level] = std::move(b);
+    edges_[level] = std::move(t);
   }
   return Status::Ok();
 }
 
 void NodeStore::Extend(const NodeId& id, const Hash& hash) {
-  BlockPtr edge;
+  const int level = id.level / kTileHeight, k = id.level % kTileHeight;
+  if (level >= kMaxTileLevels) return;
+  const uint64_t index = id.index >> (kTileHeight - k);
+  const uint32_t pos = static_cast<uint32_t>(id.index & ((kTileWidth >> k) - 1));
+  TilePtr edge;
   {
     std::shared_lock lock(mu_);
-    edge = edges_[id.level];
+    edge = edges_[level];
   }
-  const uint64_t block = id.index >> kBlockBits;
-  const uint32_t slot = static_cast<uint32_t>(id.index & (kBlockSize - 1));
-  if (edge == nullptr || edge->index != block) {
-    edge = std::make_shared<Block>();
-    edge->index = block;
+  if (edge == nullptr || edge->index != index) {
+    edge = std::make_shared<TileTree>();
+    edge->level = level;
+    edge->index = index;
     std::unique_lock lock(mu_);
-    edges_[id.level] = edge;
+    edges_[level] = edge;
   }
-  edge->hashes[slot] = hash;
-  edge->count.store(slot + 1, std::memory_order_release);
-  if (slot + 1 == kBlockSize) CacheFull(id.level, edge);
+  edge->hashes[TileTree::Offset(k) + pos] = hash;
+  if (k == 0) edge->width.store(pos + 1, std::memory_order_release);
+  // The last inner node of a full tile: it will never change again.
+  if (k == kTileHeight - 1 && pos == 1) CacheFull(edge);
 }
 
-void NodeStore::CacheFull(int level, BlockPtr b) const {
+void NodeStore::CacheFull(TilePtr t) const {
   std::unique_lock lock(mu_);
-  uint64_t key = CacheKey(level, b->index);
-  if (cache_.emplace(key, std::move(b)).second) order_.push_back(key);
-  while (cache_.size() > max_blocks_ && !order_.empty()) {
+  const uint64_t key = CacheKey(t->level, t->index);
+  if (cache_.emplace(key, std::move(t)).second) order_.push_back(key);
+  while (cache_.size() > max_tiles_ && !order_.empty()) {
     cache_.erase(order_.front());
     order_.pop_front();
   }
@@ -82,41 +101,49 @@ void NodeStore::CacheFull(int level, BlockPtr b) const {
 Status NodeStore::ReadNodes(const std::vector<NodeId>& ids, std::vector<Hash>* out) const {
   out->resize(ids.size());
   std::vector<size_t> misses;
+  auto locate = [](const NodeId& id, int* level, uint64_t* index, int* slot) {
+    *level = id.level / kTileHeight;
+    const int k = id.level % kTileHeight;
+    *index = id.index >> (kTileHeight - k);
+    *slot = TileTree::Offset(k) + static_cast<int>(id.index & ((kTileWidth >> k) - 1));
+    return k;
+  };
+  // A node at inner level k of a tile is complete when the tile's bottom
+  // row covers all 2^k hashes under it.
+  auto complete = [](const TileTree& t, int k, const NodeId& id) {
+    const uint64_t pos = id.index & ((kTileWidth >> k) - 1);
+    return ((pos + 1) << k) <= t.width.load(std::memory_order_acquire);
+  };
   {
     std::shared_lock lock(mu_);
     for (size_t i = 0; i < ids.size(); ++i) {
-      const NodeId& id = ids[i];
-      const uint64_t block = id.index >> kBlockBits;
-      const uint32_t slot = static_cast<uint32_t>(id.index & (kBlockSize - 1));
-      const Block* b = nullptr;
-      if (id.level >= 0 && id.level < kMaxLevels) {
-        const BlockPtr& edge = edges_[id.level];
-        if (edge != nullptr && edge->index == block) {
-          b = edge.get();
-        } else {
-          auto it = cache_.find(CacheKey(id.level, block));
-          if (it != cache_.end()) b = it->second.get();
-        }
+      int level, slot;
+      uint64_t index;
+      if (ids[i].level < 0 || ids[i].level >= kMaxTileLevels * kTileHeight) return NotFound("no such tree level");
+      const int k = locate(ids[i], &level, &index, &slot);
+      const TileTree* t = nullptr;
+      if (edges_[level] != nullptr && edges_[level]->index == index) {
+        t = edges_[level].get();
+      } else if (auto it = cache_.find(CacheKey(level, index)); it != cache_.end()) {
+        t = it->second.get();
       }
-      if (b != nullptr && slot < b->count.load(std::memory_order_acquire)) {
-        (*out)[i] = b->hashes[slot];
+      if (t != nullptr && complete(*t, k, ids[i])) {
+        (*out)[i] = t->hashes[slot];
       } else {
         misses.push_back(i);
       }
     }
   }
   for (size_t i : misses) {
-    const NodeId& id = ids[i];
-    if (id.level < 0 || id.level >= kMaxLevels) return NotFound("no node at that level");
-    const uint64_t block = id.index >> kBlockBits;
-    const uint32_t slot = static_cast<uint32_t>(id.index & (kBlockSize - 1));
-    LEDGER_ASSIGN_OR_RETURN(BlockPtr b, LoadBlock(id.level, block));
-    if (slot >= b->count.load()) {
-      return NotFound("no node at level " + std::to_string(id.level) + " index " +
-                      std::to_string(id.index));
+    int level, slot;
+    uint64_t index;
+    const int k = locate(ids[i], &level, &index, &slot);
+    LEDGER_ASSIGN_OR_RETURN(TilePtr t, LoadTile(level, index));
+    if (!complete(*t, k, ids[i])) {
+      return NotFound("no node at level " + std::to_string(ids[i].level) + " index " + std::to_string(ids[i].index));
     }
-    (*out)[i] = b->hashes[slot];
-    if (b->count.load() == kBlockSize) CacheFull(id.level, std::move(b));
+    (*out)[i] = t->hashes[slot];
+    if (t->width.load() == static_cast<uint32_t>(kTileWidth)) CacheFull(std::move(t));
   }
   return Status::Ok();
 }

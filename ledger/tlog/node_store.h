@@ -1,11 +1,15 @@
-// NodeStore: reads stored Merkle node hashes through an in-memory cache.
+// NodeStore: reads Merkle node hashes, which RocksDB keeps as C2SP tiles.
 // Internal to ledger/tlog.
 //
-// Nodes are grouped in blocks of 256 consecutive indices of one level. A
-// block below the right edge of the tree is full and immutable, so it is
-// cached as is (bounded, first-in first-out). The one partial block of each
-// level, the edge, is kept in memory and extended by the sequencer after each
-// durable batch, so reads at the newest tree size never scan RocksDB.
+// The store keeps only tiles: tile (L, N) holds the hashes of tree level 8·L
+// with indices [256·N, 256·N + W). A node at level 8·L + k (k < 8) is the
+// root of 2^k consecutive hashes of one tile, so every node comes from one
+// tile read and at most 255 hash operations. NodeStore keeps each tile with
+// all its inner levels computed (a TileTree, 510 hashes):
+// - full tiles never change and are cached (bounded, first in first out);
+// - the one partial tile of each tile level, the edge, stays in memory and
+//   is extended by the sequencer after each durable batch, so proofs at the
+//   newest size never touch the disk.
 //
 // Thread-safety: ReadNodes may run on many threads at once and concurrently
 // with one writer calling Extend. A reader must only ask for nodes of a tree
@@ -25,45 +29,53 @@
 #include <vector>
 
 #include "ledger/tlog/merkle.h"
+#include "ledger/tlog/tile.h"
 
 namespace ledger::tlog {
+
+// A tile with its inner levels: level k holds 256 >> k hashes.
+struct TileTree {
+  static constexpr int Offset(int k) { return 512 - (512 >> k); }
+  static constexpr int kSize = 510;
+
+  int level = 0;       // tile level L
+  uint64_t index = 0;  // tile index N
+  std::atomic<uint32_t> width{0};  // bottom hashes [0, width) are valid
+  std::array<Hash, kSize> hashes;
+
+  // Fills the inner levels from the bottom `w` hashes.
+  void ComputeInner(uint32_t w);
+};
 
 class NodeStore : public NodeReader {
  public:
   NodeStore(rocksdb::DB* db, size_t cache_bytes);
 
-  // Loads the edge blocks for a tree of `size` leaves.
+  // Loads the edge tiles for a tree of `size` leaves.
   Status LoadEdges(uint64_t size);
   // Records a node that was just made durable; nodes of one level arrive in
-  // index order.
+  // index order, and a parent after its children.
   void Extend(const NodeId& id, const Hash& hash);
 
   Status ReadNodes(const std::vector<NodeId>& ids, std::vector<Hash>* out) const override;
 
+  // The stored bytes of tile (level, index) as the tree of `size` has it.
+  static uint32_t TileWidthAt(int level, uint64_t index, uint64_t size);
+
  private:
-  static constexpr int kBlockBits = 8;
-  static constexpr uint64_t kBlockSize = 1u << kBlockBits;
-  static constexpr int kMaxLevels = 64;
+  static constexpr int kMaxTileLevels = 8;  // 8 x 8 = 64 tree levels
+  using TilePtr = std::shared_ptr<TileTree>;
+  static uint64_t CacheKey(int level, uint64_t index) { return static_cast<uint64_t>(level) << 58 | index; }
 
-  struct Block {
-    uint64_t index = 0;           // block number within its level
-    std::atomic<uint32_t> count{0};  // hashes [0, count) are valid
-    std::array<Hash, kBlockSize> hashes;
-  };
-  using BlockPtr = std::shared_ptr<Block>;
-  static uint64_t CacheKey(int level, uint64_t block) {
-    return static_cast<uint64_t>(level) << 58 | block;
-  }
-
-  Result<BlockPtr> LoadBlock(int level, uint64_t block) const;
-  void CacheFull(int level, BlockPtr b) const;
+  Result<TilePtr> LoadTile(int level, uint64_t index) const;
+  void CacheFull(TilePtr t) const;
 
   rocksdb::DB* db_;
-  size_t max_blocks_;
+  size_t max_tiles_;
 
   mutable std::shared_mutex mu_;
-  std::array<BlockPtr, kMaxLevels> edges_;  // guarded by mu_ (pointer swaps)
-  mutable std::unordered_map<uint64_t, BlockPtr> cache_;
+  std::array<TilePtr, kMaxTileLevels> edges_;
+  mutable std::unordered_map<uint64_t, TilePtr> cache_;
   mutable std::deque<uint64_t> order_;  // insertion order, for eviction
 };
 

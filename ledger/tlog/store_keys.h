@@ -3,7 +3,8 @@
 //
 //   'M' <name>                      -> meta value (origin, vkey, size, format)
 //   'E' <u64 seq>                   -> entry bytes
-//   'N' <u8 level> <u64 index>      -> 32-byte node hash
+//   'T' <u8 tile level> <u64 index> -> C2SP hash tile: W x 32-byte hashes of
+//                                      tree level 8*L, indices 256*index..
 //   'C' <u64 tree size>             -> <i64 unix ms> <signed checkpoint note>
 //   'D' <domain key>                -> domain-defined derived state
 #ifndef LEDGER_TLOG_STORE_KEYS_H_
@@ -17,7 +18,7 @@ namespace ledger::tlog::keys {
 
 inline constexpr char kMeta = 'M';
 inline constexpr char kEntry = 'E';
-inline constexpr char kNode = 'N';
+inline constexpr char kTile = 'T';
 inline constexpr char kCheckpoint = 'C';
 inline constexpr char kDerived = 'D';
 
@@ -41,8 +42,8 @@ inline std::string EntryKey(uint64_t seq) {
   PutU64(&k, seq);
   return k;
 }
-inline std::string NodeKey(int level, uint64_t index) {
-  std::string k(1, kNode);
+inline std::string TileKey(int level, uint64_t index) {
+  std::string k(1, kTile);
   k.push_back(static_cast<char>(level));
   PutU64(&k, index);
   return k;

@@ -382,14 +382,19 @@ TEST_F(AuditTamperTest, FlippedEntryByteFailsAtThatIndex) {
 }
 
 TEST_F(AuditTamperTest, FlippedHashByteFailsAtThatIndex) {
+  // The tree is stored as C2SP tiles; a flipped byte in hash j of tile (L, N)
+  // is the node (8L, 256N + j), whose first leaf audit must name.
   struct Case {
-    int level;
-    uint64_t index, first_leaf;
+    int tile_level;
+    uint64_t tile_index;
+    size_t offset;
+    uint64_t first_leaf;
   };
-  for (Case c : {Case{0, 0, 0}, Case{0, 733, 733}, Case{1, 100, 200}, Case{3, 10, 80}, Case{8, 2, 512}}) {
+  for (Case c : {Case{0, 0, 5, 0}, Case{0, 2, 221 * 32 + 5, 733}, Case{0, 3, 100 * 32 + 31, 868},
+                 Case{1, 0, 2 * 32 + 5, 512}}) {
     TempDir copy;
     fs::copy(db(), copy.path() + "/db", fs::copy_options::recursive);
-    FlipStoredByte(copy.path() + "/db", keys::NodeKey(c.level, c.index), 5);
+    FlipStoredByte(copy.path() + "/db", keys::TileKey(c.tile_level, c.tile_index), c.offset);
     auto audit = AuditLog(copy.path() + "/db");
     ASSERT_TRUE(audit.ok());
     EXPECT_FALSE(audit->ok);

@@ -1,0 +1,212 @@
+// Benchmarks of the log core, each printed beside the limit it chases,
+// measured in the same run (docs: `make bench`).
+//
+//   log_bench [--entries-big N]   (default 10,000,000 for the memory figure)
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ledger/tlog/audit.h"
+#include "ledger/tlog/log.h"
+#include "ledger/tlog/store_keys.h"
+
+namespace {
+
+using namespace ledger;
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+
+long RssKb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+void Row(const char* what, double figure, const char* unit, const std::string& limit, bool ok) {
+  printf("%-58s %14.0f %-10s %-34s %s\n", what, figure, unit, limit.c_str(), ok ? "ok" : "MISSED");
+  fflush(stdout);
+}
+
+std::string Body(int i) {
+  // An envelope of about 300 bytes, like a donation entry.
+  std::string pad(170, 'x');
+  return "{\"amount\":" + std::to_string(10000 + i) + ",\"fund\":\"serious-illness\",\"pad\":\"" + pad + "\"}";
+}
+
+std::shared_ptr<const crypto::Signer> Key() {
+  auto k = crypto::Ed25519PrivateKey::Generate();
+  return std::shared_ptr<const crypto::Signer>(std::move(*k));
+}
+
+std::unique_ptr<tlog::Log> OpenLog(const std::string& path) {
+  tlog::Options o;
+  o.path = path;
+  o.origin = "bench.example/log";
+  o.signer = Key();
+  o.create_if_missing = true;
+  auto log = tlog::Log::Open(o);
+  if (!log.ok()) {
+    fprintf(stderr, "%s\n", log.status().ToString().c_str());
+    exit(1);
+  }
+  return std::move(*log);
+}
+
+// Raw RocksDB: synced WriteBatches of `batch` 300-byte values.
+double RawRocksRate(const std::string& path, int total, int batch) {
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.IncreaseParallelism(2);
+  o.write_buffer_size = 64 << 20;
+  rocksdb::DB* raw;
+  rocksdb::DB::Open(o, path, &raw);
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  std::string value(300, 'v');
+  auto t0 = Clock::now();
+  for (int i = 0; i < total; i += batch) {
+    rocksdb::WriteBatch wb;
+    for (int j = 0; j < batch; ++j) wb.Put(tlog::keys::EntryKey(i + j), value);
+    db->Write(wo, &wb).PermitUncheckedError();
+  }
+  return total / Seconds(t0, Clock::now());
+}
+
+double BatchAppendRate(tlog::Log* log, int total, int batch) {
+  auto t0 = Clock::now();
+  for (int i = 0; i < total; i += batch) {
+    std::vector<tlog::EntryDraft> drafts;
+    drafts.reserve(batch);
+    for (int j = 0; j < batch; ++j) drafts.push_back({"donation", "bench", Body(i + j), {}});
+    for (auto& r : log->AppendAll(std::move(drafts))) {
+      if (!r.ok()) {
+        fprintf(stderr, "append failed: %s\n", r.status().ToString().c_str());
+        exit(1);
+      }
+    }
+  }
+  return total / Seconds(t0, Clock::now());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  uint64_t big = 10'000'000;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string(argv[i]) == "--entries-big") big = std::stoull(argv[i + 1]);
+  }
+  char tmpl[] = "/tmp/ledger-bench-XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  printf("%-58s %14s %-10s %-34s %s\n", "benchmark", "figure", "unit", "limit (same run)", "");
+
+  // 1. Batches of 1000 durable 300-byte appends vs raw synced RocksDB batches.
+  const int kTotal = 300'000;
+  double raw = RawRocksRate(dir + "/raw", kTotal, 1000);
+  double ours;
+  {
+    auto log = OpenLog(dir + "/batch");
+    ours = BatchAppendRate(log.get(), kTotal, 1000);
+  }
+  Row("raw RocksDB synced WriteBatch of 1000 x 300 B", raw, "entries/s", "(the limit)", true);
+  Row("durable appends, batches of 1000, ~300 B entries", ours, "entries/s",
+      ">= 70% of raw = " + std::to_string(static_cast<long>(0.7 * raw)), ours >= 0.7 * raw);
+  printf("%-58s %13.0f%%\n", "  ratio to raw", 100 * ours / raw);
+
+  // 2. Single appends from 64 threads, each acknowledged only when durable.
+  {
+    auto log = OpenLog(dir + "/threads");
+    std::atomic<bool> stop{false};
+    std::atomic<uint64_t> done{0};
+    std::vector<std::thread> threads;
+    auto t0 = Clock::now();
+    for (int t = 0; t < 64; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; !stop.load(std::memory_order_relaxed); ++i) {
+          if (log->Append({"donation", "bench", Body(t * 1000000 + i), {}}).ok()) done++;
+        }
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(5));
+    stop = true;
+    for (auto& t : threads) t.join();
+    double rate = done / Seconds(t0, Clock::now());
+    Row("single durable appends from 64 threads", rate, "entries/s", ">= 100000", rate >= 100000);
+    auto st = log->Stats();
+    printf("  %llu batches of %.1f entries on average, %llu WAL syncs (%.1f entries per sync)\n",
+           (unsigned long long)st.batches, double(st.entries) / st.batches, (unsigned long long)st.wal_syncs,
+           double(st.entries) / st.wal_syncs);
+  }
+
+  // 3-5. A log of `big` entries: proofs at 1M, audit of 1M, memory 1M -> big.
+  {
+    auto log = OpenLog(dir + "/big");
+    long rss_1m = 0;
+    uint64_t n = 0;
+    auto t0 = Clock::now();
+    while (n < big) {
+      uint64_t step = std::min<uint64_t>(1'000'000, big - n);
+      BatchAppendRate(log.get(), static_cast<int>(step), 4000);
+      n += step;
+      if (n == 1'000'000) {
+        rss_1m = RssKb();
+        // Inclusion proofs at size 1M from 2 threads (the machine's cores).
+        std::atomic<bool> stop{false};
+        std::atomic<uint64_t> proofs{0};
+        std::vector<std::thread> readers;
+        auto p0 = Clock::now();
+        for (int t = 0; t < 2; ++t) {
+          readers.emplace_back([&, t] {
+            std::mt19937_64 rng(t);
+            while (!stop.load(std::memory_order_relaxed)) {
+              if (log->InclusionProof(rng() % 1'000'000, 1'000'000).ok()) proofs++;
+            }
+          });
+        }
+        std::this_thread::sleep_for(std::chrono::seconds(3));
+        stop = true;
+        for (auto& r : readers) r.join();
+        double rate = proofs / Seconds(p0, Clock::now());
+        Row("inclusion proofs, random leaf, 1M-entry log, 2 threads", rate, "proofs/s", ">= 200000", rate >= 200000);
+      }
+      if (n % 2'000'000 == 0 || n == big) {
+        printf("  appended %llu entries (%.0f entries/s), RSS %ld MiB\n", (unsigned long long)n,
+               n / Seconds(t0, Clock::now()), RssKb() / 1024);
+        fflush(stdout);
+      }
+    }
+    long rss_big = RssKb();
+    if (big >= 1'000'000) {
+      double growth = 100.0 * (rss_big - rss_1m) / rss_1m;
+      Row(("resident memory growth from 1M to " + std::to_string(big / 1'000'000) + "M entries").c_str(), growth,
+          "%", "flat (< 10%)", growth < 10);
+      printf("  RSS at 1M: %ld MiB, at %lluM: %ld MiB\n", rss_1m / 1024, (unsigned long long)(big / 1'000'000),
+             rss_big / 1024);
+    }
+    log->Close();
+  }
+  {
+    auto t0 = Clock::now();
+    auto report = tlog::AuditLog(dir + "/big");
+    double rate = report->tree_size / Seconds(t0, Clock::now());
+    Row(("audit of " + std::to_string(report->tree_size) + " entries").c_str(), rate, "entries/s", ">= 1000000",
+        report->ok && rate >= 1'000'000);
+  }
+  fs::remove_all(dir);
+  return 0;
+}

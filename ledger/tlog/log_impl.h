@@ -1,0 +1,159 @@
+// LogImpl: the Log of log.h. Internal to ledger/tlog.
+//
+//   log_impl.cc      opening, recovery checks, reads, closing
+//   sequencer.cc     the two-stage append pipeline
+//   checkpointer.cc  signing and publishing checkpoints
+//
+// Threads:
+// - callers of Append/AppendAll queue Requests and wait on a promise;
+// - the sequencer thread takes queued drafts in batches, asks the state
+//   machine to Apply them, assigns seq/time/prev, hashes the entries and the
+//   subtrees they complete, and builds one WriteBatch per batch;
+// - the writer thread writes the batches (unsynced) in order and then syncs
+//   the WAL once for all of them; only then does the sequencer publish them
+//   (node cache, Size(), StateMachine::Durable) and answer their appends;
+// - the checkpointer thread signs checkpoints.
+// While the writer syncs batch k, the sequencer prepares batch k+1.
+#ifndef LEDGER_TLOG_LOG_IMPL_H_
+#define LEDGER_TLOG_LOG_IMPL_H_
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "ledger/tlog/derived_state.h"
+#include "ledger/tlog/log.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/tlog/node_store.h"
+#include "ledger/tlog/note.h"
+
+namespace ledger::tlog {
+
+int64_t NowMs();
+Status FromRocks(const rocksdb::Status& s, const std::string& what);
+
+// One Append or AppendAll call. Its drafts may be split over several
+// batches; `unresolved` (sequencer thread only) counts drafts not yet
+// answered, and `done` is set when it reaches zero.
+struct Request {
+  std::vector<EntryDraft> drafts;
+  std::vector<Result<Appended>> results;
+  size_t taken = 0;       // drafts already put in a batch (under queue_mu_)
+  size_t unresolved = 0;  // sequencer thread only
+  std::promise<void> done;
+};
+
+// A batch from the sequencer to the writer and back.
+struct Batch {
+  struct Slice {
+    Request* request;
+    size_t begin, end;
+  };
+  std::vector<Slice> slices;
+  std::vector<Result<Appended>*> accepted;
+  std::vector<std::pair<NodeId, Hash>> new_nodes;
+  rocksdb::WriteBatch write;
+  uint64_t end_size = 0;
+};
+
+class LogImpl : public Log {
+ public:
+  explicit LogImpl(Options options) : options_(std::move(options)) {}
+  ~LogImpl() override { Close(); }
+
+  Status Init();
+
+  const std::string& origin() const override { return origin_; }
+  const std::string& verifier_key() const override { return vkey_; }
+  Result<Appended> Append(EntryDraft draft) override;
+  std::vector<Result<Appended>> AppendAll(std::vector<EntryDraft> drafts) override;
+  uint64_t Size() const override { return size_.load(std::memory_order_acquire); }
+  Result<std::string> Entry(uint64_t seq) const override;
+  Result<Hash> LeafHash(uint64_t seq) const override;
+  Result<Hash> Root(uint64_t size) const override;
+  Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size) const override;
+  Result<std::vector<Hash>> ConsistencyProof(uint64_t old_size, uint64_t new_size) const override;
+  Result<std::string> HashTile(int level, uint64_t index, int width) const override;
+  Result<std::string> EntryBundle(uint64_t index, int width) const override;
+  Result<Checkpoint> LatestCheckpoint() const override;
+  Result<Checkpoint> CheckpointAt(uint64_t size) const override;
+  Result<Checkpoint> WaitForCheckpoint(uint64_t size, std::chrono::milliseconds timeout) const override;
+  const StateReader& state() const override { return *state_reader_; }
+  LogStats Stats() const override {
+    return LogStats{stat_batches_.load(), stat_entries_.load(), stat_syncs_.load(), stat_rejected_.load()};
+  }
+  void Close() override;
+
+ private:
+  Status CheckSize(uint64_t size) const;
+  Status CheckTail(uint64_t size);
+
+  // sequencer.cc
+  void SequencerLoop();
+  // Builds the batch for `slices`; false when it holds no accepted entry.
+  bool Prepare(Batch* b);
+  void Publish(Batch& b);
+  void Fail(Batch& b, const Status& why);
+  void Resolve(Request* r, size_t n);
+  void WriterLoop();
+
+  // checkpointer.cc
+  Result<Checkpoint> DecodeCheckpoint(uint64_t size, std::string_view record) const;
+  Status SignCheckpoint(uint64_t size);
+  void CheckpointerLoop();
+
+  Options options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::unique_ptr<NodeStore> nodes_;
+  std::unique_ptr<DbStateReader> state_reader_;
+  std::unique_ptr<NoteSigner> note_signer_;
+  std::string origin_, vkey_;
+
+  std::atomic<uint64_t> size_{0};
+  std::atomic<uint64_t> stat_batches_{0}, stat_entries_{0}, stat_syncs_{0}, stat_rejected_{0};
+
+  // Sequencer thread only; these run ahead of Size() by the batches in flight.
+  std::vector<Hash> frontier_;
+  Hash last_leaf_{};
+  uint64_t sequenced_ = 0;
+  struct EdgeTile {  // the bottom row of a tile level's partial tile
+    uint64_t index = 0;
+    std::string hashes;  // up to 256 x 32 bytes
+  };
+  std::vector<EdgeTile> edge_tiles_;
+  std::unique_ptr<BatchStateWriter> staged_;
+
+  // queue_mu_ guards everything below up to the threads.
+  std::mutex queue_mu_;
+  std::condition_variable sequencer_cv_;
+  std::condition_variable writer_cv_;
+  std::deque<Request*> queue_;
+  size_t queued_entries_ = 0;
+  std::deque<std::unique_ptr<Batch>> inflight_;  // prepared, in order, not yet published
+  std::deque<Batch*> to_write_;                  // the writer's queue, in order
+  uint64_t written_ = 0;                         // batches up to this size are in RocksDB
+  uint64_t synced_ = 0;                          // ... and their WAL is synced
+  bool stopping_ = false;
+  bool writer_stopping_ = false;
+  bool failed_ = false;  // a write or WAL sync failed; refuse all appends
+  std::thread sequencer_, writer_;
+
+  mutable std::mutex cp_mu_;
+  mutable std::condition_variable cp_cv_;
+  std::shared_ptr<const Checkpoint> latest_;
+  bool cp_stopping_ = false;
+  std::thread checkpointer_;
+  bool closed_ = false;
+};
+
+}  // namespace ledger::tlog
+
+#endif  // LEDGER_TLOG_LOG_IMPL_H_

@@ -1,0 +1,251 @@
+// The append pipeline of LogImpl (see log_impl.h for the threads).
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "ledger/tlog/entry.h"
+#include "ledger/tlog/log_impl.h"
+#include "ledger/tlog/store_keys.h"
+#include "ledger/tlog/tile.h"
+
+namespace ledger::tlog {
+namespace {
+
+// Batches prepared ahead of the one being synced. More would only hold
+// validated entries longer in memory; the writer syncs all it has at once.
+constexpr size_t kMaxInflightBatches = 4;
+
+}  // namespace
+
+Result<Appended> LogImpl::Append(EntryDraft draft) {
+  std::vector<EntryDraft> one;
+  one.push_back(std::move(draft));
+  return std::move(AppendAll(std::move(one))[0]);
+}
+
+std::vector<Result<Appended>> LogImpl::AppendAll(std::vector<EntryDraft> drafts) {
+  const size_t n = drafts.size();
+  if (n == 0) return {};
+  if (options_.read_only) {
+    return std::vector<Result<Appended>>(n, Status(Code::kUnavailable, "the log is open read-only"));
+  }
+  Request req;
+  req.drafts = std::move(drafts);
+  req.results.assign(n, Status(Code::kInternal, "not sequenced"));
+  req.unresolved = n;
+  auto done = req.done.get_future();
+  {
+    std::lock_guard lock(queue_mu_);
+    if (stopping_ || failed_) {
+      return std::vector<Result<Appended>>(
+          n, Status(Code::kUnavailable, failed_ ? "the log stopped after a failed write; restart it"
+                                                : "the log is shutting down"));
+    }
+    if (queued_entries_ > 0 && queued_entries_ + n > options_.max_queue_entries) {
+      return std::vector<Result<Appended>>(
+          n, Status(Code::kUnavailable, "the append queue is full (" + std::to_string(queued_entries_) +
+                                            " entries waiting); retry shortly"));
+    }
+    queue_.push_back(&req);
+    queued_entries_ += n;
+  }
+  sequencer_cv_.notify_one();
+  done.wait();
+  return std::move(req.results);
+}
+
+void LogImpl::Resolve(Request* r, size_t n) {
+  r->unresolved -= n;
+  if (r->unresolved == 0) r->done.set_value();
+}
+
+void LogImpl::SequencerLoop() {
+  while (true) {
+    std::unique_ptr<Batch> next;
+    std::vector<std::unique_ptr<Batch>> durable, failed;
+    std::vector<Request*> refused;
+    uint64_t written;
+    {
+      std::unique_lock lock(queue_mu_);
+      sequencer_cv_.wait(lock, [&] {
+        return (!queue_.empty() && (failed_ || inflight_.size() < kMaxInflightBatches)) ||
+               (!inflight_.empty() && (failed_ || synced_ >= inflight_.front()->end_size)) ||
+               (stopping_ && queue_.empty() && inflight_.empty());
+      });
+      if (stopping_ && queue_.empty() && inflight_.empty()) return;
+      while (!inflight_.empty() && !failed_ && synced_ >= inflight_.front()->end_size) {
+        durable.push_back(std::move(inflight_.front()));
+        inflight_.pop_front();
+      }
+      if (failed_) {
+        while (!inflight_.empty()) {
+          failed.push_back(std::move(inflight_.front()));
+          inflight_.pop_front();
+        }
+        refused.assign(queue_.begin(), queue_.end());
+        queue_.clear();
+        queued_entries_ = 0;
+      } else if (!queue_.empty() && inflight_.size() < kMaxInflightBatches) {
+        // No timer: the batch is whatever queued while earlier ones were
+        // being written, split so that large requests pipeline too.
+        next = std::make_unique<Batch>();
+        size_t n = 0;
+        while (!queue_.empty() && n < options_.max_batch_entries) {
+          Request* r = queue_.front();
+          const size_t take = std::min(r->drafts.size() - r->taken, options_.max_batch_entries - n);
+          next->slices.push_back({r, r->taken, r->taken + take});
+          r->taken += take;
+          n += take;
+          queued_entries_ -= take;
+          if (r->taken == r->drafts.size()) queue_.pop_front();
+        }
+      }
+      written = written_;
+    }
+    for (auto& b : durable) Publish(*b);
+    for (auto& b : failed) Fail(*b, IOError("the entry could not be made durable; the log stopped"));
+    for (Request* r : refused) {
+      for (size_t i = r->taken; i < r->drafts.size(); ++i) {
+        r->results[i] = Status(Code::kUnavailable, "the log stopped after a failed write; restart it");
+      }
+      Resolve(r, r->drafts.size() - r->taken);
+    }
+    staged_->DropLayers(written);
+    if (next == nullptr) continue;
+    if (!Prepare(next.get())) {
+      for (const auto& s : next->slices) Resolve(s.request, s.end - s.begin);
+      continue;
+    }
+    std::lock_guard lock(queue_mu_);
+    to_write_.push_back(next.get());
+    inflight_.push_back(std::move(next));
+    writer_cv_.notify_one();
+  }
+}
+
+bool LogImpl::Prepare(Batch* b) {
+  const uint64_t start = sequenced_;
+  uint64_t next = start;
+  const std::string time = FormatTime(NowMs() / 1000);
+  StateMachine* sm = options_.state_machine;
+  std::set<int> touched_tiles;
+  std::vector<std::tuple<int, uint64_t, std::string>> tiles;
+
+  for (const Batch::Slice& slice : b->slices) {
+    Request* r = slice.request;
+    for (size_t i = slice.begin; i < slice.end; ++i) {
+      EntryDraft& d = r->drafts[i];
+      Result<std::string> entry = FormatEntry(EntryFields{next, last_leaf_, time, d.type, d.by, d.body});
+      if (!entry.ok()) {
+        r->results[i] = entry.status();
+        stat_rejected_++;
+        continue;
+      }
+      if (sm != nullptr) {
+        Status st = sm->Apply(SequencedEntry{next, time, d.type, d.by, d.body, d.context}, staged_.get());
+        if (!st.ok()) {
+          staged_->Discard();
+          r->results[i] = st;
+          stat_rejected_++;
+          continue;
+        }
+        staged_->Commit();
+      }
+      const Hash leaf = HashLeaf(*entry);
+      AppendLeaf(next, leaf, &frontier_, [&](const NodeId& id, const Hash& h) {
+        b->new_nodes.emplace_back(id, h);
+        // RocksDB keeps the tree as tiles: only levels 0, 8, 16, ... are stored.
+        const int level = id.level / kTileHeight;
+        if (id.level % kTileHeight != 0 || level >= static_cast<int>(edge_tiles_.size())) return;
+        EdgeTile& t = edge_tiles_[level];
+        t.hashes.append(crypto::AsBytes(h));
+        touched_tiles.insert(level);
+        if (t.hashes.size() == kTileWidth * crypto::kHashSize) {
+          tiles.emplace_back(level, t.index, std::move(t.hashes));
+          t.hashes.clear();
+          ++t.index;
+        }
+      });
+      r->results[i] = Appended{next, leaf, std::move(*entry)};
+      b->accepted.push_back(&r->results[i]);
+      last_leaf_ = leaf;
+      ++next;
+    }
+  }
+  if (next == start) {
+    staged_->Clear();
+    return false;
+  }
+  for (int level : touched_tiles) {
+    const EdgeTile& t = edge_tiles_[level];
+    if (!t.hashes.empty()) tiles.emplace_back(level, t.index, t.hashes);
+  }
+  std::sort(tiles.begin(), tiles.end(), [](const auto& x, const auto& y) {
+    return std::tie(std::get<0>(x), std::get<1>(x)) < std::tie(std::get<0>(y), std::get<1>(y));
+  });
+  // Keys go into the batch in order ('D' < 'E' < 'M' < 'T', each range
+  // ascending): RocksDB's memtable then inserts each key beside the last
+  // instead of searching its skip list from the top.
+  staged_->Flush(&b->write, next);
+  for (Result<Appended>* a : b->accepted) b->write.Put(keys::EntryKey((*a)->seq), (*a)->entry);
+  b->write.Put(keys::kMetaSize, keys::EncodeU64(next));
+  for (const auto& [level, index, bytes] : tiles) b->write.Put(keys::TileKey(level, index), bytes);
+  sequenced_ = next;
+  b->end_size = next;
+  stat_batches_++;
+  stat_entries_ += next - start;
+  return true;
+}
+
+// Writes batches in order, unsynced, then syncs the WAL once for all of
+// them: a sync covers every write that returned before it began.
+void LogImpl::WriterLoop() {
+  std::unique_lock lock(queue_mu_);
+  while (true) {
+    writer_cv_.wait(lock, [&] { return failed_ || writer_stopping_ || !to_write_.empty(); });
+    if (failed_ || to_write_.empty()) return;  // failed, or stopping and drained
+    std::vector<Batch*> batches(to_write_.begin(), to_write_.end());
+    to_write_.clear();
+    lock.unlock();
+    rocksdb::Status s;
+    for (Batch* b : batches) {
+      s = db_->Write(rocksdb::WriteOptions(), &b->write);
+      if (!s.ok()) break;
+    }
+    const uint64_t end = batches.back()->end_size;
+    if (s.ok()) {
+      {
+        std::lock_guard written_lock(queue_mu_);
+        written_ = end;
+      }
+      s = db_->SyncWAL();
+      stat_syncs_++;
+    }
+    lock.lock();
+    if (s.ok()) {
+      synced_ = end;
+    } else {
+      fprintf(stderr, "log: writing or syncing the WAL failed: %s\n", s.ToString().c_str());
+      failed_ = true;
+    }
+    sequencer_cv_.notify_all();
+  }
+}
+
+void LogImpl::Publish(Batch& b) {
+  for (const auto& [id, h] : b.new_nodes) nodes_->Extend(id, h);
+  size_.store(b.end_size, std::memory_order_release);
+  if (options_.state_machine != nullptr) options_.state_machine->Durable(b.end_size);
+  // Taking cp_mu_ orders this wake-up after the checkpointer's check of Size().
+  { std::lock_guard lock(cp_mu_); }
+  cp_cv_.notify_all();
+  for (const auto& s : b.slices) Resolve(s.request, s.end - s.begin);
+}
+
+void LogImpl::Fail(Batch& b, const Status& why) {
+  if (options_.state_machine != nullptr) options_.state_machine->Abandon();
+  for (auto* res : b.accepted) *res = why;
+  for (const auto& s : b.slices) Resolve(s.request, s.end - s.begin);
+}
+
+}  // namespace ledger::tlog
