@@ -2,7 +2,11 @@
 
 #include <rocksdb/db.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "ledger/tlog/checkpoint.h"
@@ -25,14 +29,13 @@ class TileChecker {
   std::optional<uint64_t> Add(int level, uint64_t index, const Hash& h, std::string* problem) {
     if (rows_.size() <= static_cast<size_t>(level)) rows_.resize(level + 1);
     Row& r = rows_[level];
+    if (r.hashes.empty()) r.index = index / kTileWidth;
     r.hashes.append(crypto::AsBytes(h));
     if (r.hashes.size() == kTileWidth * crypto::kHashSize) {
       auto bad = Check(level, r, problem);
       r.hashes.clear();
-      ++r.index;
       return bad;
     }
-    (void)index;
     return std::nullopt;
   }
   // Checks the partial tiles at the end of the log.
@@ -71,6 +74,96 @@ class TileChecker {
   std::vector<Row> rows_;
 };
 
+// The audit splits the log into segments of 2^16 entries, aligned so that
+// each holds whole tiles of levels 0 and 1, and checks segments on all cores.
+// The main thread then joins them: the prev chain across segments, and the
+// tiles of levels 2 and up from each segment's root.
+constexpr int kSegmentBits = 16;
+constexpr uint64_t kSegmentSize = uint64_t{1} << kSegmentBits;
+
+struct Segment {
+  uint64_t begin = 0, end = 0;
+  Hash first_prev{};                 // what entry `begin` says came before it
+  Hash last_leaf{};                  // the leaf hash of entry end-1
+  std::optional<Hash> root;          // node (16, begin >> 16), for full segments
+  std::optional<uint64_t> bad_index;
+  std::string problem;
+  bool failed = false;
+};
+
+// The leaf hash the tree stores for entry `seq`, if it can be read.
+std::optional<Hash> StoredLeaf(rocksdb::DB* db, uint64_t seq) {
+  std::string tile;
+  if (!db->Get(rocksdb::ReadOptions(), keys::TileKey(0, seq / kTileWidth), &tile).ok()) return std::nullopt;
+  const size_t at = (seq % kTileWidth) * crypto::kHashSize;
+  if (tile.size() < at + crypto::kHashSize) return std::nullopt;
+  Hash h;
+  std::copy_n(tile.data() + at, crypto::kHashSize, reinterpret_cast<char*>(h.data()));
+  return h;
+}
+
+// Entry `seq` does not chain to the leaf `prev_leaf` computed for seq-1:
+// either entry seq-1 changed (it no longer gives the leaf the tree stores)
+// or entry seq's prev did.
+void BlameChain(rocksdb::DB* db, uint64_t seq, const Hash& prev_leaf, std::optional<uint64_t>* bad,
+                std::string* problem) {
+  if (auto stored = StoredLeaf(db, seq - 1); stored && *stored != prev_leaf) {
+    *bad = seq - 1;
+    *problem = "entry " + std::to_string(seq - 1) + " does not hash to the leaf hash the tree and entry " +
+               std::to_string(seq) + " record for it";
+  } else {
+    *bad = seq;
+    *problem = "entry " + std::to_string(seq) + "'s prev is not the leaf hash of the entry before it";
+  }
+}
+
+void CheckSegment(rocksdb::DB* db, uint64_t tree_size, Segment* seg) {
+  auto fail = [seg](uint64_t index, std::string problem) {
+    seg->failed = true;
+    seg->bad_index = index;
+    seg->problem = std::move(problem);
+  };
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+  TileChecker tiles(db);
+  std::vector<Hash> frontier;
+  Hash prev{};
+  uint64_t seq = seg->begin;
+  for (it->Seek(keys::EntryKey(seq)); seq < seg->end; it->Next(), ++seq) {
+    if (!it->Valid() || it->key() != keys::EntryKey(seq)) return fail(seq, "entry " + std::to_string(seq) + " is missing");
+    std::string_view entry(it->value().data(), it->value().size());
+    auto fields = ParseEntry(entry);
+    if (!fields.ok()) return fail(seq, fields.status().message());
+    if (fields->seq != seq) {
+      return fail(seq, "entry " + std::to_string(seq) + " says it is entry " + std::to_string(fields->seq));
+    }
+    if (seq == seg->begin) {
+      seg->first_prev = fields->prev;
+    } else if (fields->prev != prev) {
+      seg->failed = true;
+      return BlameChain(db, seq, prev, &seg->bad_index, &seg->problem);
+    }
+    prev = HashLeaf(entry);
+    std::optional<uint64_t> bad;
+    std::string problem;
+    // Local indices within the segment; the segment is aligned, so node
+    // (l, j) here is node (l, j + (begin >> l)) of the whole tree.
+    AppendLeaf(seq - seg->begin, prev, &frontier, [&](const NodeId& id, const Hash& h) {
+      const uint64_t global = id.index + (seg->begin >> id.level);
+      if (!bad && id.level % kTileHeight == 0 && id.level < kSegmentBits) {
+        bad = tiles.Add(id.level / kTileHeight, global, h, &problem);
+      }
+      if (id.level == kSegmentBits) seg->root = h;
+    });
+    if (bad) return fail(*bad, problem);
+  }
+  if (!it->status().ok()) return fail(seq, "reading entries: " + it->status().ToString());
+  seg->last_leaf = prev;
+  if (seg->end == tree_size) {
+    std::string problem;
+    if (auto bad = tiles.Finish(&problem)) return fail(*bad, problem);
+  }
+}
+
 AuditReport Bad(AuditReport r, std::optional<uint64_t> index, std::string problem) {
   r.ok = false;
   r.first_bad_index = index;
@@ -98,58 +191,75 @@ Result<AuditReport> AuditLog(const std::string& path,
   const uint64_t size = keys::GetU64(size_value);
   report.tree_size = size;
 
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
-  TileChecker tiles(db.get());
-  NodeStore nodes(db.get(), 16 << 20);
-  std::vector<Hash> frontier;
-  Hash prev{};
-  uint64_t seq = 0;
-  for (it->Seek(keys::EntryKey(0)); seq < size; it->Next(), ++seq) {
-    if (!it->Valid() || it->key() != keys::EntryKey(seq)) {
-      return Bad(report, seq, "entry " + std::to_string(seq) + " is missing");
-    }
-    std::string_view entry(it->value().data(), it->value().size());
-    auto fields = ParseEntry(entry);
-    if (!fields.ok()) return Bad(report, seq, fields.status().message());
-    if (fields->seq != seq) {
-      return Bad(report, seq, "entry " + std::to_string(seq) + " says it is entry " +
-                                  std::to_string(fields->seq));
-    }
-    if (fields->prev != prev) {
-      // Either entry seq-1 changed (its bytes no longer give the leaf hash
-      // the tree stores for it) or entry seq's prev did.
-      std::vector<Hash> stored;
-      if (nodes.ReadNodes({NodeId{0, seq - 1}}, &stored).ok() && stored[0] != prev) {
-        return Bad(report, seq - 1, "entry " + std::to_string(seq - 1) +
-                                        " does not hash to the leaf hash the tree and entry " +
-                                        std::to_string(seq) + " record for it");
-      }
-      return Bad(report, seq, "entry " + std::to_string(seq) +
-                                  "'s prev is not the leaf hash of the entry before it");
-    }
-    prev = HashLeaf(entry);
-    std::string node_problem;
-    std::optional<uint64_t> bad_leaf;
-    AppendLeaf(seq, prev, &frontier, [&](const NodeId& id, const Hash& h) {
-      if (!bad_leaf && id.level % kTileHeight == 0) {
-        bad_leaf = tiles.Add(id.level / kTileHeight, id.index, h, &node_problem);
+  const uint64_t segments = (size + kSegmentSize - 1) / kSegmentSize;
+  std::vector<Segment> results(segments);
+  std::vector<char> done(segments, 0);
+  std::mutex mu;
+  std::condition_variable cv;
+  std::atomic<uint64_t> next{0};
+  std::atomic<bool> stop{false};
+  const unsigned workers = std::max(2u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (unsigned w = 0; w < workers && w < segments; ++w) {
+    pool.emplace_back([&] {
+      for (uint64_t k; !stop && (k = next++) < segments;) {
+        Segment& seg = results[k];
+        seg.begin = k * kSegmentSize;
+        seg.end = std::min(size, seg.begin + kSegmentSize);
+        CheckSegment(db.get(), size, &seg);
+        std::lock_guard lock(mu);
+        done[k] = 1;
+        cv.notify_all();
       }
     });
-    if (bad_leaf) return Bad(report, bad_leaf, node_problem);
-    if (progress && (seq & 0xffff) == 0) progress(seq, size);
   }
-  if (it->Valid() && it->key().size() == 9 && it->key()[0] == keys::kEntry) {
-    return Bad(report, size, "an entry is stored past the tree size " + std::to_string(size));
+  auto finish = [&](AuditReport r) {
+    stop = true;
+    for (auto& t : pool) t.join();
+    return r;
+  };
+  TileChecker top_tiles(db.get());
+  std::vector<Hash> top_frontier;
+  Hash prev{};
+  for (uint64_t k = 0; k < segments; ++k) {
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return done[k] != 0; });
+    }
+    const Segment& seg = results[k];
+    if (seg.first_prev != prev && !(seg.failed && seg.bad_index == seg.begin)) {
+      std::optional<uint64_t> bad;
+      std::string problem;
+      BlameChain(db.get(), seg.begin, prev, &bad, &problem);
+      return finish(Bad(report, bad, problem));
+    }
+    if (seg.failed) return finish(Bad(report, seg.bad_index, seg.problem));
+    prev = seg.last_leaf;
+    if (seg.root) {
+      std::optional<uint64_t> bad;
+      std::string problem;
+      AppendLeaf(k, *seg.root, &top_frontier, [&](const NodeId& id, const Hash& h) {
+        const int level = id.level + kSegmentBits;
+        if (!bad && level % kTileHeight == 0) bad = top_tiles.Add(level / kTileHeight, id.index, h, &problem);
+      });
+      if (bad) return finish(Bad(report, bad, problem));
+    }
+    if (progress) progress(seg.end, size);
   }
-  if (!it->status().ok()) return IOError("reading entries: " + it->status().ToString());
+  finish(report);
   {
     std::string problem;
-    if (auto bad = tiles.Finish(&problem)) return Bad(report, bad, problem);
+    if (auto bad = top_tiles.Finish(&problem)) return Bad(report, bad, problem);
+    std::string extra;
+    if (db->Get(rocksdb::ReadOptions(), keys::EntryKey(size), &extra).ok()) {
+      return Bad(report, size, "an entry is stored past the tree size " + std::to_string(size));
+    }
   }
   if (progress) progress(size, size);
 
   // Every stored checkpoint must be signed by the log and match the entries.
   LEDGER_ASSIGN_OR_RETURN(auto verifier, ParseVerifierKey(vkey));
+  NodeStore nodes(db.get(), 16 << 20);
   std::unique_ptr<rocksdb::Iterator> cit(db->NewIterator(rocksdb::ReadOptions()));
   for (cit->Seek(std::string(1, keys::kCheckpoint)); cit->Valid() && cit->key()[0] == keys::kCheckpoint;
        cit->Next()) {

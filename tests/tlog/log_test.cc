@@ -422,3 +422,51 @@ TEST_F(AuditTamperTest, FlippedCheckpointFails) {
 
 }  // namespace
 }  // namespace ledger::tlog
+
+namespace ledger::tlog {
+namespace {
+
+// More than two audit segments (2^16 entries each): the joins between
+// segments and the tiles above level 1 are checked too.
+TEST(AuditLarge, SegmentsJoinAndHighTiles) {
+  TempDir dir;
+  {
+    auto log = MustOpen(TestOptions(dir.path()));
+    for (int start = 0; start < 140000; start += 10000) {
+      std::vector<EntryDraft> drafts;
+      for (int i = start; i < start + 10000; ++i) drafts.push_back(Draft(i));
+      for (auto& r : log->AppendAll(std::move(drafts))) ASSERT_TRUE(r.ok());
+    }
+  }
+  const std::string db = dir.path() + "/db";
+  auto audit = AuditLog(db);
+  ASSERT_TRUE(audit.ok());
+  ASSERT_TRUE(audit->ok) << audit->problem;
+  EXPECT_EQ(audit->tree_size, 140000u);
+
+  struct Case {
+    std::string key;
+    size_t offset;
+    uint64_t first_bad;
+  };
+  std::vector<Case> cases = {
+      {keys::EntryKey(65535), 10, 65535},    // last of segment 0: blamed across the join
+      {keys::EntryKey(65536), 10, 65536},    // first of segment 1
+      {keys::EntryKey(139999), 10, 139999},  // the very last entry
+      {keys::TileKey(1, 1), 3 * 32, 65536 + 3 * 256},
+      {keys::TileKey(2, 0), 1 * 32 + 7, 65536},  // the root of entries 65536..131071
+  };
+  for (const auto& c : cases) {
+    TempDir copy;
+    fs::copy(db, copy.path() + "/db", fs::copy_options::recursive);
+    FlipStoredByte(copy.path() + "/db", c.key, c.offset);
+    auto r = AuditLog(copy.path() + "/db");
+    ASSERT_TRUE(r.ok());
+    EXPECT_FALSE(r->ok);
+    ASSERT_TRUE(r->first_bad_index.has_value()) << r->problem;
+    EXPECT_EQ(*r->first_bad_index, c.first_bad) << r->problem;
+  }
+}
+
+}  // namespace
+}  // namespace ledger::tlog
