@@ -18,8 +18,8 @@ Status BadCursor() { return InvalidArgument("cursor is not one this query gave",
 
 }  // namespace
 
-Result<json> BrowseEntries(const tlog::StateReader& store, const EntriesQuery& q,
-                           const EntryFetcher& fetch) {
+Result<json> BrowseEntries(const tlog::StateReader& store, uint64_t tree_size,
+                           const EntriesQuery& q, const EntryFetcher& fetch) {
   if (q.limit < 1 || q.limit > kMaxEntriesLimit) {
     return InvalidArgument("limit must be 1.." + std::to_string(kMaxEntriesLimit), "entries.limit");
   }
@@ -75,6 +75,8 @@ Result<json> BrowseEntries(const tlog::StateReader& store, const EntriesQuery& q
       return false;
     }
     if (by_date && !q.to.empty() && k.substr(prefix.size(), 10) > q.to) return false;
+    // Not yet durable: in seq order nothing after it is either.
+    if (seq >= tree_size) return by_date;
     if (need_type_check || need_fund_check) {
       auto v = store.Get(EntryKey(seq));
       if (!v.ok()) {

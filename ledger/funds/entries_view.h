@@ -33,9 +33,11 @@ struct EntriesQuery {
 using EntryFetcher = std::function<Result<std::pair<std::string, crypto::Hash>>(uint64_t)>;
 
 // {"entries":[{"seq","leaf_hash","entry"}...],"next_cursor":"..."|null}
+// Only entries below `tree_size` are listed: the store may already hold the
+// index keys of a batch that is still being synced.
 // InvalidArgument for a bad type, date, cursor or limit.
-Result<nlohmann::json> BrowseEntries(const tlog::StateReader& store, const EntriesQuery& q,
-                                     const EntryFetcher& fetch);
+Result<nlohmann::json> BrowseEntries(const tlog::StateReader& store, uint64_t tree_size,
+                                     const EntriesQuery& q, const EntryFetcher& fetch);
 
 }  // namespace ledger::funds
 

@@ -195,7 +195,7 @@ Result<json> Ledger::Grant(std::string_view id) const {
 }
 
 Result<json> Ledger::Entries(const EntriesQuery& q) const {
-  return BrowseEntries(log_->state(), q,
+  return BrowseEntries(log_->state(), log_->Size(), q,
                        [this](uint64_t seq) -> Result<std::pair<std::string, crypto::Hash>> {
                          LEDGER_ASSIGN_OR_RETURN(std::string e, log_->Entry(seq));
                          LEDGER_ASSIGN_OR_RETURN(crypto::Hash h, log_->LeafHash(seq));

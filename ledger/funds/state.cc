@@ -76,13 +76,13 @@ Status Sub(int64_t* acc, int64_t v) {
 const EntryRec* FundsData::FindEntry(uint64_t seq) const { return FindIn(entries, seq); }
 
 const FundRec* FundsState::FindFund(std::string_view id) const {
-  if (auto it = st_.funds.find(id); it != st_.funds.end()) return &it->second;
+  if (auto it = st_.funds.find(id); it != st_.funds.end()) return &it->second.first;
   auto it = pub_.funds.find(std::string(id));
   return it != pub_.funds.end() ? &it->second : nullptr;
 }
 
 const GrantRec* FundsState::FindGrant(std::string_view id) const {
-  if (auto it = st_.grants.find(id); it != st_.grants.end()) return &it->second;
+  if (auto it = st_.grants.find(id); it != st_.grants.end()) return &it->second.first;
   auto it = pub_.grants.find(std::string(id));
   return it != pub_.grants.end() ? &it->second : nullptr;
 }
@@ -107,7 +107,9 @@ std::optional<uint64_t> FundsState::IdempotentSeq(std::string_view by,
 }
 
 std::optional<uint64_t> FundsState::LotterySeq(const std::string& key) const {
-  if (auto it = st_.lottery_periods.find(key); it != st_.lottery_periods.end()) return it->second;
+  if (auto it = st_.lottery_periods.find(key); it != st_.lottery_periods.end()) {
+    return it->second.first;
+  }
   if (auto it = pub_.lottery_periods.find(key); it != pub_.lottery_periods.end()) {
     return it->second;
   }
@@ -135,40 +137,41 @@ Status FundsState::Apply(const tlog::SequencedEntry& e, EntryType type, const Bo
   LEDGER_RETURN_IF_ERROR(Validate(e, body, opts, &c));
 
   // Every rule held: stage the effect and its writes.
-  const EntryRec& rec = c.rec;
+  const uint64_t seq = e.seq;
   if (c.fund) {
     w->Put(FundKey(c.fund->id), EncodeFund(*c.fund));
-    st_.funds[c.fund->id] = std::move(*c.fund);
+    st_.funds[c.fund->id] = {*c.fund, seq};
   }
   if (c.grant) {
     w->Put(GrantKey(c.grant->id), EncodeGrant(*c.grant));
-    st_.grants[c.grant->id] = std::move(*c.grant);
+    st_.grants[c.grant->id] = {*c.grant, seq};
   }
   if (c.lottery_set) {
-    w->Put(*c.lottery_set, to_string(e.seq));
-    st_.lottery_periods[*c.lottery_set] = e.seq;
+    w->Put(*c.lottery_set, to_string(seq));
+    st_.lottery_periods[*c.lottery_set] = {seq, seq};
   }
   if (c.lottery_erase) {
     w->Delete(*c.lottery_erase);
-    st_.lottery_periods[*c.lottery_erase] = std::nullopt;
+    st_.lottery_periods[*c.lottery_erase] = {std::nullopt, seq};
   }
   if (type == EntryType::kCorrection) {
-    EntryRec target = *FindEntry(rec.target);
-    target.corrected_by = e.seq;
+    EntryRec target = *FindEntry(c.rec.target);
+    target.corrected_by = seq;
     w->Put(EntryKey(target.seq), EncodeEntry(target));
-    st_.corrections[target.seq] = e.seq;
+    st_.corrections[target.seq] = seq;
   }
   if (!opts.idempotency_key.empty()) {
-    std::string k = IdemKey(e.by, opts.idempotency_key);
-    w->Put(k, to_string(e.seq));
-    st_.idempotency[k] = e.seq;
+    c.idem_key = IdemKey(e.by, opts.idempotency_key);
+    w->Put(c.idem_key, to_string(seq));
+    st_.idempotency[c.idem_key] = seq;
   }
-  w->Put(EntryKey(e.seq), EncodeEntry(rec));
-  w->Put(TypeIndexKey(type, e.seq), "");
-  w->Put(FundIndexKey(rec.fund, e.seq), "");
-  w->Put(DateIndexKey(rec.date, e.seq), "");
-  w->Put(kMetaKey, to_string(e.seq + 1));
-  st_.entries.push_back(std::move(c.rec));
+  w->Put(EntryKey(seq), EncodeEntry(c.rec));
+  w->Put(TypeIndexKey(type, seq), "");
+  w->Put(FundIndexKey(c.rec.fund, seq), "");
+  w->Put(DateIndexKey(c.rec.date, seq), "");
+  w->Put(kMetaKey, to_string(seq + 1));
+  st_.entries.push_back(c.rec);
+  pending_.push_back(std::move(c));
   return Status::Ok();
 }
 
@@ -463,27 +466,63 @@ Status FundsState::Correct(const tlog::SequencedEntry& e, const CorrectionBody& 
 }
 
 void FundsState::Commit(uint64_t tree_size) {
-  for (auto& [id, f] : st_.funds) pub_.funds[id] = std::move(f);
-  for (auto& [id, g] : st_.grants) pub_.grants[id] = std::move(g);
-  for (auto& r : st_.entries) {
-    pub_.fund_entries[r.fund].push_back(pub_.entries.size());
-    pub_.entries.push_back(std::move(r));
+  size_t published = 0;
+  for (; pending_head_ < pending_.size() && pending_[pending_head_].rec.seq < tree_size;
+       ++pending_head_, ++published) {
+    Change& c = pending_[pending_head_];
+    const uint64_t seq = c.rec.seq;
+    // A staged key stays staged while a later entry still writes it.
+    auto publish = [seq](auto& staged, const std::string& key) {
+      auto it = staged.find(key);
+      if (it != staged.end() && it->second.second == seq) staged.erase(it);
+    };
+    if (c.fund) {
+      std::string id = c.fund->id;
+      pub_.funds[id] = std::move(*c.fund);
+      publish(st_.funds, id);
+    }
+    if (c.grant) {
+      std::string id = c.grant->id;
+      pub_.grants[id] = std::move(*c.grant);
+      publish(st_.grants, id);
+    }
+    if (c.lottery_set) {
+      pub_.lottery_periods[*c.lottery_set] = seq;
+      publish(st_.lottery_periods, *c.lottery_set);
+    }
+    if (c.lottery_erase) {
+      pub_.lottery_periods.erase(*c.lottery_erase);
+      publish(st_.lottery_periods, *c.lottery_erase);
+    }
+    if (c.rec.type == EntryType::kCorrection) {
+      auto it = std::lower_bound(pub_.entries.begin(), pub_.entries.end(), c.rec.target,
+                                 [](const EntryRec& r, uint64_t s) { return r.seq < s; });
+      if (it != pub_.entries.end() && it->seq == c.rec.target) it->corrected_by = seq;
+      st_.corrections.erase(c.rec.target);
+    }
+    if (!c.idem_key.empty()) {
+      pub_.idempotency[c.idem_key] = seq;
+      st_.idempotency.erase(c.idem_key);
+    }
+    pub_.fund_entries[c.rec.fund].push_back(pub_.entries.size());
+    pub_.entries.push_back(std::move(c.rec));
   }
-  for (const auto& [target, by] : st_.corrections) {
-    auto it = std::lower_bound(pub_.entries.begin(), pub_.entries.end(), target,
-                               [](const EntryRec& r, uint64_t s) { return r.seq < s; });
-    if (it != pub_.entries.end() && it->seq == target) it->corrected_by = by;
+  st_.entries.erase(st_.entries.begin(), st_.entries.begin() + static_cast<long>(published));
+  if (pending_head_ == pending_.size()) {
+    pending_.clear();
+    pending_head_ = 0;
+  } else if (pending_head_ > 1024 && pending_head_ * 2 > pending_.size()) {
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<long>(pending_head_));
+    pending_head_ = 0;
   }
-  for (auto& [k, v] : st_.lottery_periods) {
-    if (v) pub_.lottery_periods[k] = *v;
-    else pub_.lottery_periods.erase(k);
-  }
-  for (auto& [k, v] : st_.idempotency) pub_.idempotency[k] = v;
-  pub_.size = tree_size;
-  st_ = Overlay();
+  pub_.size = std::max(pub_.size, tree_size);
 }
 
-void FundsState::Drop() { st_ = Overlay(); }
+void FundsState::Drop() {
+  st_ = Overlay();
+  pending_.clear();
+  pending_head_ = 0;
+}
 
 Status FundsState::Load(const tlog::StateReader& store, uint64_t tree_size) {
   FundsData d;
@@ -545,7 +584,7 @@ Status FundsState::Load(const tlog::StateReader& store, uint64_t tree_size) {
                       " but the log has " + to_string(tree_size));
   }
   pub_ = std::move(d);
-  st_ = Overlay();
+  Drop();
   return Status::Ok();
 }
 

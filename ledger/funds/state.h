@@ -4,8 +4,10 @@
 //
 // Apply() validates one entry against published + staged state and, only if
 // every rule holds, stages its effect and its derived-state writes. A refused
-// entry changes nothing. Commit() folds the overlay into the published data;
-// Drop() forgets it.
+// entry changes nothing. Commit(n) publishes, in order, the effects of the
+// staged entries below n and keeps later ones staged (the log may apply the
+// next batch while the previous one is being synced); Drop() forgets every
+// staged entry.
 //
 // Invariants after every Apply, for every fund: all totals >= 0 and
 // uncommitted() >= 0 (so balance() >= 0); for every grant:
@@ -60,8 +62,8 @@ class FundsState {
   // Validates and stages one entry whose body has already been parsed.
   Status Apply(const tlog::SequencedEntry& e, EntryType type, const Body& body,
                const ApplyOptions& opts, tlog::StateWriter* w);
-  // Folds the staged overlay into published(); the published size becomes
-  // `tree_size`.
+  // Publishes the staged entries below `tree_size`; the published size
+  // becomes `tree_size`.
   void Commit(uint64_t tree_size);
   void Drop();
   // Replaces published() with what `store` holds (see record_codec.h).
@@ -76,20 +78,27 @@ class FundsState {
   std::optional<uint64_t> IdempotentSeq(std::string_view by, std::string_view key) const;
 
  private:
+  // The latest staged value of each key, with the seq of the entry that
+  // wrote it, so Commit can tell when a key has no staged writer left.
+  template <typename V>
+  using Staged = std::map<std::string, std::pair<V, uint64_t>, std::less<>>;
   struct Overlay {
-    std::map<std::string, FundRec, std::less<>> funds;
-    std::map<std::string, GrantRec, std::less<>> grants;
-    std::vector<EntryRec> entries;
+    Staged<FundRec> funds;
+    Staged<GrantRec> grants;
+    std::vector<EntryRec> entries;             // ascending seq
     std::map<uint64_t, uint64_t> corrections;  // target -> correction seq
-    std::map<std::string, std::optional<uint64_t>> lottery_periods;  // nullopt = erased
+    Staged<std::optional<uint64_t>> lottery_periods;  // nullopt = erased
     std::map<std::string, uint64_t> idempotency;
   };
-  // The whole effect of one entry, built before anything is staged.
+  // The whole effect of one entry, built before anything is staged and kept
+  // until Commit publishes it. `fund` and `grant` are the records as they are
+  // after this entry.
   struct Change {
     std::optional<FundRec> fund;
     std::optional<GrantRec> grant;
     EntryRec rec;
     std::optional<std::string> lottery_set, lottery_erase;
+    std::string idem_key;  // IdemKey, or empty
   };
 
   Status Validate(const tlog::SequencedEntry& e, const Body& body, const ApplyOptions& opts,
@@ -99,6 +108,8 @@ class FundsState {
 
   FundsData pub_;
   Overlay st_;
+  std::vector<Change> pending_;  // staged entries, ascending seq
+  size_t pending_head_ = 0;      // pending_[0..head) already published
 };
 
 }  // namespace ledger::funds

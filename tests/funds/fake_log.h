@@ -59,6 +59,7 @@ class FakeLog : public tlog::Log {
   Result<tlog::Checkpoint> WaitForCheckpoint(uint64_t size,
                                              std::chrono::milliseconds) const override;
   const tlog::StateReader& state() const override { return store_; }
+  tlog::LogStats Stats() const override { return {}; }
   void Close() override {}
 
  private:

@@ -295,6 +295,56 @@ TEST_F(StateTest, ReadersSeeOnlyDurableState) {
   EXPECT_EQ(sm.durable_size(), 1u);
 }
 
+TEST_F(StateTest, DurablePublishesOnlyEntriesBelowItsSize) {
+  // The log may apply the next batch before the previous one is durable.
+  FundsStateMachine sm;
+  MapState store;
+  ASSERT_TRUE(sm.Load(store, 0).ok());
+  std::vector<std::string> bodies = {
+      json{{"id", "f"}, {"name", {{"zh", "z"}, {"en", "e"}}}, {"purpose", "p"}, {"kind", "charity"}}.dump(),
+      json{{"amount", 100}, {"channel", "bank"},
+           {"donor", {{"commitment", "7Gef8Y2ZVhI8mQ0eYbZr0ie041fBSBkJ8CbB+LFezCg="}}},
+           {"fund", "f"}, {"received_at", "2020-01-01"}}.dump(),
+      json{{"amount", 30}, {"category", "c"}, {"fund", "f"}, {"period", "2020-01"}}.dump(),
+      json{{"reason", "r"}, {"target", 1}}.dump(),
+  };
+  std::vector<std::string> types = {"fund.open", "donation", "admin_cost", "correction"};
+  std::any none;
+  MapState batch(&store);
+  // Entries 0..2 form one batch; entry 3 (correcting 1) is applied before it
+  // is durable. Entry 3 must see entry 2's admin cost: 100 - 30 = 70 < 100.
+  for (uint64_t i = 0; i < 3; ++i) {
+    ASSERT_TRUE(sm.Apply({i, "2020-02-01T00:00:00Z", types[i], "r", bodies[i], none}, &batch).ok());
+  }
+  Status refused = sm.Apply({3, "2020-02-01T00:00:00Z", types[3], "r", bodies[3], none}, &batch);
+  EXPECT_EQ(refused.rule(), "correction.balance_nonnegative");
+  sm.Durable(2);
+  EXPECT_EQ(sm.Read()->funds.at("f").totals.income, 100);
+  EXPECT_EQ(sm.Read()->funds.at("f").totals.admin_cost, 0);  // entry 2 not durable yet
+  EXPECT_EQ(sm.staged_state().FindFund("f")->totals.admin_cost, 30);
+  EXPECT_EQ(sm.Read()->entries.size(), 2u);
+  sm.Durable(3);
+  EXPECT_EQ(sm.Read()->funds.at("f").totals.admin_cost, 30);
+  EXPECT_EQ(sm.Read()->size, 3u);
+
+  // A staged correction of a published entry shows up only once durable.
+  std::string d2 = json{{"amount", 500}, {"channel", "bank"},
+                        {"donor", {{"commitment", "7Gef8Y2ZVhI8mQ0eYbZr0ie041fBSBkJ8CbB+LFezCg="}}},
+                        {"fund", "f"}, {"received_at", "2020-01-01"}}.dump();
+  std::string c3 = json{{"reason", "r"}, {"target", 3}}.dump();
+  ASSERT_TRUE(sm.Apply({3, "2020-02-01T00:00:00Z", "donation", "r", d2, none}, &batch).ok());
+  ASSERT_TRUE(sm.Apply({4, "2020-02-01T00:00:00Z", "correction", "r", c3, none}, &batch).ok());
+  EXPECT_EQ(sm.Apply({5, "2020-02-01T00:00:00Z", "correction", "r", c3, none}, &batch).rule(),
+            "correction.not_twice");
+  sm.Durable(4);
+  EXPECT_FALSE(sm.Read()->FindEntry(3)->corrected_by.has_value());
+  EXPECT_EQ(sm.Read()->funds.at("f").totals.income, 600);
+  sm.Durable(5);
+  EXPECT_EQ(sm.Read()->FindEntry(3)->corrected_by, 4u);
+  EXPECT_EQ(sm.Read()->funds.at("f").totals.income, 100);
+  EXPECT_EQ(sm.staged_state().FindFund("f")->totals.income, 100);
+}
+
 TEST_F(StateTest, FailedBatchLeavesNothingAndLaterAppendsWork) {
   ASSERT_TRUE(Open("f").ok());
   ASSERT_TRUE(Donate("f", 100).ok());
