@@ -11,7 +11,10 @@
 #include <memory>
 #include <string>
 
+#include "api/funds_routes.h"
 #include "api/server.h"
+#include "ledger/funds/ledger.h"
+#include "ledger/funds/state_machine.h"
 #include "ledger/tlog/data_dir.h"
 
 namespace {
@@ -39,7 +42,7 @@ int main(int argc, char** argv) {
   using namespace ledger;
   std::string data, listen = "127.0.0.1:8080", site;
   int threads = 96;
-  bool generic = false;  // replaced by the funds recorder unless set
+  bool generic = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -74,19 +77,28 @@ int main(int argc, char** argv) {
   opts.path = dir.db();
   opts.origin = key->origin;
   opts.signer = key->signer;
+  funds::FundsStateMachine state_machine;
+  if (!generic) opts.state_machine = &state_machine;
   auto log = tlog::Log::Open(opts);
   if (!log.ok()) {
     fprintf(stderr, "ledgerd: %s\n", log.status().ToString().c_str());
     return 1;
   }
   api::TokenStore tokens(dir.tokens_file());
-  api::GenericRecorder recorder(log->get());
-  (void)generic;
-  api::ServerContext ctx{log->get(), &tokens, &recorder, nullptr, site};
+  std::unique_ptr<funds::Ledger> ledger;
+  std::unique_ptr<api::Recorder> recorder;
+  if (generic) {
+    recorder = std::make_unique<api::GenericRecorder>(log->get());
+  } else {
+    ledger = std::make_unique<funds::Ledger>(log->get(), &state_machine);
+    recorder = std::make_unique<api::FundsRecorder>(ledger.get());
+  }
+  api::ServerContext ctx{log->get(), &tokens, recorder.get(), ledger.get(), site};
 
   httplib::Server server;
   api::ConfigureServer(server, threads);
   api::RegisterLogRoutes(server, ctx);
+  if (ledger != nullptr) api::RegisterFundsRoutes(server, ctx);
   api::RegisterSiteRoutes(server, ctx);
 
   g_server = &server;
