@@ -20,7 +20,7 @@ build: setup $(BUILD)/Makefile
 # Every test: the C++ suites (ctest) and the site's Node and browser tests.
 test: build
 	cd $(BUILD) && ctest -j$(JOBS) --output-on-failure --timeout 600
-	@if [ -f package.json ]; then npm test; fi
+	@if [ -f package.json ]; then E2E_REQUIRE_LEDGERD=1 npm test; fi
 
 test-cpp: build
 	cd $(BUILD) && ctest -j$(JOBS) --output-on-failure --timeout 600
