@@ -22,6 +22,9 @@ Status LogImpl::SignCheckpoint(uint64_t size) {
   LEDGER_ASSIGN_OR_RETURN(Hash root, TreeRoot(size, *nodes_));
   std::string text = FormatCheckpointBody(CheckpointBody{origin_, size, root, {}});
   LEDGER_ASSIGN_OR_RETURN(std::string note, SignNote(text, {note_signer_.get()}));
+  if (options_.cosigner != nullptr) {
+    for (const std::string& line : options_.cosigner->Cosign(note, size)) note += line;
+  }
   auto cp = std::make_shared<Checkpoint>();
   cp->size = size;
   cp->root = root;

@@ -117,11 +117,23 @@ class StateMachine {
   virtual void Abandon() {}
 };
 
+// Collects witness cosignatures for each new checkpoint (C2SP tlog-witness).
+// Called on the checkpointer thread after the log signed `note` and before
+// it is stored and published; it MUST bound its own time (a witness that is
+// down must not hold checkpoints back for long). Returns the cosignature
+// lines to add, each "— <name> <base64>\n".
+class Cosigner {
+ public:
+  virtual ~Cosigner() = default;
+  virtual std::vector<std::string> Cosign(const std::string& note, uint64_t size) = 0;
+};
+
 struct Options {
   std::string path;    // RocksDB directory
   std::string origin;  // checkpoint origin line, e.g. "huicheng.charity/ledger"
   std::shared_ptr<const crypto::Signer> signer;  // the log key (Ed25519)
   StateMachine* state_machine = nullptr;         // optional; not owned
+  Cosigner* cosigner = nullptr;                  // optional; not owned
   std::chrono::milliseconds checkpoint_interval{500};
   size_t max_batch_entries = 4096;
   size_t max_queue_entries = 65536;  // Append answers ResourceExhausted beyond
