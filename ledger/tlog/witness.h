@@ -1,0 +1,101 @@
+// A C2SP tlog-witness (c2sp.org/tlog-witness): the logic of
+// `POST <prefix>/add-checkpoint`, independent of the HTTP server.
+//
+// Request body:
+//   "old " <decimal size, no leading zeros> "\n"
+//   [<base64 32-byte hash> "\n"]...        at most 63 consistency proof lines
+//   "\n"
+//   <signed checkpoint note>
+//
+// Replies, in the order the spec checks them:
+//   400  the body is malformed, or old size > checkpoint size
+//   404  the checkpoint's origin is not a log this witness knows
+//   403  no signature by a trusted key of that origin verifies
+//   409  old size != the size this witness last cosigned for the origin
+//        (body "<size>\n", Content-Type text/x.tlog.size), or old size ==
+//        checkpoint size with a different root hash (same body)
+//   422  the consistency proof does not verify (or is not empty for old 0)
+//   200  one cosignature line per witness key (cosignature.h)
+//
+// State: for each origin, the latest cosigned signed checkpoint, one file
+// `<dir>/state/<hex SHA-256(origin)>.checkpoint`, replaced by write, fsync,
+// rename, fsync of the directory. The check against the stored size and the
+// update are one critical section (a mutex), and the witness holds an
+// exclusive flock on `<dir>/witness.lock` for its lifetime so no second
+// process can run on the same state; so a cosignature is never returned for a
+// size smaller than one already cosigned, and never before the new state is
+// on disk.
+//
+// Thread-safety: AddCheckpoint may be called from many threads.
+#ifndef LEDGER_TLOG_WITNESS_H_
+#define LEDGER_TLOG_WITNESS_H_
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/base/status.h"
+#include "ledger/tlog/cosignature.h"
+#include "ledger/tlog/note.h"
+#include "ledger/tlog/tree_hasher.h"
+
+namespace ledger::tlog {
+
+inline constexpr std::string_view kTlogSizeContentType = "text/x.tlog.size";
+inline constexpr size_t kMaxWitnessProofLines = 63;
+
+struct WitnessReply {
+  int http_status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+};
+
+// The files of a witness directory:
+//   DIR/witness.key   the cosigner's Ed25519 key, signed-note signer form, 0600
+//   DIR/witness.vkey  its cosignature verifier key (type 0x04), public
+//   DIR/state/        latest cosigned checkpoint per origin
+//   DIR/witness.lock  held while a witness runs
+// Creates the key if absent (then `name` is required); refuses a key whose
+// name differs from a non-empty `name`.
+Result<std::shared_ptr<CosignatureSigner>> LoadOrCreateWitnessKey(const std::string& dir,
+                                                                  const std::string& name);
+
+class Witness {
+ public:
+  // `log_keys` are the trusted log verifier keys; a key's name is the origin
+  // it signs for.
+  static Result<std::unique_ptr<Witness>> Open(const std::string& dir,
+                                               std::shared_ptr<const CosignatureSigner> signer,
+                                               std::vector<std::unique_ptr<NoteVerifier>> log_keys);
+  ~Witness();
+
+  WitnessReply AddCheckpoint(std::string_view request);
+
+  struct Cosigned {
+    uint64_t size = 0;
+    Hash root{};
+    std::string note;  // the signed checkpoint as submitted
+  };
+  // The latest checkpoint cosigned for `origin`; NotFound if none.
+  Result<Cosigned> Latest(const std::string& origin) const;
+
+ private:
+  Witness(std::string dir, int lock_fd, std::shared_ptr<const CosignatureSigner> signer,
+          std::vector<std::unique_ptr<NoteVerifier>> log_keys);
+  std::string StatePath(const std::string& origin) const;
+  Status Persist(const std::string& origin, const std::string& note);
+
+  const std::string dir_;
+  const int lock_fd_;
+  const std::shared_ptr<const CosignatureSigner> signer_;
+  const std::vector<std::unique_ptr<NoteVerifier>> log_keys_;
+  std::map<std::string, std::vector<const NoteVerifier*>> by_origin_;
+  mutable std::mutex mu_;  // serialises check-and-update
+};
+
+}  // namespace ledger::tlog
+
+#endif  // LEDGER_TLOG_WITNESS_H_
