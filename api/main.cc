@@ -12,6 +12,7 @@
 #include <string>
 
 #include "api/funds_routes.h"
+#include "api/witness_client.h"
 #include "api/server.h"
 #include "ledger/funds/ledger.h"
 #include "ledger/funds/state_machine.h"
@@ -32,7 +33,9 @@ int Usage() {
           "  --listen   address to serve on (default 127.0.0.1:8080)\n"
           "  --site     public-site directory served at / (default ./public-site if present)\n"
           "  --threads  HTTP worker threads (default 96)\n"
-          "  --generic  a bare log: accept any entry type, no charity rules\n");
+          "  --generic  a bare log: accept any entry type, no charity rules\n"
+          "  --witness URL=VKEY      a C2SP tlog-witness to cosign each checkpoint (repeatable)\n"
+          "  --witness-quorum N      warn when a checkpoint gets fewer than N cosignatures (default: all)\n");
   return 2;
 }
 
@@ -43,6 +46,8 @@ int main(int argc, char** argv) {
   std::string data, listen = "127.0.0.1:8080", site;
   int threads = 96;
   bool generic = false;
+  std::vector<api::WitnessConfig> witnesses;
+  long witness_quorum = -1;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -51,6 +56,14 @@ int main(int argc, char** argv) {
     else if (a == "--site") site = value();
     else if (a == "--threads") threads = std::atoi(value().c_str());
     else if (a == "--generic") generic = true;
+    else if (a == "--witness") {
+      auto w = api::ParseWitnessFlag(value());
+      if (!w.ok()) {
+        fprintf(stderr, "ledgerd: %s\n", w.status().message().c_str());
+        return 2;
+      }
+      witnesses.push_back(*w);
+    } else if (a == "--witness-quorum") witness_quorum = std::atol(value().c_str());
     else if (a == "--help" || a == "-h") return Usage();
     else {
       fprintf(stderr, "ledgerd: unknown argument %s\n", a.c_str());
@@ -77,6 +90,17 @@ int main(int argc, char** argv) {
   opts.path = dir.db();
   opts.origin = key->origin;
   opts.signer = key->signer;
+  std::unique_ptr<api::WitnessClient> witness_client;
+  if (!witnesses.empty() || witness_quorum > 0) {
+    auto wc = api::WitnessClient::Create(
+        witnesses, witness_quorum < 0 ? witnesses.size() : static_cast<size_t>(witness_quorum));
+    if (!wc.ok()) {
+      fprintf(stderr, "ledgerd: %s\n", wc.status().message().c_str());
+      return 2;
+    }
+    witness_client = std::move(*wc);
+    opts.cosigner = witness_client.get();
+  }
   funds::FundsStateMachine state_machine;
   if (!generic) opts.state_machine = &state_machine;
   auto log = tlog::Log::Open(opts);
@@ -84,6 +108,7 @@ int main(int argc, char** argv) {
     fprintf(stderr, "ledgerd: %s\n", log.status().ToString().c_str());
     return 1;
   }
+  if (witness_client != nullptr) witness_client->SetLog(log->get());
   api::TokenStore tokens(dir.tokens_file());
   std::unique_ptr<funds::Ledger> ledger;
   std::unique_ptr<api::Recorder> recorder;

@@ -33,6 +33,9 @@ int CmdToken(const Flags& f);
 int CmdAudit(const Flags& f);
 int CmdVerify(const Flags& f);
 int CmdDemo(const Flags& f);
+int CmdWitness(const Flags& f);
+int CmdWitnessKey(const Flags& f);
+int CmdMonitor(const Flags& f);
 
 }  // namespace ledger::tools
 

@@ -45,7 +45,13 @@ int Usage() {
           "  audit  --data DIR                      recompute every hash; exit 0 when intact\n"
           "  verify RECEIPT --vkey KEY [--secret HEX]\n"
           "                                         check a .tlog-proof receipt file offline\n"
-          "  demo   --data DIR                      load the Huicheng demo ledger\n");
+          "  demo   --data DIR                      load the Huicheng demo ledger\n"
+          "  witness-key --data WDIR --name NAME    create the witness key if absent; prints its verifier key\n"
+          "  witness --data WDIR --listen HOST:PORT --log-vkey KEY [--log-vkey KEY ...]\n"
+          "                                         serve C2SP tlog-witness POST /add-checkpoint\n"
+          "  monitor --url URL --vkey KEY --state FILE [--witness VKEY ...] [--quorum N]\n"
+          "                                         check a log from its C2SP static paths; exit 3 on a fork,\n"
+          "                                         a rewrite, a bad entry or a missing witness quorum\n");
   return 2;
 }
 
@@ -55,7 +61,7 @@ int main(int argc, char** argv) {
   using namespace ledger::tools;
   if (argc < 2) return Usage();
   std::string cmd = argv[1];
-  Flags f = Flags::Parse(argc - 2, argv + 2, {"quiet"});
+  Flags f = Flags::Parse(argc - 2, argv + 2, {"quiet", "no-rules"});
   if (!f.error.empty()) {
     fprintf(stderr, "ledgerctl %s: %s\n", cmd.c_str(), f.error.c_str());
     return 2;
@@ -65,6 +71,9 @@ int main(int argc, char** argv) {
   if (cmd == "audit") return CmdAudit(f);
   if (cmd == "verify") return CmdVerify(f);
   if (cmd == "demo") return CmdDemo(f);
+  if (cmd == "witness") return CmdWitness(f);
+  if (cmd == "witness-key") return CmdWitnessKey(f);
+  if (cmd == "monitor") return CmdMonitor(f);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     Usage();
     return 0;

@@ -1,0 +1,349 @@
+// ledgerctl monitor: watches a log from outside, through its C2SP static
+// paths only (tile_client.h), and keeps what it verified in a state file.
+//
+//   ledgerctl monitor --url URL --vkey KEY --state FILE [--witness VKEY ...]
+//                     [--quorum N] [--no-rules]
+//
+// Each run: fetch /checkpoint; check the log's signature and, with
+// --witness, a quorum of cosignatures (default: all witnesses given); prove
+// the checkpoint consistent with the saved one from the hash tiles (RFC 9162
+// proof computed over tiles, verified against both roots); download the new
+// entry bundles and check every entry's seq, its `prev` link and its leaf
+// hash against the level-0 tiles, fold the leaves onto the saved right edge
+// of the tree and require the checkpoint's root; replay the entries through
+// funds::FundsStateMachine (the real fund rules) over the saved derived
+// state; then replace the state file (write, fsync, rename). With no state
+// file the first verified checkpoint is trusted.
+//
+// Exit codes: 0 verified, 1 could not check (network, files), 2 usage,
+// 3 the log misbehaved (fork, rollback, rewrite, bad entry, broken rule,
+// missing quorum); the message says what was seen.
+//
+// State file (JSON): {"v":1,"origin","size","root","checkpoint",
+//   "frontier":[b64 per level, "" when empty],"last_leaf",
+//   "bundle_leaves":[b64 leaf hashes of entries 256*floor(size/256)..size-1],
+//   "rules":bool,"derived":{b64 key: b64 value}}
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "ledger/crypto/base64.h"
+#include "ledger/funds/state_machine.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/cosignature.h"
+#include "ledger/tlog/entry.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/tlog/merkle_verifier.h"
+#include "ledger/tlog/note.h"
+#include "ledger/tlog/tile.h"
+#include "tools/ledgerctl/flags.h"
+#include "tools/ledgerctl/memory_state.h"
+#include "tools/ledgerctl/tile_client.h"
+
+namespace ledger::tools {
+namespace {
+
+using nlohmann::json;
+using tlog::Hash;
+
+constexpr int kMisbehaved = 3;
+
+int Usage() {
+  fprintf(stderr,
+          "usage: ledgerctl monitor --url URL --vkey KEY --state FILE [--witness VKEY ...] [--quorum N] [--no-rules]\n");
+  return 2;
+}
+int Trouble(const std::string& msg) {
+  fprintf(stderr, "ledgerctl monitor: %s\n", msg.c_str());
+  return 1;
+}
+int Misbehaved(const std::string& msg) {
+  printf("ALERT: %s\n", msg.c_str());
+  fflush(stdout);
+  return kMisbehaved;
+}
+
+std::string B64(const Hash& h) { return crypto::Base64Encode(crypto::AsBytes(h)); }
+bool FromB64(const json& j, Hash* h) {
+  if (!j.is_string()) return false;
+  auto raw = crypto::Base64Decode(j.get<std::string>());
+  if (!raw || raw->size() != crypto::kHashSize) return false;
+  std::copy(raw->begin(), raw->end(), h->begin());
+  return true;
+}
+
+struct MonitorState {
+  std::string origin, checkpoint;
+  uint64_t size = 0;
+  Hash root = tlog::EmptyRoot();
+  std::vector<Hash> frontier;
+  std::vector<bool> frontier_set;
+  Hash last_leaf{};
+  std::vector<Hash> bundle_leaves;
+  bool rules = true;
+  MemoryState derived;
+};
+
+Result<std::optional<MonitorState>> LoadState(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::optional<MonitorState>();
+  std::stringstream ss;
+  ss << in.rdbuf();
+  json j = json::parse(ss.str(), nullptr, false);
+  MonitorState s;
+  if (j.is_discarded() || !j.is_object() || j.value("v", 0) != 1) {
+    return InvalidArgument(path + " is not a monitor state file");
+  }
+  try {
+    s.origin = j.at("origin").get<std::string>();
+    s.checkpoint = j.at("checkpoint").get<std::string>();
+    s.size = j.at("size").get<uint64_t>();
+    s.rules = j.at("rules").get<bool>();
+    bool ok = FromB64(j.at("root"), &s.root) && FromB64(j.at("last_leaf"), &s.last_leaf);
+    for (const json& f : j.at("frontier")) {
+      Hash h{};
+      bool set = f.get<std::string>() != "";
+      if (set && !FromB64(f, &h)) ok = false;
+      s.frontier.push_back(h);
+      s.frontier_set.push_back(set);
+    }
+    for (const json& b : j.at("bundle_leaves")) {
+      Hash h{};
+      if (!FromB64(b, &h)) ok = false;
+      s.bundle_leaves.push_back(h);
+    }
+    auto derived = MemoryState::FromJson(j.at("derived"));
+    if (!ok || !derived.ok() || s.bundle_leaves.size() != s.size % tlog::kTileWidth) {
+      return InvalidArgument(path + " is damaged");
+    }
+    s.derived = std::move(*derived);
+  } catch (const json::exception& e) {
+    return InvalidArgument(path + " is damaged: " + e.what());
+  }
+  return std::optional<MonitorState>(std::move(s));
+}
+
+Status SaveState(const std::string& path, const MonitorState& s) {
+  json j = {{"v", 1}, {"origin", s.origin}, {"size", s.size}, {"root", B64(s.root)},
+            {"checkpoint", s.checkpoint}, {"last_leaf", B64(s.last_leaf)}, {"rules", s.rules}};
+  json frontier = json::array(), leaves = json::array();
+  for (size_t l = 0; l < s.frontier.size(); ++l) {
+    frontier.push_back(s.frontier_set[l] ? B64(s.frontier[l]) : "");
+  }
+  for (const Hash& h : s.bundle_leaves) leaves.push_back(B64(h));
+  j["frontier"] = frontier;
+  j["bundle_leaves"] = leaves;
+  j["derived"] = s.derived.ToJson();
+  const std::string text = j.dump() + "\n", tmp = path + ".tmp";
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) return IOError("cannot write " + tmp);
+  bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && fsync(fd) == 0;
+  close(fd);
+  if (!ok || rename(tmp.c_str(), path.c_str()) != 0) return IOError("cannot write " + path);
+  return Status::Ok();
+}
+
+// The root of a tree whose right edge is `frontier` (node at level l present
+// where bit l of size is set), per RFC 9162.
+Hash RootFromFrontier(uint64_t size, const std::vector<Hash>& frontier) {
+  if (size == 0) return tlog::EmptyRoot();
+  std::optional<Hash> h;
+  for (size_t l = 0; l < 64; ++l) {
+    if (!(size >> l & 1)) continue;
+    h = h ? tlog::HashChildren(frontier[l], *h) : frontier[l];
+  }
+  return *h;
+}
+
+void Progress(uint64_t done, uint64_t total, uint64_t start) {
+  if (total - start < 2048) return;
+  const int width = 30;
+  int filled = static_cast<int>(width * (done - start) / (total - start));
+  fprintf(stderr, "\rmonitor: [%s%s] %llu / %llu entries", std::string(filled, '#').c_str(),
+          std::string(width - filled, ' ').c_str(), (unsigned long long)done, (unsigned long long)total);
+  if (done == total) fprintf(stderr, "\n");
+}
+
+}  // namespace
+
+int CmdMonitor(const Flags& f) {
+  if (!f.Has("url") || !f.Has("vkey") || !f.Has("state") || !f.positional.empty()) return Usage();
+  auto log_key = tlog::ParseVerifierKey(f.Get("vkey"));
+  if (!log_key.ok()) return Trouble("--vkey: " + log_key.status().message());
+  std::vector<std::unique_ptr<tlog::CosignatureVerifier>> witnesses;
+  for (const std::string& w : f.All("witness")) {
+    auto v = tlog::ParseCosignatureVerifierKey(w);
+    if (!v.ok()) return Trouble("--witness: " + v.status().message());
+    witnesses.push_back(std::move(*v));
+  }
+  uint64_t quorum = witnesses.size();
+  if (f.Has("quorum") && (!tlog::ParseDecimal(f.Get("quorum"), &quorum) || quorum > witnesses.size())) {
+    return Trouble("--quorum must be a number no larger than the number of --witness keys");
+  }
+  const std::string state_path = f.Get("state");
+  auto client = TileClient::Create(f.Get("url"));
+  if (!client.ok()) return Trouble(client.status().message());
+  TileClient& c = **client;
+
+  // 1. The checkpoint, its signature and its witnesses.
+  auto note = c.Checkpoint();
+  if (!note.ok()) return Trouble(note.status().message());
+  auto opened = tlog::OpenNote(*note, {log_key->get()});
+  if (!opened.ok()) {
+    return Misbehaved("the checkpoint at " + c.url() + "/checkpoint is not signed by " + f.Get("vkey") +
+                      ": " + opened.status().message());
+  }
+  auto cp = tlog::ParseCheckpointBody(opened->text);
+  if (!cp.ok()) return Misbehaved("the signed checkpoint is malformed: " + cp.status().message());
+  if (cp->origin != (*log_key)->name()) {
+    return Misbehaved("the checkpoint's origin " + cp->origin + " is not the key's name " + (*log_key)->name());
+  }
+  if (!witnesses.empty() || quorum > 0) {
+    std::vector<const tlog::CosignatureVerifier*> vs;
+    for (const auto& w : witnesses) vs.push_back(w.get());
+    auto n = tlog::CountCosignatures(*note, vs);
+    if (!n.ok()) return Misbehaved("checkpoint " + std::to_string(cp->size) + ": " + n.status().message());
+    if (*n < quorum) {
+      return Misbehaved("checkpoint " + std::to_string(cp->size) + " has " + std::to_string(*n) +
+                        " valid witness cosignatures; the quorum is " + std::to_string(quorum));
+    }
+  }
+
+  // 2. The saved state.
+  auto loaded = LoadState(state_path);
+  if (!loaded.ok()) return Trouble(loaded.status().message());
+  MonitorState s;
+  const bool first_run = !loaded->has_value();
+  if (!first_run) {
+    s = std::move(**loaded);
+  } else {
+    s.origin = cp->origin;
+    s.rules = !f.Has("no-rules");
+  }
+  if (s.origin != cp->origin) {
+    return Trouble(state_path + " is the state of " + s.origin + ", not of " + cp->origin);
+  }
+  if (cp->size < s.size) {
+    return Misbehaved("ROLLBACK: the log now shows size " + std::to_string(cp->size) + " after size " +
+                      std::to_string(s.size) + " was verified\n--- verified:\n" + s.checkpoint +
+                      "--- served now:\n" + *note);
+  }
+  if (cp->size == s.size && !first_run) {
+    if (cp->root != s.root) {
+      return Misbehaved("FORK: two checkpoints of size " + std::to_string(cp->size) + " signed by " +
+                        (*log_key)->name() + " with different roots (" + B64(s.root) + " verified, " +
+                        B64(cp->root) + " served now)\n--- verified:\n" + s.checkpoint +
+                        "--- served now:\n" + *note);
+    }
+    s.checkpoint = *note;
+    Status st = SaveState(state_path, s);
+    if (!st.ok()) return Trouble(st.message());
+    printf("OK: %s unchanged at size %llu, root %s\n", cp->origin.c_str(), (unsigned long long)cp->size,
+           B64(cp->root).c_str());
+    return 0;
+  }
+
+  // 3. Consistency computed from the hash tiles, and the tiles' root.
+  TileNodeReader tiles(&c, cp->size);
+  if (cp->size > 0) {
+    auto tile_root = tlog::TreeRoot(cp->size, tiles);
+    if (!tile_root.ok()) return Trouble("reading tiles: " + tile_root.status().message());
+    if (*tile_root != cp->root) {
+      return Misbehaved("the hash tiles give root " + B64(*tile_root) + " for size " + std::to_string(cp->size) +
+                        ", not the checkpoint's " + B64(cp->root));
+    }
+  }
+  if (s.size > 0) {
+    auto proof = tlog::ConsistencyProof(s.size, cp->size, tiles);
+    if (!proof.ok()) return Trouble("reading tiles: " + proof.status().message());
+    Status st = tlog::VerifyConsistency(s.size, cp->size, s.root, cp->root, *proof);
+    if (!st.ok()) {
+      return Misbehaved("REWRITE: checkpoint " + std::to_string(cp->size) + " is not consistent with the verified " +
+                        std::to_string(s.size) + " (" + st.message() + "); the log's history was changed\n--- verified:\n" +
+                        s.checkpoint + "--- served now:\n" + *note);
+    }
+  }
+
+  // 4. Every new entry, bundle by bundle.
+  funds::FundsStateMachine rules;
+  if (s.rules) {
+    Status st = rules.Load(s.derived, s.size);
+    if (!st.ok()) return Trouble("loading the saved fund state: " + st.message());
+  }
+  const uint64_t start = s.size;
+  for (uint64_t b = s.size / tlog::kTileWidth; b * tlog::kTileWidth < cp->size; ++b) {
+    const uint64_t base = b * tlog::kTileWidth;
+    const int width = static_cast<int>(std::min<uint64_t>(tlog::kTileWidth, cp->size - base));
+    auto entries = c.EntryBundle(b, width);
+    if (!entries.ok()) {
+      if (entries.status().code() == Code::kCorruption) return Misbehaved(entries.status().message());
+      return Trouble(entries.status().message());
+    }
+    auto tile = c.HashTile(0, b, cp->size);
+    if (!tile.ok()) {
+      if (tile.status().code() == Code::kCorruption) return Misbehaved(tile.status().message());
+      return Trouble(tile.status().message());
+    }
+    for (int j = 0; j < width; ++j) {
+      const uint64_t seq = base + j;
+      const std::string& e = (*entries)[j];
+      const Hash leaf = tlog::HashLeaf(e);
+      if (std::string_view(*tile).substr(j * crypto::kHashSize, crypto::kHashSize) != crypto::AsBytes(leaf)) {
+        return Misbehaved("entry " + std::to_string(seq) + " does not hash to its leaf in tile 0/" +
+                          std::to_string(b));
+      }
+      if (seq < s.size) {  // served again from a partial bundle: must be unchanged
+        if (leaf != s.bundle_leaves[j]) {
+          return Misbehaved("REWRITE: entry " + std::to_string(seq) + " differs from the one verified earlier");
+        }
+        continue;
+      }
+      auto fields = tlog::ParseEntry(e);
+      if (!fields.ok()) return Misbehaved("entry " + std::to_string(seq) + " is malformed: " + fields.status().message());
+      if (fields->seq != seq) {
+        return Misbehaved("entry " + std::to_string(seq) + " says it is entry " + std::to_string(fields->seq));
+      }
+      if (fields->prev != s.last_leaf) {
+        return Misbehaved("entry " + std::to_string(seq) + " breaks the prev chain: prev " + B64(fields->prev) +
+                          ", leaf " + std::to_string(seq) + "-1 is " + B64(s.last_leaf));
+      }
+      if (s.rules) {
+        std::any none;
+        tlog::SequencedEntry se{seq, fields->time, fields->type, fields->by, fields->body, none};
+        Status st = rules.Apply(se, &s.derived);
+        if (!st.ok()) {
+          return Misbehaved("entry " + std::to_string(seq) + " (" + fields->type + ") breaks a fund rule" +
+                            (st.rule().empty() ? "" : " [" + st.rule() + "]") + ": " + st.message());
+        }
+        rules.Durable(seq + 1);
+      }
+      // Fold the leaf onto the right edge.
+      if (s.frontier_set.size() < 65) s.frontier_set.resize(65, false), s.frontier.resize(65);
+      tlog::AppendLeaf(seq, leaf, &s.frontier, [](const tlog::NodeId&, const Hash&) {});
+      for (size_t l = 0; l < 64; ++l) s.frontier_set[l] = ((seq + 1) >> l) & 1;
+      s.last_leaf = leaf;
+      s.bundle_leaves.push_back(leaf);
+      if (s.bundle_leaves.size() == static_cast<size_t>(tlog::kTileWidth)) s.bundle_leaves.clear();
+      s.size = seq + 1;
+    }
+    Progress(s.size, cp->size, start);
+  }
+  const Hash root = RootFromFrontier(cp->size, s.frontier);
+  if (root != cp->root) {
+    return Misbehaved("the entries served hash to root " + B64(root) + ", not the checkpoint's " + B64(cp->root));
+  }
+  s.root = cp->root;
+  s.checkpoint = *note;
+  Status st = SaveState(state_path, s);
+  if (!st.ok()) return Trouble(st.message());
+  printf("OK: %s size %llu, root %s; %llu new entries verified%s%s\n", cp->origin.c_str(),
+         (unsigned long long)cp->size, B64(cp->root).c_str(), (unsigned long long)(cp->size - start),
+         s.rules ? " against the fund rules" : "", first_run ? " (first run: this checkpoint is now trusted)" : "");
+  return 0;
+}
+
+}  // namespace ledger::tools
