@@ -173,6 +173,30 @@ TEST(WitnessEndToEnd, TwoWitnessesCosignAndRefuseARewrittenLog) {
   cp = a.CheckpointAtLeast(11);
   EXPECT_EQ(Cosigners(cp, {w1.vkey, w2.vkey}), 2u) << cp;
   const uint64_t cosigned = a.Size();
+
+  // A receipt carries the cosigned checkpoint: `ledgerctl verify` checks the quorum.
+  auto receipt = a.server->Client().Get("/api/v1/receipts/3?wait=1");
+  ASSERT_EQ(receipt->status, 200) << receipt->body;
+  const std::string receipt_file = w1.dir + "/receipt.tlog-proof";
+  std::ofstream(receipt_file) << receipt->body;
+  int code;
+  std::string out = RunCommand({BinDir() + "/ledgerctl", "verify", receipt_file, "--vkey", a.vkey, "--witness",
+                                w1.vkey, "--witness", w2.vkey},
+                               &code);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("VERIFIED"), std::string::npos) << out;
+  auto stranger = crypto::Ed25519PrivateKey::Generate();
+  const std::string stranger_vkey =
+      tlog::CosignatureSigner("w3.example/witness", std::shared_ptr<const crypto::Signer>(std::move(*stranger))).vkey();
+  out = RunCommand({BinDir() + "/ledgerctl", "verify", receipt_file, "--vkey", a.vkey, "--witness", w1.vkey,
+                    "--witness", stranger_vkey},
+                   &code);
+  EXPECT_EQ(code, 3) << out;
+  EXPECT_NE(out.find("quorum is 2"), std::string::npos) << out;
+  out = RunCommand({BinDir() + "/ledgerctl", "verify", receipt_file, "--vkey", a.vkey, "--witness", w1.vkey,
+                    "--witness", stranger_vkey, "--quorum", "1"},
+                   &code);
+  EXPECT_EQ(code, 0) << out;
   a.server->Stop();
 
   // The same key, a rewritten history: the witnesses refuse it.

@@ -7,6 +7,8 @@
 #include "ledger/crypto/base64.h"
 #include "ledger/crypto/sha256.h"
 #include "ledger/tlog/audit.h"
+#include "ledger/tlog/checkpoint.h"
+#include "ledger/tlog/cosignature.h"
 #include "ledger/tlog/data_dir.h"
 #include "ledger/tlog/entry.h"
 #include "ledger/tlog/note.h"
@@ -70,9 +72,22 @@ int CmdAudit(const Flags& f) {
 
 // Checks a receipt file offline: the log's signature on the checkpoint, the
 // inclusion proof of the entry carried in the proof's extra data, and, with
-// --secret, the donor commitment in the entry.
+// --secret, the donor commitment in the entry; with --witness, that at least
+// --quorum (default: all) of those witnesses cosigned the checkpoint.
 int CmdVerify(const Flags& f) {
-  if (f.positional.size() != 1 || !f.Has("vkey")) return Fail("verify", "usage: ledgerctl verify RECEIPT --vkey KEY [--secret HEX]");
+  if (f.positional.size() != 1 || !f.Has("vkey")) {
+    return Fail("verify", "usage: ledgerctl verify RECEIPT --vkey KEY [--witness VKEY ... --quorum N] [--secret HEX]");
+  }
+  std::vector<std::unique_ptr<tlog::CosignatureVerifier>> witnesses;
+  for (const std::string& w : f.All("witness")) {
+    auto v = tlog::ParseCosignatureVerifierKey(w);
+    if (!v.ok()) return Fail("verify", "--witness: " + v.status().message());
+    witnesses.push_back(std::move(*v));
+  }
+  uint64_t quorum = witnesses.size();
+  if (f.Has("quorum") && (!tlog::ParseDecimal(f.Get("quorum"), &quorum) || quorum > witnesses.size())) {
+    return Fail("verify", "--quorum must be a number no larger than the number of --witness keys");
+  }
   std::ifstream in(f.positional[0]);
   if (!in) return Fail("verify", "cannot read " + f.positional[0]);
   std::stringstream ss;
@@ -86,6 +101,24 @@ int CmdVerify(const Flags& f) {
     printf("NOT VERIFIED: %s\n", ok.status().message().c_str());
     return 3;
   }
+  if (!witnesses.empty()) {
+    std::vector<const tlog::CosignatureVerifier*> vs;
+    for (const auto& w : witnesses) vs.push_back(w.get());
+    auto n = tlog::CountCosignatures(proof->checkpoint, vs);
+    if (!n.ok()) {
+      printf("NOT VERIFIED: %s\n", n.status().message().c_str());
+      return 3;
+    }
+    if (*n < quorum) {
+      printf("NOT VERIFIED: the checkpoint has %zu valid witness cosignatures; the quorum is %llu\n", *n,
+             (unsigned long long)quorum);
+      return 3;
+    }
+  }
+  if (!proof->extra) {
+    printf("NOT VERIFIED: the receipt carries no entry\n");
+    return 3;
+  }
   auto fields = tlog::ParseEntry(*proof->extra);
   if (!fields.ok() || fields->seq != proof->index) {
     printf("NOT VERIFIED: the entry in the receipt is not entry %llu\n", (unsigned long long)proof->index);
@@ -94,6 +127,9 @@ int CmdVerify(const Flags& f) {
   if (f.Has("secret")) {
     std::string hex = f.Get("secret");
     std::string secret;
+    if (hex.size() != 32 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+      return Fail("verify", "--secret must be the 32 hex digits after the dash of the receipt code");
+    }
     for (size_t i = 0; i + 1 < hex.size(); i += 2) secret.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
     std::string commitment = crypto::Base64Encode(crypto::AsBytes(crypto::Sha256Of("charity-ledger/donor/v1\n" + secret)));
     if (hex.size() != 32 || fields->body.find("\"commitment\":\"" + commitment + "\"") == std::string::npos) {
