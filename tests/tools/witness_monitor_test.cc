@@ -151,8 +151,15 @@ TEST(WitnessEndToEnd, TwoWitnessesCosignAndRefuseARewrittenLog) {
   Witness w1, w2;
   w1.Start("w1.example/witness", a.vkey);
   w2.Start("w2.example/witness", a.vkey);
+  // A third witness that is down (nothing listens on its port) must not stop
+  // the other two from cosigning.
+  auto down_key = crypto::Ed25519PrivateKey::Generate();
+  const std::string down_vkey =
+      tlog::CosignatureSigner("down.example/witness", std::shared_ptr<const crypto::Signer>(std::move(*down_key))).vkey();
+  const std::string down_url = "http://127.0.0.1:" + std::to_string(FreePort());
   const std::vector<std::string> witness_flags = {"--generic", "--witness", w1.url + "=" + w1.vkey,
-                                                  "--witness", w2.url + "=" + w2.vkey, "--witness-quorum", "2"};
+                                                  "--witness", w2.url + "=" + w2.vkey,
+                                                  "--witness", down_url + "=" + down_vkey, "--witness-quorum", "2"};
   a.Start(witness_flags);
   auto log_key = tlog::ParseVerifierKey(a.vkey);
   ASSERT_TRUE(log_key.ok());
