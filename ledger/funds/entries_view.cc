@@ -1,5 +1,6 @@
 #include "ledger/funds/entries_view.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "ledger/crypto/base64.h"
@@ -18,8 +19,7 @@ Status BadCursor() { return InvalidArgument("cursor is not one this query gave",
 
 }  // namespace
 
-Result<json> BrowseEntries(const tlog::StateReader& store, uint64_t tree_size,
-                           const EntriesQuery& q, const EntryFetcher& fetch) {
+Result<EntriesPage> SelectEntries(const FundsData& data, const EntriesQuery& q) {
   if (q.limit < 1 || q.limit > kMaxEntriesLimit) {
     return InvalidArgument("limit must be 1.." + std::to_string(kMaxEntriesLimit), "entries.limit");
   }
@@ -34,21 +34,9 @@ Result<json> BrowseEntries(const tlog::StateReader& store, uint64_t tree_size,
   }
   const bool by_date = !q.from.empty() || !q.to.empty();
 
-  std::string prefix, start;
-  bool need_type_check = type.has_value(), need_fund_check = !q.fund.empty();
-  if (by_date) {
-    prefix = std::string(kDateIndexPrefix);
-    if (!q.from.empty()) start = prefix + q.from + "/";
-  } else if (!q.fund.empty()) {
-    prefix = std::string(kFundIndexPrefix) + q.fund + "/";
-    need_fund_check = false;
-  } else if (type) {
-    prefix = std::string(kTypeIndexPrefix) + std::string(EntryTypeName(*type)) + "/";
-    need_type_check = false;
-  } else {
-    prefix = std::string(kEntryPrefix);
-  }
-  std::string after;  // the key the cursor points at; scanning resumes past it
+  // The cursor is the position of the last entry of the previous page.
+  std::string after_date;
+  std::optional<uint64_t> after_seq;
   if (!q.cursor.empty()) {
     uint64_t seq;
     if (by_date) {
@@ -56,58 +44,73 @@ Result<json> BrowseEntries(const tlog::StateReader& store, uint64_t tree_size,
           !SeqFromKeyTail(q.cursor, &seq)) {
         return BadCursor();
       }
-      after = DateIndexKey(q.cursor.substr(0, 10), seq);
-    } else {
-      if (q.cursor.size() != 16 || !SeqFromKeyTail(q.cursor, &seq)) return BadCursor();
-      after = prefix + q.cursor;
+      after_date = q.cursor.substr(0, 10);
+    } else if (q.cursor.size() != 16 || !SeqFromKeyTail(q.cursor, &seq)) {
+      return BadCursor();
     }
-    if (after > start) start = after;
+    after_seq = seq;
   }
 
-  std::vector<uint64_t> seqs;
-  std::vector<std::string> keys;
-  Status err;
-  Status s = store.Scan(prefix, start, [&](std::string_view k, std::string_view) {
-    if (k == after) return true;
-    uint64_t seq;
-    if (!SeqFromKeyTail(k, &seq)) {
-      err = Corruption("bad index key");
-      return false;
-    }
-    if (by_date && !q.to.empty() && k.substr(prefix.size(), 10) > q.to) return false;
-    // Not yet durable: in seq order nothing after it is either.
-    if (seq >= tree_size) return by_date;
-    if (need_type_check || need_fund_check) {
-      auto v = store.Get(EntryKey(seq));
-      if (!v.ok()) {
-        err = v.status();
-        return false;
-      }
-      auto rec = DecodeEntry(*v);
-      if (!rec.ok()) {
-        err = rec.status();
-        return false;
-      }
-      if (need_type_check && rec->type != *type) return true;
-      if (need_fund_check && rec->fund != q.fund) return true;
-    }
-    seqs.push_back(seq);
-    keys.emplace_back(k);
-    return static_cast<int>(seqs.size()) <= q.limit;
-  });
-  LEDGER_RETURN_IF_ERROR(s);
-  LEDGER_RETURN_IF_ERROR(err);
-
-  json next = nullptr;
-  if (static_cast<int>(seqs.size()) > q.limit) {
-    seqs.pop_back();
-    keys.pop_back();
-    const std::string& last = keys.back();
-    next = by_date ? last.substr(prefix.size(), 10) + "." + SeqKeyPart(seqs.back())
-                   : SeqKeyPart(seqs.back());
+  // Candidates in ascending seq: one fund's entries, or all of them.
+  static const std::vector<size_t> kNone;
+  const std::vector<size_t>* positions = nullptr;
+  if (!q.fund.empty()) {
+    auto it = data.fund_entries.find(q.fund);
+    positions = it == data.fund_entries.end() ? &kNone : &it->second;
   }
+  const size_t n = positions ? positions->size() : data.entries.size();
+  auto at = [&](size_t i) -> const EntryRec& { return data.entries[positions ? (*positions)[i] : i]; };
+  auto matches = [&](const EntryRec& e) {
+    if (type && e.type != *type) return false;
+    if (!q.fund.empty() && e.fund != q.fund) return false;
+    if (!q.from.empty() && e.date < q.from) return false;
+    if (!q.to.empty() && e.date > q.to) return false;
+    return true;
+  };
+
+  EntriesPage page;
+  std::vector<const EntryRec*> hits;
+  if (!by_date) {
+    // Seq order: start past the cursor and stop after limit+1 hits.
+    size_t i = 0;
+    if (after_seq) {
+      size_t lo = 0, hi = n;
+      while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (at(mid).seq <= *after_seq) lo = mid + 1; else hi = mid;
+      }
+      i = lo;
+    }
+    for (; i < n && static_cast<int>(hits.size()) <= q.limit; ++i) {
+      if (matches(at(i))) hits.push_back(&at(i));
+    }
+  } else {
+    // (date, seq) order: the limit+1 smallest positions past the cursor.
+    auto key_less = [](const EntryRec* a, const EntryRec* b) {
+      return a->date != b->date ? a->date < b->date : a->seq < b->seq;
+    };
+    for (size_t i = 0; i < n; ++i) {
+      const EntryRec& e = at(i);
+      if (!matches(e)) continue;
+      if (after_seq && (e.date < after_date || (e.date == after_date && e.seq <= *after_seq))) continue;
+      hits.push_back(&e);
+    }
+    const size_t keep = std::min(hits.size(), static_cast<size_t>(q.limit) + 1);
+    std::partial_sort(hits.begin(), hits.begin() + keep, hits.end(), key_less);
+    hits.resize(keep);
+  }
+  if (static_cast<int>(hits.size()) > q.limit) {
+    hits.pop_back();
+    const EntryRec& last = *hits.back();
+    page.next_cursor = by_date ? last.date + "." + SeqKeyPart(last.seq) : SeqKeyPart(last.seq);
+  }
+  for (const EntryRec* e : hits) page.seqs.push_back(e->seq);
+  return page;
+}
+
+Result<json> EntriesPageJson(const EntriesPage& page, const EntryFetcher& fetch) {
   json list = json::array();
-  for (uint64_t seq : seqs) {
+  for (uint64_t seq : page.seqs) {
     LEDGER_ASSIGN_OR_RETURN(auto got, fetch(seq));
     json entry;
     try {
@@ -119,6 +122,7 @@ Result<json> BrowseEntries(const tlog::StateReader& store, uint64_t tree_size,
                     {"leaf_hash", crypto::Base64Encode(crypto::AsBytes(got.second))},
                     {"entry", std::move(entry)}});
   }
+  json next = page.next_cursor.empty() ? json(nullptr) : json(page.next_cursor);
   return json{{"entries", std::move(list)}, {"next_cursor", std::move(next)}};
 }
 

@@ -1,6 +1,7 @@
 // The entries browser: GET /api/v1/entries?type=&fund=&from=&to=&cursor=&limit=
-// over the durable derived-state indexes (record_codec.h), so it needs no
-// in-memory state and sees exactly what the store holds.
+// over the durable fund state's entry records (state.h), which hold every
+// accepted entry's type, fund and business date in index order; no index
+// keys are stored for it.
 //
 // Order: by seq, or by (business date, seq) when from or to is given.
 // Cursors are positions, not offsets: "<seq as 16 hex>" or
@@ -13,10 +14,12 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "ledger/base/status.h"
+#include "ledger/funds/state.h"
 #include "ledger/tlog/log.h"
 
 namespace ledger::funds {
@@ -32,12 +35,17 @@ struct EntriesQuery {
 // Returns the canonical entry bytes and leaf hash of `seq`.
 using EntryFetcher = std::function<Result<std::pair<std::string, crypto::Hash>>(uint64_t)>;
 
+// The seqs of the page `q` asks for, in page order, and the cursor of the
+// next page (empty when this is the last). InvalidArgument for a bad type,
+// date, cursor or limit.
+struct EntriesPage {
+  std::vector<uint64_t> seqs;
+  std::string next_cursor;
+};
+Result<EntriesPage> SelectEntries(const FundsData& data, const EntriesQuery& q);
+
 // {"entries":[{"seq","leaf_hash","entry"}...],"next_cursor":"..."|null}
-// Only entries below `tree_size` are listed: the store may already hold the
-// index keys of a batch that is still being synced.
-// InvalidArgument for a bad type, date, cursor or limit.
-Result<nlohmann::json> BrowseEntries(const tlog::StateReader& store, uint64_t tree_size,
-                                     const EntriesQuery& q, const EntryFetcher& fetch);
+Result<nlohmann::json> EntriesPageJson(const EntriesPage& page, const EntryFetcher& fetch);
 
 }  // namespace ledger::funds
 

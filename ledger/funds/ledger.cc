@@ -195,12 +195,16 @@ Result<json> Ledger::Grant(std::string_view id) const {
 }
 
 Result<json> Ledger::Entries(const EntriesQuery& q) const {
-  return BrowseEntries(log_->state(), log_->Size(), q,
-                       [this](uint64_t seq) -> Result<std::pair<std::string, crypto::Hash>> {
-                         LEDGER_ASSIGN_OR_RETURN(std::string e, log_->Entry(seq));
-                         LEDGER_ASSIGN_OR_RETURN(crypto::Hash h, log_->LeafHash(seq));
-                         return std::make_pair(std::move(e), h);
-                       });
+  Result<EntriesPage> page = [&] {
+    auto snap = sm_->Read();  // released before the entries are read
+    return SelectEntries(snap.data(), q);
+  }();
+  LEDGER_RETURN_IF_ERROR(page.status());
+  return EntriesPageJson(*page, [this](uint64_t seq) -> Result<std::pair<std::string, crypto::Hash>> {
+    LEDGER_ASSIGN_OR_RETURN(std::string e, log_->Entry(seq));
+    LEDGER_ASSIGN_OR_RETURN(crypto::Hash h, log_->LeafHash(seq));
+    return std::make_pair(std::move(e), h);
+  });
 }
 
 Result<json> Ledger::Trace(uint64_t seq) const {

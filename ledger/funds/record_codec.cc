@@ -142,15 +142,6 @@ std::string LotteryKey(std::string_view fund, std::string_view period) {
 std::string IdemKey(std::string_view by, std::string_view key) {
   return std::string(kIdemPrefix) + crypto::ToHex(by) + "/" + crypto::ToHex(key);
 }
-std::string TypeIndexKey(EntryType type, uint64_t seq) {
-  return std::string(kTypeIndexPrefix) + std::string(EntryTypeName(type)) + "/" + SeqKeyPart(seq);
-}
-std::string FundIndexKey(std::string_view fund, uint64_t seq) {
-  return std::string(kFundIndexPrefix) + std::string(fund) + "/" + SeqKeyPart(seq);
-}
-std::string DateIndexKey(std::string_view date, uint64_t seq) {
-  return std::string(kDateIndexPrefix) + std::string(date) + "/" + SeqKeyPart(seq);
-}
 
 std::string EncodeFund(const FundRec& r) {
   Writer w;

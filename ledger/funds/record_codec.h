@@ -13,9 +13,9 @@
 //   "I/" <hex(by)> "/" <hex(key)> -> decimal seq of the entry recorded under
 //                                   an idempotency key (operational; not
 //                                   derivable from the entries)
-//   "X/t/" <type> "/" <seq>      -> ""   index by entry type
-//   "X/f/" <fund id> "/" <seq>   -> ""   index by fund
-//   "X/d/" <date> "/" <seq>      -> ""   index by business date (YYYY-MM-DD)
+//
+// No index keys: the entries browser filters the in-memory entry records
+// (entries_view.h), which Load restores from the "E/" records.
 //
 // Values are a version byte (1) followed by the record's fields in
 // declaration order: integers as unsigned LEB128 varints (signed amounts
@@ -39,9 +39,6 @@ inline constexpr std::string_view kGrantPrefix = "G/";
 inline constexpr std::string_view kEntryPrefix = "E/";
 inline constexpr std::string_view kLotteryPrefix = "L/";
 inline constexpr std::string_view kIdemPrefix = "I/";
-inline constexpr std::string_view kTypeIndexPrefix = "X/t/";
-inline constexpr std::string_view kFundIndexPrefix = "X/f/";
-inline constexpr std::string_view kDateIndexPrefix = "X/d/";
 
 std::string SeqKeyPart(uint64_t seq);
 // Parses the 16 hex digits at the end of an index or entry key.
@@ -52,9 +49,6 @@ std::string GrantKey(std::string_view id);
 std::string EntryKey(uint64_t seq);
 std::string LotteryKey(std::string_view fund, std::string_view period);
 std::string IdemKey(std::string_view by, std::string_view key);
-std::string TypeIndexKey(EntryType type, uint64_t seq);
-std::string FundIndexKey(std::string_view fund, uint64_t seq);
-std::string DateIndexKey(std::string_view date, uint64_t seq);
 
 std::string EncodeFund(const FundRec& r);
 std::string EncodeGrant(const GrantRec& r);

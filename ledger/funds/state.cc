@@ -166,9 +166,6 @@ Status FundsState::Apply(const tlog::SequencedEntry& e, EntryType type, const Bo
     st_.idempotency[c.idem_key] = seq;
   }
   w->Put(EntryKey(seq), EncodeEntry(c.rec));
-  w->Put(TypeIndexKey(type, seq), "");
-  w->Put(FundIndexKey(c.rec.fund, seq), "");
-  w->Put(DateIndexKey(c.rec.date, seq), "");
   w->Put(kMetaKey, to_string(seq + 1));
   st_.entries.push_back(c.rec);
   pending_.push_back(std::move(c));
