@@ -23,6 +23,9 @@ constexpr size_t kMaxRememberedReceipts = 10000;
 constexpr std::chrono::milliseconds kIdemWait{5000};
 }  // namespace
 
+// Requests per AppendAllAsync call in RecordAll.
+constexpr size_t kRecordChunk = 256;
+
 Result<Ledger::Prepared> Ledger::Prepare(const RecordRequest& req) const {
   LEDGER_ASSIGN_OR_RETURN(EntryType type, ParseEntryType(req.type));
   LEDGER_RETURN_IF_ERROR(CheckRole(req.actor, type));
@@ -116,22 +119,34 @@ std::vector<Result<Recorded>> Ledger::RecordAll(std::vector<RecordRequest> reqs)
     }
   }
 
-  std::vector<tlog::EntryDraft> drafts;
+  // Requests are prepared and queued in chunks, in order: while the log
+  // sequences and syncs one chunk, the next is being prepared.
   std::vector<size_t> index;
   std::vector<std::optional<std::string>> secrets;
+  std::vector<std::future<std::vector<Result<tlog::Appended>>>> queued;
+  std::vector<tlog::EntryDraft> drafts;
   for (size_t i = 0; i < n; ++i) {
-    if (out[i] || waits[i]) continue;
-    auto p = Prepare(reqs[i]);
-    if (!p.ok()) {
-      out[i] = p.status();
-      continue;
+    if (!out[i] && !waits[i]) {
+      auto p = Prepare(reqs[i]);
+      if (!p.ok()) {
+        out[i] = p.status();
+      } else {
+        drafts.push_back(std::move(p->draft));
+        secrets.push_back(std::move(p->secret));
+        index.push_back(i);
+      }
     }
-    drafts.push_back(std::move(p->draft));
-    secrets.push_back(std::move(p->secret));
-    index.push_back(i);
+    if (!drafts.empty() && (drafts.size() == kRecordChunk || i + 1 == n)) {
+      queued.push_back(log_->AppendAllAsync(std::move(drafts)));
+      drafts.clear();
+    }
   }
-  if (!drafts.empty()) {
-    auto results = log_->AppendAll(std::move(drafts));
+  if (!queued.empty()) {
+    std::vector<Result<tlog::Appended>> results;
+    results.reserve(index.size());
+    for (auto& f : queued) {
+      for (auto& r : f.get()) results.push_back(std::move(r));
+    }
     for (size_t k = 0; k < index.size(); ++k) {
       const size_t i = index[k];
       Result<tlog::Appended>& r = results[k];

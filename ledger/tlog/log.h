@@ -33,6 +33,7 @@
 #include <any>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -173,6 +174,11 @@ class Log {
   virtual Result<Appended> Append(EntryDraft draft) = 0;
   // Appends drafts in order, possibly in one batch; each may fail alone.
   virtual std::vector<Result<Appended>> AppendAll(std::vector<EntryDraft> drafts) = 0;
+  // Queues drafts and returns at once; the future is ready when every draft
+  // is durable or refused. Calls made one after another (by one thread, or
+  // ordered by the caller) are sequenced in that order, so a caller can
+  // prepare its next drafts while earlier ones are being written.
+  virtual std::future<std::vector<Result<Appended>>> AppendAllAsync(std::vector<EntryDraft> drafts) = 0;
 
   // The durable tree size.
   virtual uint64_t Size() const = 0;

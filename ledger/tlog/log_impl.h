@@ -40,15 +40,17 @@ namespace ledger::tlog {
 int64_t NowMs();
 Status FromRocks(const rocksdb::Status& s, const std::string& what);
 
-// One Append or AppendAll call. Its drafts may be split over several
-// batches; `unresolved` (sequencer thread only) counts drafts not yet
-// answered, and `done` is set when it reaches zero.
+// One Append/AppendAll/AppendAllAsync call, owned by the log from queueing
+// until answered. Its drafts may be split over several batches;
+// `unresolved` (sequencer thread only) counts drafts not yet answered, and
+// when it reaches zero the results are handed to `done` and the request is
+// deleted.
 struct Request {
   std::vector<EntryDraft> drafts;
   std::vector<Result<Appended>> results;
   size_t taken = 0;       // drafts already put in a batch (under queue_mu_)
   size_t unresolved = 0;  // sequencer thread only
-  std::promise<void> done;
+  std::promise<std::vector<Result<Appended>>> done;
 };
 
 // A batch from the sequencer to the writer and back.
@@ -74,7 +76,10 @@ class LogImpl : public Log {
   const std::string& origin() const override { return origin_; }
   const std::string& verifier_key() const override { return vkey_; }
   Result<Appended> Append(EntryDraft draft) override;
-  std::vector<Result<Appended>> AppendAll(std::vector<EntryDraft> drafts) override;
+  std::vector<Result<Appended>> AppendAll(std::vector<EntryDraft> drafts) override {
+    return AppendAllAsync(std::move(drafts)).get();
+  }
+  std::future<std::vector<Result<Appended>>> AppendAllAsync(std::vector<EntryDraft> drafts) override;
   uint64_t Size() const override { return size_.load(std::memory_order_acquire); }
   Result<std::string> Entry(uint64_t seq) const override;
   Result<Hash> LeafHash(uint64_t seq) const override;

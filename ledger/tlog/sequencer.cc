@@ -23,40 +23,43 @@ Result<Appended> LogImpl::Append(EntryDraft draft) {
   return std::move(AppendAll(std::move(one))[0]);
 }
 
-std::vector<Result<Appended>> LogImpl::AppendAll(std::vector<EntryDraft> drafts) {
+std::future<std::vector<Result<Appended>>> LogImpl::AppendAllAsync(std::vector<EntryDraft> drafts) {
   const size_t n = drafts.size();
-  if (n == 0) return {};
-  if (options_.read_only) {
-    return std::vector<Result<Appended>>(n, Status(Code::kUnavailable, "the log is open read-only"));
-  }
-  Request req;
-  req.drafts = std::move(drafts);
-  req.results.assign(n, Status(Code::kInternal, "not sequenced"));
-  req.unresolved = n;
-  auto done = req.done.get_future();
+  auto refuse = [n](Status why) {
+    std::promise<std::vector<Result<Appended>>> p;
+    p.set_value(std::vector<Result<Appended>>(n, std::move(why)));
+    return p.get_future();
+  };
+  if (n == 0) return refuse(Status::Ok());
+  if (options_.read_only) return refuse(Status(Code::kUnavailable, "the log is open read-only"));
+  auto req = std::make_unique<Request>();
+  req->drafts = std::move(drafts);
+  req->results.assign(n, Status(Code::kInternal, "not sequenced"));
+  req->unresolved = n;
+  auto done = req->done.get_future();
   {
     std::lock_guard lock(queue_mu_);
     if (stopping_ || failed_) {
-      return std::vector<Result<Appended>>(
-          n, Status(Code::kUnavailable, failed_ ? "the log stopped after a failed write; restart it"
-                                                : "the log is shutting down"));
+      return refuse(Status(Code::kUnavailable, failed_ ? "the log stopped after a failed write; restart it"
+                                                       : "the log is shutting down"));
     }
     if (queued_entries_ > 0 && queued_entries_ + n > options_.max_queue_entries) {
-      return std::vector<Result<Appended>>(
-          n, Status(Code::kUnavailable, "the append queue is full (" + std::to_string(queued_entries_) +
-                                            " entries waiting); retry shortly"));
+      return refuse(Status(Code::kUnavailable, "the append queue is full (" + std::to_string(queued_entries_) +
+                                                   " entries waiting); retry shortly"));
     }
-    queue_.push_back(&req);
+    queue_.push_back(req.release());  // owned by the log until Resolve answers it
     queued_entries_ += n;
   }
   sequencer_cv_.notify_one();
-  done.wait();
-  return std::move(req.results);
+  return done;
 }
 
 void LogImpl::Resolve(Request* r, size_t n) {
   r->unresolved -= n;
-  if (r->unresolved == 0) r->done.set_value();
+  if (r->unresolved == 0) {
+    r->done.set_value(std::move(r->results));
+    delete r;
+  }
 }
 
 void LogImpl::SequencerLoop() {

@@ -42,6 +42,11 @@ class FakeLog : public tlog::Log {
   const std::string& verifier_key() const override { return origin_; }
   Result<tlog::Appended> Append(tlog::EntryDraft draft) override;
   std::vector<Result<tlog::Appended>> AppendAll(std::vector<tlog::EntryDraft> drafts) override;
+  std::future<std::vector<Result<tlog::Appended>>> AppendAllAsync(std::vector<tlog::EntryDraft> drafts) override {
+    std::promise<std::vector<Result<tlog::Appended>>> p;
+    p.set_value(AppendAll(std::move(drafts)));
+    return p.get_future();
+  }
   uint64_t Size() const override;
   Result<std::string> Entry(uint64_t seq) const override;
   Result<tlog::Hash> LeafHash(uint64_t seq) const override;
