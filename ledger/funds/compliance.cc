@@ -75,24 +75,27 @@ Result<json> ComplianceJson(const FundsData& d, int year) {
   for (const auto& [gid, g] : d.grants) {
     auto fit = d.funds.find(g.fund);
     if (g.corrected || fit == d.funds.end() || fit->second.kind != FundKind::kCharity) continue;
-    // Live grant entries (disbursements and expenses), and the project end.
+    // Live grant entries (disbursements and expenses), and the project end:
+    // the last of them. A grant is complete when its use is fully reported,
+    // or, for direct relief paid to households (no expense reports at all),
+    // when it is fully paid.
     std::vector<const EntryRec*> updates;
     std::optional<std::string> end;
     const EntryRec* completing = nullptr;
-    for (uint64_t s : g.disbursements) {
+    bool has_expenses = false;
+    auto consider = [&](uint64_t s, bool expense) {
       const EntryRec* r = d.FindEntry(s);
-      if (r != nullptr && !r->corrected_by) updates.push_back(r);
-    }
-    for (uint64_t s : g.expenses) {
-      const EntryRec* r = d.FindEntry(s);
-      if (r == nullptr || r->corrected_by) continue;
+      if (r == nullptr || r->corrected_by) return;
       updates.push_back(r);
+      has_expenses |= expense;
       if (!end || r->date >= *end) {
         end = r->date;
         completing = r;
       }
-    }
-    const bool done = g.used == g.amount && end.has_value();
+    };
+    for (uint64_t s : g.disbursements) consider(s, false);
+    for (uint64_t s : g.expenses) consider(s, true);
+    const bool done = end.has_value() && (g.used == g.amount || (!has_expenses && g.paid == g.amount));
     const std::string stop = done ? *end : as_of;
     if (done && end->substr(0, 4) == y) {
       deadlines.push_back(Deadline("results " + g.id, AddMonths(*end, 3),

@@ -324,6 +324,29 @@ TEST_F(ViewsTest, ComplianceRatiosAndDeadlines) {
   EXPECT_TRUE((*c2019)["spending_ok"].get<bool>());
 }
 
+// Direct relief paid to a household in full, with no expense reports, is a
+// finished one-off grant: it owes results, not quarterly updates.
+TEST_F(ViewsTest, ComplianceFullyPaidReliefIsNotAnOngoingProject) {
+  log_.set_time("2021-06-15T09:00:00Z");
+  ASSERT_TRUE(Open("f").ok());
+  ASSERT_TRUE(Donate("f", 5000, "2019-05-01").ok());
+  ASSERT_TRUE(GrantTo("h", "f", 900, "household-1", "2020-01-10").ok());
+  ASSERT_TRUE(Pay("h", 900, "2020-01-20").ok());
+  auto c = ledger_.Compliance(2020);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  int quarterly = 0, results = 0;
+  for (const auto& d : (*c)["deadlines"]) {
+    const std::string what = d["what"];
+    if (what.rfind("quarterly update h ", 0) == 0) ++quarterly;
+    if (what == "results h") {
+      ++results;
+      EXPECT_EQ(d["due"], "2020-04-20");
+    }
+  }
+  EXPECT_EQ(quarterly, 0);
+  EXPECT_EQ(results, 1);
+}
+
 TEST_F(ViewsTest, FlowsLinkSourcesFundsProgrammesAndPayments) {
   Scenario();
   auto fl = ledger_.Flows("", "");
