@@ -37,6 +37,12 @@ json HashList(const std::vector<crypto::Hash>& hashes) {
 
 std::atomic<uint64_t> g_requests_2xx{0}, g_requests_4xx{0}, g_requests_5xx{0};
 
+void TooManyRequests(httplib::Response& res, const std::string& detail, int64_t retry_after) {
+  WriteProblem(res, 429, detail + "; retry after " + std::to_string(retry_after) + " s");
+  res.headers.erase("Retry-After");  // WriteProblem's default of 1 s
+  res.set_header("Retry-After", std::to_string(retry_after));
+}
+
 }  // namespace
 
 // With an explicit charset the type is not one cpp-httplib 0.11 compresses:
@@ -209,10 +215,31 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
     res.set_content(tlog::FormatTlogProof(p), "text/plain; charset=utf-8");
   });
 
+  if (ctx.rate_limiter != nullptr) {
+    server.set_pre_routing_handler([&ctx](const httplib::Request& req, httplib::Response& res) {
+      if (req.method == "POST") return httplib::Server::HandlerResponse::Unhandled;
+      if (int64_t wait = ctx.rate_limiter->CheckAddress(req.remote_addr)) {
+        TooManyRequests(res, "too many requests from this address", wait);
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+  }
+
   server.Post("/api/v1/entries", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    if (ctx.rate_limiter != nullptr) {
+      if (int64_t wait = ctx.rate_limiter->CheckAddress(req.remote_addr)) {
+        return TooManyRequests(res, "too many requests from this address", wait);
+      }
+    }
     std::string auth = req.get_header_value("Authorization");
     if (!auth.starts_with("Bearer ")) {
       return WriteProblem(res, Status(Code::kUnauthenticated, "missing Authorization: Bearer <token>"));
+    }
+    if (ctx.rate_limiter != nullptr) {
+      if (int64_t wait = ctx.rate_limiter->CheckToken(std::string_view(auth).substr(7))) {
+        return TooManyRequests(res, "too many writes with this token", wait);
+      }
     }
     auto actor = ctx.tokens->Authenticate(std::string_view(auth).substr(7));
     RETURN_PROBLEM_IF_ERROR(res, actor.status());

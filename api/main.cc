@@ -1,10 +1,13 @@
 // ledgerd: serves one ledger over HTTP.
 //
 //   ledgerd --data DIR [--listen HOST:PORT] [--site DIR] [--threads N] [--generic]
+//           [--read-timeout S] [--rate-per-address N] [--rate-per-token N]
+//           [--tls-cert FILE --tls-key FILE]
 //
 // DIR is made by `ledgerctl init`. The signing key file must be mode 0600.
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -35,7 +38,11 @@ int Usage() {
           "  --threads  HTTP worker threads (default 96)\n"
           "  --generic  a bare log: accept any entry type, no charity rules\n"
           "  --witness URL=VKEY      a C2SP tlog-witness to cosign each checkpoint (repeatable)\n"
-          "  --witness-quorum N      warn when a checkpoint gets fewer than N cosignatures (default: all)\n");
+          "  --witness-quorum N      warn when a checkpoint gets fewer than N cosignatures (default: all)\n"
+          "  --read-timeout S        drop a client that sends nothing for S seconds (default 10)\n"
+          "  --rate-per-address N    requests/s per client address, burst 2N (default 1000; 0 = off)\n"
+          "  --rate-per-token N      writes/s per bearer token, burst 2N (default 1000; 0 = off)\n"
+          "  --tls-cert FILE, --tls-key FILE  serve HTTPS with this PEM certificate chain and key\n");
   return 2;
 }
 
@@ -46,6 +53,9 @@ int main(int argc, char** argv) {
   std::string data, listen = "127.0.0.1:8080", site;
   int threads = 96;
   bool generic = false;
+  int read_timeout = 10;
+  api::RateLimitOptions rate;
+  std::string tls_cert, tls_key;
   std::vector<api::WitnessConfig> witnesses;
   long witness_quorum = -1;
   for (int i = 1; i < argc; ++i) {
@@ -56,6 +66,11 @@ int main(int argc, char** argv) {
     else if (a == "--site") site = value();
     else if (a == "--threads") threads = std::atoi(value().c_str());
     else if (a == "--generic") generic = true;
+    else if (a == "--read-timeout") read_timeout = std::atoi(value().c_str());
+    else if (a == "--rate-per-address") rate.per_address = std::atof(value().c_str());
+    else if (a == "--rate-per-token") rate.per_token = std::atof(value().c_str());
+    else if (a == "--tls-cert") tls_cert = value();
+    else if (a == "--tls-key") tls_key = value();
     else if (a == "--witness") {
       auto w = api::ParseWitnessFlag(value());
       if (!w.ok()) {
@@ -70,7 +85,10 @@ int main(int argc, char** argv) {
       return Usage();
     }
   }
-  if (data.empty() || threads < 1) return Usage();
+  if (data.empty() || threads < 1 || read_timeout < 1 || rate.per_address < 0 || rate.per_token < 0 ||
+      tls_cert.empty() != tls_key.empty()) {
+    return Usage();
+  }
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos) {
     fprintf(stderr, "ledgerd: --listen must be HOST:PORT, got %s\n", listen.c_str());
@@ -118,10 +136,26 @@ int main(int argc, char** argv) {
     ledger = std::make_unique<funds::Ledger>(log->get(), &state_machine);
     recorder = std::make_unique<api::FundsRecorder>(ledger.get());
   }
+  api::RateLimiter limiter(rate);
   api::ServerContext ctx{log->get(), &tokens, recorder.get(), ledger.get(), site};
+  if (rate.per_address > 0 || rate.per_token > 0) ctx.rate_limiter = &limiter;
 
-  httplib::Server server;
+  std::unique_ptr<httplib::Server> server_ptr;
+  if (!tls_cert.empty()) {
+    auto tls = std::make_unique<httplib::SSLServer>(tls_cert.c_str(), tls_key.c_str());
+    if (!tls->is_valid()) {
+      fprintf(stderr, "ledgerd: cannot use --tls-cert %s / --tls-key %s (unreadable, not PEM, or not a pair)\n",
+              tls_cert.c_str(), tls_key.c_str());
+      return 1;
+    }
+    server_ptr = std::move(tls);
+  } else {
+    server_ptr = std::make_unique<httplib::Server>();
+  }
+  httplib::Server& server = *server_ptr;
   api::ConfigureServer(server, threads);
+  server.set_read_timeout(read_timeout, 0);
+  server.set_keep_alive_timeout(std::min(read_timeout, 5));  // idle keep-alive connections
   api::RegisterLogRoutes(server, ctx);
   if (ledger != nullptr) api::RegisterFundsRoutes(server, ctx);
   api::RegisterSiteRoutes(server, ctx);
@@ -134,8 +168,8 @@ int main(int argc, char** argv) {
     fprintf(stderr, "ledgerd: cannot listen on %s: %s\n", listen.c_str(), strerror(errno));
     return 1;
   }
-  fprintf(stderr, "ledgerd: serving %s (%llu entries) on http://%s\n", (*log)->origin().c_str(),
-          static_cast<unsigned long long>((*log)->Size()), listen.c_str());
+  fprintf(stderr, "ledgerd: serving %s (%llu entries) on %s://%s\n", (*log)->origin().c_str(),
+          static_cast<unsigned long long>((*log)->Size()), tls_cert.empty() ? "http" : "https", listen.c_str());
   server.listen_after_bind();
   (*log)->Close();
   fprintf(stderr, "ledgerd: stopped\n");

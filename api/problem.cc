@@ -58,7 +58,9 @@ void WriteProblem(httplib::Response& res, const Status& status, int http_status)
   res.status = http_status;
   if (http_status == 503 || http_status == 429) res.set_header("Retry-After", "1");
   if (http_status == 401) res.set_header("WWW-Authenticate", "Bearer");
-  res.set_content(j.dump(), "application/problem+json");
+  // A detail may quote the request (a parser's "last read: ..."), which can
+  // hold invalid UTF-8; dump() would throw on it and turn a 400 into a 500.
+  res.set_content(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/problem+json");
 }
 
 void WriteProblem(httplib::Response& res, const Status& status) {

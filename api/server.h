@@ -11,6 +11,7 @@
 
 #include <string>
 
+#include "api/rate_limit.h"
 #include "api/recorder.h"
 #include "api/token_store.h"
 #include "ledger/tlog/log.h"
@@ -29,6 +30,7 @@ struct ServerContext {
   Recorder* recorder = nullptr;
   funds::Ledger* ledger = nullptr;  // null when serving a bare log
   std::string site_dir;             // public-site files; empty = none
+  RateLimiter* rate_limiter = nullptr;  // null = no rate limits
 };
 
 // Server-wide settings: TCP_NODELAY, thread pool, body cap, CORS, logging.
@@ -36,7 +38,10 @@ void ConfigureServer(httplib::Server& server, int threads);
 
 // GET /checkpoint, /tile/..., /api/v1/log, /api/v1/checkpoints/latest,
 // /api/v1/entries/{seq}, /api/v1/proof/..., /api/v1/receipts/{seq}, /healthz,
-// /metrics; POST /api/v1/entries.
+// /metrics; POST /api/v1/entries. With ctx.rate_limiter, every request is
+// limited per client address (GETs before routing, POSTs once their body is
+// read, so a refused body never desynchronises a keep-alive connection) and
+// POSTs per bearer token: 429 with Retry-After.
 void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx);
 // The charity views of docs/api.md (api/funds_routes.cc).
 void RegisterFundsRoutes(httplib::Server& server, ServerContext& ctx);

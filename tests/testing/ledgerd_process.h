@@ -1,5 +1,6 @@
 // Starts a real ledgerd binary on a free loopback port for HTTP tests, and
-// stops it (SIGTERM, or SIGKILL on request) when done.
+// stops it (SIGTERM, or SIGKILL on request) when done. With --tls-cert among
+// the extra arguments it speaks HTTPS (certificate not verified by Client()).
 #ifndef LEDGER_TESTS_TESTING_LEDGERD_PROCESS_H_
 #define LEDGER_TESTS_TESTING_LEDGERD_PROCESS_H_
 
@@ -11,6 +12,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <string>
@@ -68,11 +72,18 @@ class LedgerdProcess {
       : data_(std::move(data_dir)), extra_(std::move(extra)) {}
   ~LedgerdProcess() { Stop(); }
 
+  // Sends ledgerd's stderr (its log) to `path`, appending; call before Start.
+  void set_log_file(std::string path) { log_file_ = std::move(path); }
+
   // Starts ledgerd and waits until /healthz answers (up to 20 s).
   bool Start() {
     port_ = FreePort();
     pid_ = fork();
     if (pid_ == 0) {
+      if (!log_file_.empty()) {
+        int fd = open(log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        if (fd >= 0) dup2(fd, 2);
+      }
       std::string bin = BinDir() + "/ledgerd";
       std::string listen = "127.0.0.1:" + std::to_string(port_);
       std::vector<std::string> args = {bin, "--data", data_, "--listen", listen, "--threads", "32"};
@@ -83,7 +94,7 @@ class LedgerdProcess {
       execv(bin.c_str(), argv.data());
       _exit(127);
     }
-    httplib::Client c("127.0.0.1", port_);
+    httplib::Client c = Client();
     for (int i = 0; i < 200; ++i) {
       if (auto r = c.Get("/healthz"); r && r->status == 200) return true;
       int status;
@@ -103,8 +114,13 @@ class LedgerdProcess {
     pid_ = -1;
   }
   int port() const { return port_; }
+  bool tls() const { return std::find(extra_.begin(), extra_.end(), "--tls-cert") != extra_.end(); }
+  std::string url() const { return (tls() ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_); }
   httplib::Client Client() const {
-    httplib::Client c("127.0.0.1", port_);
+    httplib::Client c(url());
+#ifdef CPPHTTPLIB_OPENSSL_SUPPORT
+    c.enable_server_certificate_verification(false);
+#endif
     c.set_read_timeout(30, 0);
     return c;
   }
@@ -112,6 +128,7 @@ class LedgerdProcess {
  private:
   std::string data_;
   std::vector<std::string> extra_;
+  std::string log_file_;
   pid_t pid_ = -1;
   int port_ = 0;
 };
