@@ -158,6 +158,7 @@ int main(int argc, char** argv) {
   server.set_keep_alive_timeout(std::min(read_timeout, 5));  // idle keep-alive connections
   api::RegisterLogRoutes(server, ctx);
   if (ledger != nullptr) api::RegisterFundsRoutes(server, ctx);
+  if (ledger != nullptr) api::RegisterExportRoutes(server, ctx);
   api::RegisterSiteRoutes(server, ctx);
 
   g_server = &server;

@@ -45,6 +45,8 @@ void ConfigureServer(httplib::Server& server, int threads);
 void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx);
 // The charity views of docs/api.md (api/funds_routes.cc).
 void RegisterFundsRoutes(httplib::Server& server, ServerContext& ctx);
+// GET /api/v1/export/360giving.json (api/export_routes.cc).
+void RegisterExportRoutes(httplib::Server& server, ServerContext& ctx);
 // Everything else under / is the public site.
 void RegisterSiteRoutes(httplib::Server& server, ServerContext& ctx);
 

@@ -118,7 +118,14 @@ Status LogImpl::Init() {
       latest_ = std::make_shared<Checkpoint>(std::move(cp));
     }
   }
-  if (options_.read_only) return Status::Ok();
+  if (options_.read_only) {
+    // Tools (export, publish) read the derived state of a read-only open; it
+    // is loaded as stored, nothing is ever applied.
+    if (options_.state_machine != nullptr) {
+      LEDGER_RETURN_IF_ERROR(options_.state_machine->Load(*state_reader_, size));
+    }
+    return Status::Ok();
+  }
 
   if (options_.signer == nullptr) return InvalidArgument("a writable log needs its signing key");
   note_signer_ = NewEd25519NoteSigner(origin_, options_.signer);

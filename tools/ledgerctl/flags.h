@@ -36,6 +36,11 @@ int CmdDemo(const Flags& f);
 int CmdWitness(const Flags& f);
 int CmdWitnessKey(const Flags& f);
 int CmdMonitor(const Flags& f);
+int CmdReport(const Flags& f);
+int CmdExport(const Flags& f);
+int CmdImport(const Flags& f);
+int CmdBackup(const Flags& f);
+int CmdRestore(const Flags& f);
 
 }  // namespace ledger::tools
 

@@ -51,7 +51,16 @@ int Usage() {
           "                                         serve C2SP tlog-witness POST /add-checkpoint\n"
           "  monitor --url URL --vkey KEY --state FILE [--witness VKEY ...] [--quorum N]\n"
           "                                         check a log from its C2SP static paths; exit 3 on a fork,\n"
-          "                                         a rewrite, a bad entry or a missing witness quorum\n");
+          "                                         a rewrite, a bad entry or a missing witness quorum\n"
+          "  report --url URL --vkey KEY --from DATE --to DATE [--fund ID]\n"
+          "                                         recompute a published report from verified entries;\n"
+          "                                         exit 3 naming every figure that differs\n"
+          "  export --data DIR --format 360giving|csv [--out FILE] [--funder-id ID] [--funder-name NAME]\n"
+          "                                         grants in the 360Giving standard's fields (read-only)\n"
+          "  import --data DIR --file F.csv --type TYPE [--receipts OUT] [--as NAME] [--org ORG]\n"
+          "                                         record CSV rows, all or nothing; receipts mode 0600\n"
+          "  backup --data DIR --out B              copy a ledger (also while ledgerd runs)\n"
+          "  restore --from B --data DIR            restore a backup into a new directory\n");
   return 2;
 }
 
@@ -74,6 +83,11 @@ int main(int argc, char** argv) {
   if (cmd == "witness") return CmdWitness(f);
   if (cmd == "witness-key") return CmdWitnessKey(f);
   if (cmd == "monitor") return CmdMonitor(f);
+  if (cmd == "report") return CmdReport(f);
+  if (cmd == "export") return CmdExport(f);
+  if (cmd == "import") return CmdImport(f);
+  if (cmd == "backup") return CmdBackup(f);
+  if (cmd == "restore") return CmdRestore(f);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     Usage();
     return 0;

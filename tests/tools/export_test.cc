@@ -1,0 +1,202 @@
+// `ledgerctl export` and GET /api/v1/export/360giving.json over the demo
+// ledger: every grant carries the fields the 360Giving schema requires, and
+// the exported figures equal the ledger's own grant views (round trip).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "ledger/funds/fund_views.h"
+#include "ledger/funds/state_machine.h"
+#include "ledger/tlog/data_dir.h"
+#include "tests/testing/ledgerd_process.h"
+#include "tests/tools/tools_fixture.h"
+
+namespace ledger {
+namespace {
+
+using nlohmann::json;
+using testing::Ledgerctl;
+
+// Required members of a grant in the 360Giving schema
+// (ThreeSixtyGiving/standard, schema/360-giving-schema.json: top-level
+// "required", and definitions/Organization "required": ["id","name"] with
+// recipientOrganization and fundingOrganization "minItems": 1).
+const char* kRequired[] = {"id", "title", "description", "currency", "amountAwarded", "awardDate",
+                           "recipientOrganization", "fundingOrganization"};
+
+// Returns what is wrong with `g` as a 360Giving grant, or "".
+std::string SchemaProblem(const json& g) {
+  for (const char* k : kRequired) {
+    if (!g.contains(k)) return std::string("missing ") + k;
+  }
+  for (const char* k : {"id", "title", "description", "currency", "awardDate"}) {
+    if (!g[k].is_string()) return std::string(k) + " is not a string";
+  }
+  if (g["currency"] != "CNY") return "currency is not CNY";
+  if (!g["amountAwarded"].is_number()) return "amountAwarded is not a number";
+  if (g.contains("amountDisbursed") && !g["amountDisbursed"].is_number()) return "amountDisbursed is not a number";
+  static const std::regex date("^[0-9]{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$");
+  if (!std::regex_match(g["awardDate"].get<std::string>(), date)) return "awardDate is not YYYY-MM-DD";
+  for (const char* k : {"recipientOrganization", "fundingOrganization"}) {
+    if (!g[k].is_array() || g[k].empty()) return std::string(k) + " is not a non-empty array";
+    for (const json& o : g[k]) {
+      if (!o.is_object() || !o.contains("id") || !o["id"].is_string() || !o.contains("name") ||
+          !o["name"].is_string() || o["id"].get<std::string>().empty() || o["name"].get<std::string>().empty()) {
+        return std::string(k) + " lacks a string id and name";
+      }
+    }
+  }
+  if (g.contains("plannedDates")) {
+    for (const json& e : g["plannedDates"]) {
+      if (!e.contains("startDate") || !e["startDate"].is_string()) return "plannedDates event lacks startDate";
+    }
+  }
+  return "";
+}
+
+int64_t Fen(const json& yuan) { return std::llround(yuan.get<double>() * 100); }
+
+std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string field;
+  bool quoted = false, row_has = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
+      else if (c == '"') quoted = false;
+      else field += c;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().push_back(field), field.clear();
+    } else if (c == '\n') {
+      if (!field.empty() && field.back() == '\r') field.pop_back();
+      rows.back().push_back(field), field.clear();
+      rows.emplace_back();
+    } else {
+      field += c;
+      row_has = true;
+    }
+  }
+  (void)row_has;
+  if (rows.back().empty()) rows.pop_back();
+  return rows;
+}
+
+class ExportTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir("export");
+    testing::InitDemo(dir_->path);
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  // The ledger's own grant views: GrantSummary per live grant id.
+  static std::map<std::string, json> LedgerGrants() {
+    funds::FundsStateMachine sm;
+    tlog::Options o;
+    o.path = tlog::DataDir{dir_->path}.db();
+    o.read_only = true;
+    o.state_machine = &sm;
+    auto log = tlog::Log::Open(o);
+    EXPECT_TRUE(log.ok()) << log.status().ToString();
+    std::map<std::string, json> out;
+    if (!log.ok()) return out;
+    auto snap = sm.Read();
+    auto grants = funds::GrantsJson(snap.data(), "");
+    EXPECT_TRUE(grants.ok());
+    for (const json& g : (*grants)["grants"]) {
+      if (!g.value("corrected", false)) out[g["id"].get<std::string>()] = g;
+    }
+    (*log)->Close();
+    return out;
+  }
+  static testing::TempDir* dir_;
+};
+testing::TempDir* ExportTest::dir_;
+
+TEST_F(ExportTest, JsonGrantsMeetThe360GivingSchemaAndEqualTheLedger) {
+  const std::string out = dir_->path + "/grants.json";
+  auto r = Ledgerctl({"export", "--data", dir_->path, "--format", "360giving", "--out", out, "--funder-name",
+                      "惠城区慈善总会"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  json doc = json::parse(testing::ReadFile(out));
+  ASSERT_TRUE(doc["grants"].is_array());
+  auto ledger = LedgerGrants();
+  ASSERT_GT(ledger.size(), 100u);
+  EXPECT_EQ(doc["grants"].size(), ledger.size());
+  std::set<std::string> ids;
+  for (const json& g : doc["grants"]) {
+    ASSERT_EQ(SchemaProblem(g), "") << g.dump();
+    EXPECT_TRUE(ids.insert(g["id"].get<std::string>()).second) << "duplicate id " << g["id"];
+    EXPECT_EQ(g["fundingOrganization"][0]["name"], "惠城区慈善总会");
+    const std::string id = g["id"].get<std::string>().substr(g["id"].get<std::string>().rfind("-ledger-") + 8);
+    ASSERT_TRUE(ledger.count(id)) << id;
+    const json& v = ledger[id];
+    EXPECT_EQ(Fen(g["amountAwarded"]), v["amount"].get<int64_t>()) << id;
+    EXPECT_EQ(Fen(g["amountDisbursed"]), v["paid"].get<int64_t>()) << id;
+    EXPECT_EQ(g["ledgerIndex"]["amountUsedFen"], v["used"]) << id;
+    EXPECT_EQ(g["title"], v["title"]);
+    EXPECT_EQ(g["awardDate"], v["award_date"]);
+    EXPECT_EQ(g["recipientOrganization"][0]["id"], v["recipient"]["id"]);
+    EXPECT_EQ(g["recipientOrganization"][0]["name"], v["recipient"]["name"]);
+    EXPECT_TRUE(g["ledgerIndex"]["seq"].is_number_unsigned());
+  }
+}
+
+TEST_F(ExportTest, CsvFiguresEqualTheLedger) {
+  auto r = Ledgerctl({"export", "--data", dir_->path, "--format", "csv"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto rows = ParseCsv(r.out);
+  ASSERT_GT(rows.size(), 1u);
+  const auto& h = rows[0];
+  auto col = [&](const std::string& name) {
+    auto it = std::find(h.begin(), h.end(), name);
+    EXPECT_NE(it, h.end()) << name;
+    return static_cast<size_t>(it - h.begin());
+  };
+  const size_t id = col("Identifier"), awarded = col("Amount Awarded"), paid = col("Amount Disbursed"),
+               cur = col("Currency");
+  auto ledger = LedgerGrants();
+  EXPECT_EQ(rows.size() - 1, ledger.size());
+  for (size_t i = 1; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i].size(), h.size()) << "row " << i;
+    const std::string gid = rows[i][id].substr(rows[i][id].rfind("-ledger-") + 8);
+    ASSERT_TRUE(ledger.count(gid)) << gid;
+    auto yuan = [](int64_t fen) {
+      char b[64];
+      snprintf(b, sizeof b, "%lld.%02lld", (long long)(fen / 100), (long long)(fen % 100));
+      return std::string(b);
+    };
+    EXPECT_EQ(rows[i][awarded], yuan(ledger[gid]["amount"].get<int64_t>())) << gid;
+    EXPECT_EQ(rows[i][paid], yuan(ledger[gid]["paid"].get<int64_t>())) << gid;
+    EXPECT_EQ(rows[i][cur], "CNY");
+  }
+}
+
+TEST_F(ExportTest, LedgerdServesTheSameExportWhileTheCliReadsAlongside) {
+  testing::LedgerdProcess server(dir_->path);
+  ASSERT_TRUE(server.Start());
+  auto res = server.Client().Get("/api/v1/export/360giving.json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  json served = json::parse(res->body);
+  // The CLI opens the store read-only next to the running ledgerd.
+  auto r = Ledgerctl({"export", "--data", dir_->path, "--format", "360giving"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(served, json::parse(r.out));
+  for (const json& g : served["grants"]) ASSERT_EQ(SchemaProblem(g), "") << g.dump();
+}
+
+TEST_F(ExportTest, UnknownFormatIsAUsageError) {
+  auto r = Ledgerctl({"export", "--data", dir_->path, "--format", "xml"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("360giving|csv"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace ledger
