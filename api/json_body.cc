@@ -42,6 +42,11 @@ Result<nlohmann::json> ParseStrictJson(std::string_view text) {
     json j = json::parse(text.begin(), text.end(), cb);
     if (!problem.empty()) return InvalidArgument(problem);
     return j;
+  } catch (const json::out_of_range& e) {
+    // A number literal too large for a double (e.g. 2e600) throws 406 here,
+    // not a parse_error; uncaught it became a 500.
+    if (!problem.empty()) return InvalidArgument(problem);
+    return InvalidArgument("number out of range at byte " + std::to_string(text.size()) + " or before");
   } catch (const json::parse_error& e) {
     if (!problem.empty()) return InvalidArgument(problem);
     std::string what = e.what();

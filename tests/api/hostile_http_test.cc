@@ -211,6 +211,8 @@ TEST_F(HostileHttpTest, EveryHostileRequestIsRefusedAndAppendsNothing) {
        400, "out of range"},
       {"int64 max overflows the fund", "POST", E, rec_, Donation({{"amount", INT64_MAX}}).dump(), 422,
        "fund income"},
+      {"number overflowing a double", "POST", E, rec_, R"({"type":"donation","body":{"amount":2e600}})", 400,
+       "out of range"},
       {"float", "POST", E, rec_, R"({"type":"donation","body":{"amount":1.5}})", 400, "integers"},
       {"exponent", "POST", E, rec_, R"({"type":"donation","body":{"amount":1e3}})", 400, "integers"},
       {"negative amount", "POST", E, rec_, Donation({{"amount", -500}}).dump(), 400, "amount"},
