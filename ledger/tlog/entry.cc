@@ -26,6 +26,15 @@ bool IsValidAccount(std::string_view by) {
   return true;
 }
 
+bool IsValidEntryTime(std::string_view t) {
+  static constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:ddZ";
+  if (t.size() != kShape.size()) return false;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (kShape[i] == 'd' ? (t[i] < '0' || t[i] > '9') : t[i] != kShape[i]) return false;
+  }
+  return true;
+}
+
 std::string FormatTime(int64_t unix_seconds) {
   time_t t = static_cast<time_t>(unix_seconds);
   struct tm tm;
@@ -83,8 +92,13 @@ Result<EntryFields> ParseEntry(std::string_view s) {
       by_at == std::string_view::npos || by_at < kHead.size()) {
     return bad("missing field");
   }
+  // Each string field must end in the quote its closing marker expects.
+  if (s[prev_at - 1] != '"' || s[seq_at - 1] != '"' || s[type_at - 1] != '"') {
+    return bad("unterminated string field");
+  }
   e.type = std::string(s.substr(type_at + 9, s.size() - kTail.size() - (type_at + 9)));
   e.time = std::string(s.substr(time_at + 9, type_at - 1 - (time_at + 9)));
+  if (!IsValidEntryTime(e.time)) return bad("time is not YYYY-MM-DDTHH:MM:SSZ");
   if (!ParseDecimal(s.substr(seq_at + 7, time_at - (seq_at + 7)), &e.seq)) return bad("seq");
   auto prev = crypto::Base64Decode(s.substr(prev_at + 9, seq_at - 1 - (prev_at + 9)));
   if (!prev || prev->size() != crypto::kHashSize) return bad("prev");

@@ -43,11 +43,14 @@ bool IsValidEntryType(std::string_view type);
 bool IsValidAccount(std::string_view by);
 // RFC 3339 UTC with second precision.
 std::string FormatTime(int64_t unix_seconds);
+// The shape FormatTime writes: YYYY-MM-DDTHH:MM:SSZ.
+bool IsValidEntryTime(std::string_view time);
 
 // Builds the envelope bytes; InvalidArgument if over kMaxEntrySize.
 Result<std::string> FormatEntry(const EntryFields& e);
 // Recovers the envelope fields from entry bytes written by FormatEntry.
-// Corruption if the bytes are not such an envelope.
+// Corruption if the bytes are not such an envelope: whatever it accepts,
+// FormatEntry writes back byte for byte (tests/fuzz/fuzz_entry.cc).
 Result<EntryFields> ParseEntry(std::string_view entry);
 
 }  // namespace ledger::tlog

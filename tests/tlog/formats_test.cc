@@ -104,6 +104,27 @@ TEST(Entry, CanonicalEnvelopeAndParse) {
   EXPECT_EQ(back->body, f.body);
 }
 
+// Found by tests/fuzz/fuzz_entry.cc: an envelope whose string fields are not
+// closed by their quotes, or whose time has another shape, is not one
+// FormatEntry writes and must not parse.
+TEST(Entry, RejectsNonCanonicalEnvelopes) {
+  EntryFields f{1, HashLeaf("p"), "2026-11-29T06:50:51Z", "t.n", "r", R"({"n":3})"};
+  const std::string good = *FormatEntry(f);
+  ASSERT_TRUE(ParseEntry(good).ok());
+  auto mutate = [&](const std::string& marker, int delta, char c) {
+    std::string bad = good;
+    bad[bad.find(marker) + delta] = c;
+    return bad;
+  };
+  EXPECT_FALSE(ParseEntry(mutate(",\"seq\":", -1, 'x')).ok());   // prev not closed
+  EXPECT_FALSE(ParseEntry(mutate(",\"prev\":", -1, 'x')).ok());  // by not closed
+  EXPECT_FALSE(ParseEntry(mutate(",\"type\":", -1, 'x')).ok());  // time not closed
+  EXPECT_FALSE(ParseEntry(mutate("T06:", 0, ' ')).ok());          // time shape
+  std::string short_time = good;
+  short_time.replace(short_time.find("2026-11-29"), 10, "2026-1-29");
+  EXPECT_FALSE(ParseEntry(short_time).ok());
+}
+
 TEST(Entry, Limits) {
   EntryFields f{0, {}, "2026-11-29T06:50:51Z", "Bad", "r", "{}"};
   EXPECT_FALSE(FormatEntry(f).ok());
