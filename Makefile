@@ -17,9 +17,11 @@ $(BUILD)/Makefile: CMakeLists.txt
 build: setup $(BUILD)/Makefile
 	cmake --build $(BUILD) -j$(JOBS)
 
-# Every test: the C++ suites (ctest) and the site's Node and browser tests.
+# Every test: the C++ suites (ctest), each fuzzer briefly, and the site's
+# Node and browser tests.
 test: build
 	cd $(BUILD) && ctest -j$(JOBS) --output-on-failure --timeout 600
+	$(MAKE) fuzz-smoke
 	@if [ -f package.json ]; then E2E_REQUIRE_LEDGERD=1 npm test; fi
 
 test-cpp: build
@@ -46,8 +48,9 @@ clean:
 
 # libFuzzer targets (tests/fuzz), built by clang with ASan+UBSan in their own
 # build directory. `make fuzz` runs each for FUZZ_SECONDS; `make fuzz-smoke`
-# runs each for FUZZ_SMOKE_SECONDS through ctest (label "fuzz"). Not yet part
-# of `make test`: fuzz_entry has an open finding (tests/fuzz/findings/).
+# runs each for FUZZ_SMOKE_SECONDS through ctest (label "fuzz"), as part of
+# `make test`. Inputs that once found a bug live on in tests/fuzz/corpus as
+# regression-* seeds.
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
