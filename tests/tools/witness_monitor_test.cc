@@ -225,7 +225,9 @@ TEST(WitnessEndToEnd, TwoWitnessesCosignAndRefuseARewrittenLog) {
                                        "&to=" + std::to_string(fb->size));
   ASSERT_EQ(proof->status, 200) << proof->body;
   std::string req = "old " + std::to_string(cosigned) + "\n";
-  for (const auto& h : json::parse(proof->body)["hashes"]) req += h.get<std::string>() + "\n";
+  const json proof_json = json::parse(proof->body);  // kept alive for the loop
+  ASSERT_FALSE(proof_json["hashes"].empty());
+  for (const auto& h : proof_json["hashes"]) req += h.get<std::string>() + "\n";
   auto r = w1.Add(req + "\n" + forged);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 422) << r->body;
