@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "api/json_body.h"
+#include "api/log_views.h"
 #include "api/problem.h"
 #include "api/server.h"
 #include "ledger/crypto/base64.h"
@@ -124,38 +125,22 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
     res.set_content(*body, "application/octet-stream");
   });
 
-  server.Get("/api/v1/log", [log](const httplib::Request&, httplib::Response& res) {
-    WriteJson(res, {{"origin", log->origin()}, {"vkey", log->verifier_key()}, {"tree_size", log->Size()}});
-  });
+  server.Get("/api/v1/log", [log](const httplib::Request&, httplib::Response& res) { WriteJson(res, LogJson(*log)); });
 
   server.Get("/api/v1/checkpoints/latest", [log](const httplib::Request&, httplib::Response& res) {
     auto cp = log->LatestCheckpoint();
     RETURN_PROBLEM_IF_ERROR(res, cp.status());
-    auto note = tlog::ParseNote(cp->note);
-    RETURN_PROBLEM_IF_ERROR(res, note.status());
-    json witnesses = json::array();
-    for (const auto& s : note->signatures) {
-      if (s.name == log->origin()) continue;
-      char id[9];
-      snprintf(id, sizeof(id), "%08x", s.key_id);
-      witnesses.push_back({{"name", s.name}, {"key_id", id}});
-    }
-    WriteJson(res, {{"size", cp->size},
-                    {"root", B64(cp->root)},
-                    {"time", tlog::FormatTime(cp->unix_ms / 1000)},
-                    {"note", cp->note},
-                    {"witnesses", witnesses}});
+    auto j = CheckpointJson(*log, *cp);
+    RETURN_PROBLEM_IF_ERROR(res, j.status());
+    WriteJson(res, *j);
   });
 
   server.Get(R"(/api/v1/entries/(\d{1,20}))", [log](const httplib::Request& req, httplib::Response& res) {
     auto seq = ParseU64Param("seq", req.matches[1]);
     RETURN_PROBLEM_IF_ERROR(res, seq.status());
-    auto entry = log->Entry(*seq);
-    RETURN_PROBLEM_IF_ERROR(res, entry.status());
-    WriteJson(res, {{"seq", *seq},
-                    {"leaf_hash", B64(tlog::HashLeaf(*entry))},
-                    {"entry", json::parse(*entry)},
-                    {"raw", crypto::Base64Encode(*entry)}});
+    auto j = EntryJson(*log, *seq);
+    RETURN_PROBLEM_IF_ERROR(res, j.status());
+    WriteJson(res, *j);
   });
 
   // size defaults to the latest checkpoint's, so the proof can be checked
@@ -198,21 +183,15 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
   server.Get(R"(/api/v1/receipts/(\d{1,20}))", [log](const httplib::Request& req, httplib::Response& res) {
     auto seq = ParseU64Param("seq", req.matches[1]);
     RETURN_PROBLEM_IF_ERROR(res, seq.status());
-    auto entry = log->Entry(*seq);
-    RETURN_PROBLEM_IF_ERROR(res, entry.status());
+    if (*seq >= log->Size()) return WriteProblem(res, NotFound("no entry " + std::to_string(*seq)));
     auto cp = req.get_param_value("wait") == "1"
                   ? log->WaitForCheckpoint(*seq + 1, std::chrono::seconds(5))
                   : log->LatestCheckpoint();
     RETURN_PROBLEM_IF_ERROR(res, cp.status());
-    if (cp->size <= *seq) {
-      return WriteProblem(res, NotFound("entry " + std::to_string(*seq) +
-                                        " is not in a published checkpoint yet; retry with ?wait=1"));
-    }
-    auto proof = log->InclusionProof(*seq, cp->size);
-    RETURN_PROBLEM_IF_ERROR(res, proof.status());
-    tlog::TlogProof p{*entry, *seq, *proof, cp->note};
+    auto text = ReceiptText(*log, *seq, *cp);
+    RETURN_PROBLEM_IF_ERROR(res, text.status());
     res.set_header("Content-Disposition", "inline; filename=\"receipt-" + std::to_string(*seq) + ".tlog-proof\"");
-    res.set_content(tlog::FormatTlogProof(p), "text/plain; charset=utf-8");
+    res.set_content(*text, "text/plain; charset=utf-8");
   });
 
   if (ctx.rate_limiter != nullptr) {

@@ -10,6 +10,7 @@ packages=(
   librocksdb-dev libssl-dev libcpp-httplib-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl
+  nginx                                # serves the static mirror in its test
   golang-go golang-golang-x-mod-dev   # Go's own sumdb/note and tlog check our formats
   fonts-noto-cjk                       # Chinese text in the browser tests' screenshots
   nodejs chromium                      # the public site's tests, in a real browser

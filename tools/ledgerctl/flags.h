@@ -41,6 +41,7 @@ int CmdExport(const Flags& f);
 int CmdImport(const Flags& f);
 int CmdBackup(const Flags& f);
 int CmdRestore(const Flags& f);
+int CmdPublish(const Flags& f);
 
 }  // namespace ledger::tools
 

@@ -60,7 +60,9 @@ int Usage() {
           "  import --data DIR --file F.csv --type TYPE [--receipts OUT] [--as NAME] [--org ORG]\n"
           "                                         record CSV rows, all or nothing; receipts mode 0600\n"
           "  backup --data DIR --out B              copy a ledger (also while ledgerd runs)\n"
-          "  restore --from B --data DIR            restore a backup into a new directory\n");
+          "  restore --from B --data DIR            restore a backup into a new directory\n"
+          "  publish --data DIR --out OUT [--site DIR]\n"
+          "                                         write the public surface as static files (a mirror)\n");
   return 2;
 }
 
@@ -87,6 +89,7 @@ int main(int argc, char** argv) {
   if (cmd == "export") return CmdExport(f);
   if (cmd == "import") return CmdImport(f);
   if (cmd == "backup") return CmdBackup(f);
+  if (cmd == "publish") return CmdPublish(f);
   if (cmd == "restore") return CmdRestore(f);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     Usage();

@@ -1,0 +1,206 @@
+// ledgerctl publish: the ledger's public surface as plain files, for any web
+// server or CDN (a static mirror).
+//
+//   ledgerctl publish --data DIR --out OUT [--site DIR]
+//
+// Writes, under OUT, what ledgerd serves at the same paths:
+//   checkpoint, tile/<L>/<N>[.p/<W>], tile/entries/<N>[.p/<W>]   (C2SP)
+//   api/v1/log, api/v1/checkpoints/latest, api/v1/funds/index.json,
+//   api/v1/funds/<id>,
+//   api/v1/grants/<id>, api/v1/lottery, api/v1/flows, api/v1/entries/<seq>,
+//   api/v1/receipts/<seq> and api/v1/donations/<seq>/trace for donations,
+//   and the default variants of the query endpoints (api/v1/entries/index.json,
+//   api/v1/reports, api/v1/compliance), plus the public site's files.
+// A path that is both a collection and a directory (api/v1/funds,
+// api/v1/entries) is written as <path>/index.json: the web server must
+// answer <path> with it (nginx: try_files $uri $uri/index.json).
+// Tiles, bundles, entries and receipts never change once written, so a
+// second run writes only new ones; views are rewritten when they changed.
+// The checkpoint is written last, so a mirror never names a tree it cannot
+// serve. Opens the store read-only: safe while ledgerd runs.
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "api/log_views.h"
+#include "ledger/funds/ledger.h"
+#include "ledger/funds/state_machine.h"
+#include "ledger/tlog/data_dir.h"
+#include "ledger/tlog/entry.h"
+#include "ledger/tlog/tile.h"
+#include "tools/ledgerctl/flags.h"
+
+namespace ledger::tools {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+int Fail(const std::string& msg, int code = 1) {
+  fprintf(stderr, "ledgerctl publish: %s\n", msg.c_str());
+  return code;
+}
+
+struct Counts {
+  uint64_t written = 0, unchanged = 0;
+};
+
+// Writes `bytes` to OUT/rel through a temporary file and a rename, unless
+// the file already holds them (or, for immutable files, exists at all).
+Status Put(const fs::path& out, const std::string& rel, const std::string& bytes, bool immutable, Counts* c) {
+  const fs::path p = out / rel;
+  std::error_code ec;
+  if (fs::exists(p, ec)) {
+    if (immutable) {
+      ++c->unchanged;
+      return Status::Ok();
+    }
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (ss.str() == bytes) {
+      ++c->unchanged;
+      return Status::Ok();
+    }
+  }
+  fs::create_directories(p.parent_path(), ec);
+  if (ec) return IOError("creating " + p.parent_path().string() + ": " + ec.message());
+  const fs::path tmp = p.string() + ".tmp";
+  {
+    std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
+    o.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!o) return IOError("writing " + tmp.string());
+  }
+  fs::rename(tmp, p, ec);
+  if (ec) return IOError("renaming " + tmp.string() + ": " + ec.message());
+  ++c->written;
+  return Status::Ok();
+}
+
+Status PutJson(const fs::path& out, const std::string& rel, const Result<json>& j, Counts* c) {
+  LEDGER_RETURN_IF_ERROR(j.status());
+  return Put(out, rel, j->dump(), false, c);
+}
+
+Status Publish(const std::string& data, const fs::path& out, const std::string& site, Counts* c) {
+  funds::FundsStateMachine sm;
+  tlog::Options opts;
+  opts.path = tlog::DataDir{data}.db();
+  opts.read_only = true;
+  opts.state_machine = &sm;
+  LEDGER_ASSIGN_OR_RETURN(auto log, tlog::Log::Open(opts));
+  funds::Ledger ledger(log.get(), &sm);
+  LEDGER_ASSIGN_OR_RETURN(tlog::Checkpoint cp, log->LatestCheckpoint());
+  const uint64_t n = cp.size;
+
+  // C2SP tiles and entry bundles for the checkpointed tree.
+  for (int level = 0; level <= tlog::kMaxTileLevel; ++level) {
+    const uint64_t count = n >> (level * tlog::kTileHeight);
+    if (count == 0) break;
+    for (uint64_t index = 0; index * tlog::kTileWidth < count; ++index) {
+      const int width = static_cast<int>(std::min<uint64_t>(tlog::kTileWidth, count - index * tlog::kTileWidth));
+      const std::string rel = tlog::FormatTilePath({false, level, index, width});
+      if (fs::exists(out / rel)) {
+        ++c->unchanged;
+        continue;
+      }
+      LEDGER_ASSIGN_OR_RETURN(std::string tile, log->HashTile(level, index, width));
+      LEDGER_RETURN_IF_ERROR(Put(out, rel, tile, true, c));
+    }
+  }
+  for (uint64_t index = 0; index * tlog::kTileWidth < n; ++index) {
+    const int width = static_cast<int>(std::min<uint64_t>(tlog::kTileWidth, n - index * tlog::kTileWidth));
+    const std::string rel = tlog::FormatTilePath({true, 0, index, width});
+    if (fs::exists(out / rel)) {
+      ++c->unchanged;
+      continue;
+    }
+    LEDGER_ASSIGN_OR_RETURN(std::string bundle, log->EntryBundle(index, width));
+    LEDGER_RETURN_IF_ERROR(Put(out, rel, bundle, true, c));
+  }
+
+  // Entries, and each donation's receipt and trace.
+  std::vector<uint64_t> donations;
+  {
+    auto snap = sm.Read();
+    for (const auto& e : snap->entries) {
+      if (e.type == funds::EntryType::kDonation && e.seq < n) donations.push_back(e.seq);
+    }
+  }
+  for (uint64_t seq = 0; seq < n; ++seq) {
+    const std::string rel = "api/v1/entries/" + std::to_string(seq);
+    if (fs::exists(out / rel)) continue;
+    LEDGER_RETURN_IF_ERROR(PutJson(out, rel, api::EntryJson(*log, seq), c));
+  }
+  for (uint64_t seq : donations) {
+    const std::string rel = "api/v1/receipts/" + std::to_string(seq);
+    if (!fs::exists(out / rel)) {
+      LEDGER_ASSIGN_OR_RETURN(std::string receipt, api::ReceiptText(*log, seq, cp));
+      LEDGER_RETURN_IF_ERROR(Put(out, rel, receipt, true, c));
+    }
+    LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/donations/" + std::to_string(seq) + "/trace", ledger.Trace(seq), c));
+  }
+
+  // Views. Query endpoints get their default variant: a static server
+  // ignores the query string.
+  json funds = ledger.Funds();
+  LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/funds/index.json", funds, c));
+  for (const auto& f : funds["funds"]) {
+    const std::string id = f["id"];
+    LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/funds/" + id, ledger.Fund(id), c));
+    LEDGER_ASSIGN_OR_RETURN(json grants, ledger.Grants(id));
+    for (const auto& g : grants["grants"]) {
+      const std::string gid = g["id"];
+      LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/grants/" + gid, ledger.Grant(gid), c));
+    }
+  }
+  LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/lottery", ledger.Lottery(), c));
+  LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/flows", ledger.Flows("", ""), c));
+  const std::string today = tlog::FormatTime(cp.unix_ms / 1000).substr(0, 10);
+  LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/compliance", ledger.Compliance(std::stoi(today.substr(0, 4)) - 1), c));
+  funds::ReportQuery rq;
+  rq.from = "1949-10-01";
+  rq.to = today;
+  LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/reports", ledger.Report(rq), c));
+  LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/entries/index.json", ledger.Entries(funds::EntriesQuery{}), c));
+  LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/log", json{{"origin", log->origin()}, {"vkey", log->verifier_key()},
+                                                          {"tree_size", n}}, c));
+  LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/checkpoints/latest", api::CheckpointJson(*log, cp), c));
+
+  // The public site.
+  if (!site.empty()) {
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(site, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      if (!it->is_regular_file()) continue;
+      std::ifstream in(it->path(), std::ios::binary);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      LEDGER_RETURN_IF_ERROR(Put(out, fs::relative(it->path(), site).string(), ss.str(), false, c));
+    }
+    if (ec) return IOError("reading the site at " + site + ": " + ec.message());
+  }
+  // Last: the checkpoint, once everything it names can be served.
+  return Put(out, "checkpoint", cp.note, false, c);
+}
+
+}  // namespace
+
+int CmdPublish(const Flags& f) {
+  if (!f.Has("data") || !f.Has("out") || !f.positional.empty()) {
+    return Fail("usage: ledgerctl publish --data DIR --out OUT [--site DIR]", 2);
+  }
+  std::string site = f.Get("site");
+  if (site.empty() && fs::is_directory("public-site")) site = "public-site";
+  Counts c;
+  Status s = Publish(f.Get("data"), f.Get("out"), site, &c);
+  if (!s.ok()) return Fail(s.ToString());
+  printf("published to %s: %llu files written, %llu unchanged\n", f.Get("out").c_str(),
+         static_cast<unsigned long long>(c.written), static_cast<unsigned long long>(c.unchanged));
+  return 0;
+}
+
+}  // namespace ledger::tools
