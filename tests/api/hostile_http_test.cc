@@ -324,7 +324,9 @@ TEST_F(HostileHttpTest, EveryHostileRequestIsRefusedAndAppendsNothing) {
     // No file outside the site leaks, whatever the status.
     EXPECT_EQ(r->body.find("PRIVATE+KEY"), std::string::npos);
     EXPECT_EQ(r->body.find("root:x:"), std::string::npos);
-    if (r->status == 401) EXPECT_EQ(r->get_header_value("WWW-Authenticate"), "Bearer");
+    if (r->status == 401) {
+      EXPECT_EQ(r->get_header_value("WWW-Authenticate"), "Bearer");
+    }
     auto health = server_->Client().Get("/healthz");
     ASSERT_TRUE(health) << "server down";
     EXPECT_EQ(health->status, 200);
@@ -352,7 +354,9 @@ TEST_F(HostileHttpTest, SlowClientsDoNotStopTheServer) {
     int fd = Connect(server_->port());
     ASSERT_GE(fd, 0);
     std::string part = i % 3 == 0 ? "GET /healthz HTTP/1.1\r\nHo" : i % 3 == 1 ? partial_body : "";
-    if (!part.empty()) ASSERT_EQ(send(fd, part.data(), part.size(), 0), static_cast<ssize_t>(part.size()));
+    if (!part.empty()) {
+      ASSERT_EQ(send(fd, part.data(), part.size(), 0), static_cast<ssize_t>(part.size()));
+    }
     slow.push_back(fd);
   }
   // Others are answered while the slow ones hold their connections.

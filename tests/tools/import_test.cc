@@ -109,7 +109,9 @@ TEST_F(ImportTest, AGoodFileIsRecordedAndItsReceiptsVerify) {
     auto body = json::parse(entry)["body"];
     EXPECT_EQ(body["amount"], 1000 + row - 1);
     EXPECT_EQ(body["external_ref"], "stmt-" + std::to_string(row - 1));
-    if ((row - 1) % 100 == 0) EXPECT_EQ(body["donor"]["public_name"], "Wang, Li");
+    if ((row - 1) % 100 == 0) {
+      EXPECT_EQ(body["donor"]["public_name"], "Wang, Li");
+    }
     ++count;
   }
   EXPECT_EQ(count, n);
