@@ -3,46 +3,19 @@
 #include <chrono>
 #include <cstdio>
 
+#include "ledger/base/bytes.h"
 #include "ledger/crypto/base64.h"
 #include "ledger/crypto/sha256.h"
 
 namespace ledger::tlog {
 namespace {
 
-constexpr std::string_view kSigPrefix = "\xe2\x80\x94 ";  // U+2014 EM DASH, space
+constexpr std::string_view kSigPrefix = kSignatureLinePrefix;
 constexpr uint64_t kMaxTimestamp = (uint64_t{1} << 63) - 1;
 
-std::string Hex8(uint32_t v) {
-  char buf[9];
-  snprintf(buf, sizeof(buf), "%08x", v);
-  return buf;
-}
+std::string PutU64(uint64_t v) { return BigEndian(v, 8); }
 
-bool ParseHex8(std::string_view s, uint32_t* out) {
-  if (s.size() != 8) return false;
-  uint32_t v = 0;
-  for (char c : s) {
-    int d;
-    if (c >= '0' && c <= '9') d = c - '0';
-    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-    else return false;
-    v = v << 4 | static_cast<uint32_t>(d);
-  }
-  *out = v;
-  return true;
-}
-
-std::string PutU64(uint64_t v) {
-  std::string b(8, '\0');
-  for (int i = 7; i >= 0; --i, v >>= 8) b[i] = static_cast<char>(v & 0xff);
-  return b;
-}
-
-uint64_t GetU64(std::string_view b) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = v << 8 | static_cast<uint8_t>(b[i]);
-  return v;
-}
+uint64_t GetU64(std::string_view b) { return ReadBigEndian(b, 8); }
 
 uint64_t SystemClock() {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(

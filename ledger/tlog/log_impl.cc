@@ -48,6 +48,10 @@ Status LogImpl::Init() {
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.block_cache = rocksdb::NewLRUCache(64 << 20);
+  // Index and filter blocks live in the block cache too, so memory stays
+  // bounded by it however many table files the log grows to.
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
   opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
 
   if (!options_.create_if_missing && !std::filesystem::exists(options_.path)) {

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "ledger/base/bytes.h"
 #include "ledger/crypto/base64.h"
 #include "ledger/crypto/sha256.h"
 
@@ -9,45 +10,12 @@ namespace ledger::tlog {
 namespace {
 
 constexpr uint8_t kSigTypeEd25519 = 0x01;
-constexpr std::string_view kSigPrefix = "\xe2\x80\x94 ";  // U+2014 EM DASH, space
+constexpr std::string_view kSigPrefix = kSignatureLinePrefix;
 constexpr std::string_view kPrivatePrefix = "PRIVATE+KEY+";
 
-std::string Hex8(uint32_t v) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s(8, '0');
-  for (int i = 7; i >= 0; --i, v >>= 4) s[i] = kDigits[v & 15];
-  return s;
-}
+uint32_t BigEndian32(std::string_view b) { return static_cast<uint32_t>(ReadBigEndian(b, 4)); }
 
-bool ParseHex8(std::string_view s, uint32_t* out) {
-  if (s.size() != 8) return false;
-  uint32_t v = 0;
-  for (char c : s) {
-    int d;
-    if (c >= '0' && c <= '9') d = c - '0';
-    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-    else return false;
-    v = v << 4 | static_cast<uint32_t>(d);
-  }
-  *out = v;
-  return true;
-}
-
-uint32_t BigEndian32(std::string_view b) {
-  return static_cast<uint32_t>(static_cast<uint8_t>(b[0])) << 24 |
-         static_cast<uint32_t>(static_cast<uint8_t>(b[1])) << 16 |
-         static_cast<uint32_t>(static_cast<uint8_t>(b[2])) << 8 |
-         static_cast<uint32_t>(static_cast<uint8_t>(b[3]));
-}
-
-std::string PutBigEndian32(uint32_t v) {
-  std::string b(4, '\0');
-  b[0] = static_cast<char>(v >> 24);
-  b[1] = static_cast<char>(v >> 16);
-  b[2] = static_cast<char>(v >> 8);
-  b[3] = static_cast<char>(v);
-  return b;
-}
+std::string PutBigEndian32(uint32_t v) { return BigEndian(v, 4); }
 
 // Valid UTF-8 with no control character other than '\n'.
 bool IsCleanUtf8(std::string_view s) {

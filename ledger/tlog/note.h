@@ -28,6 +28,9 @@
 
 namespace ledger::tlog {
 
+// Every signature line starts with U+2014 EM DASH and a space.
+inline constexpr std::string_view kSignatureLinePrefix = "\xe2\x80\x94 ";
+
 // Verifiers accept at least this many signatures, as the spec asks for 16.
 inline constexpr size_t kMaxNoteSignatures = 100;
 

@@ -54,7 +54,6 @@ int Bad(const std::string& msg) {
   printf("MISMATCH: %s\n", msg.c_str());
   return kMismatch;
 }
-std::string B64(const Hash& h) { return crypto::Base64Encode(crypto::AsBytes(h)); }
 
 // The report's numeric fields as "name" -> JSON pointer inside a line.
 const std::vector<std::pair<std::string, std::string>>& Fields() {
