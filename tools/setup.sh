@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl
   nginx                                # serves the static mirror in its test
+  clang libclang-rt-14-dev             # libFuzzer and sanitizer runtimes for tests/fuzz
   golang-go golang-golang-x-mod-dev   # Go's own sumdb/note and tlog check our formats
   fonts-noto-cjk                       # Chinese text in the browser tests' screenshots
   nodejs chromium                      # the public site's tests, in a real browser
