@@ -72,4 +72,15 @@ Result<LogKey> ReadLogKey(const DataDir& dir, bool require_private_mode) {
   return LogKey{parsed.name, std::move(parsed.key)};
 }
 
+Result<std::unique_ptr<Log>> OpenWritableLog(const DataDir& dir, bool require_private_mode,
+                                             StateMachine* state_machine) {
+  LEDGER_ASSIGN_OR_RETURN(LogKey key, ReadLogKey(dir, require_private_mode));
+  Options opts;
+  opts.path = dir.db();
+  opts.origin = key.origin;
+  opts.signer = key.signer;
+  opts.state_machine = state_machine;
+  return Log::Open(std::move(opts));
+}
+
 }  // namespace ledger::tlog

@@ -36,6 +36,11 @@ struct LogKey {
 // group or others may read.
 Result<LogKey> ReadLogKey(const DataDir& dir, bool require_private_mode);
 
+// Opens the ledger in `dir` for writing with its own key (ReadLogKey) and
+// `state_machine` (may be null). RocksDB lets one process hold it at a time.
+Result<std::unique_ptr<Log>> OpenWritableLog(const DataDir& dir, bool require_private_mode,
+                                             StateMachine* state_machine);
+
 }  // namespace ledger::tlog
 
 #endif  // LEDGER_TLOG_DATA_DIR_H_

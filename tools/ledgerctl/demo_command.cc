@@ -15,21 +15,10 @@ int CmdDemo(const Flags& f) {
     fprintf(stderr, "ledgerctl demo: needs --data DIR\n");
     return 2;
   }
-  tlog::DataDir dir{f.Get("data")};
-  auto key = tlog::ReadLogKey(dir, /*require_private_mode=*/false);
-  if (!key.ok()) {
-    fprintf(stderr, "ledgerctl demo: %s\n", key.status().message().c_str());
-    return 1;
-  }
   funds::FundsStateMachine sm;
-  tlog::Options opts;
-  opts.path = dir.db();
-  opts.origin = key->origin;
-  opts.signer = key->signer;
-  opts.state_machine = &sm;
-  auto log = tlog::Log::Open(opts);
+  auto log = tlog::OpenWritableLog(tlog::DataDir{f.Get("data")}, /*require_private_mode=*/false, &sm);
   if (!log.ok()) {
-    fprintf(stderr, "ledgerctl demo: %s\n", log.status().ToString().c_str());
+    fprintf(stderr, "ledgerctl demo: %s\n", log.status().message().c_str());
     return 1;
   }
   funds::Ledger ledger(log->get(), &sm);

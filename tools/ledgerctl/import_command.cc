@@ -226,17 +226,11 @@ int CmdImport(const Flags& f) {
   if (rows == 0) return Fail(f.Get("file") + " has a header but no rows");
 
   // 2. Open the ledger (for writing: ledgerd must not hold it).
-  tlog::DataDir dir{f.Get("data")};
-  auto key = tlog::ReadLogKey(dir, /*require_private_mode=*/false);
-  if (!key.ok()) return Fail(key.status().message());
   funds::FundsStateMachine sm;
-  tlog::Options opts;
-  opts.path = dir.db();
-  opts.origin = key->origin;
-  opts.signer = key->signer;
-  opts.state_machine = &sm;
-  auto log = tlog::Log::Open(opts);
+  auto log = tlog::OpenWritableLog(tlog::DataDir{f.Get("data")}, /*require_private_mode=*/false, &sm);
   if (!log.ok()) {
+    // RocksDB's lock held by a running ledgerd shows as an I/O error.
+    if (log.status().code() != Code::kIOError) return Fail(log.status().message());
     return Fail(log.status().ToString() +
                 " (is ledgerd running on this directory? stop it, or record through POST /api/v1/entries)");
   }
