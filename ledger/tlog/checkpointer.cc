@@ -31,16 +31,34 @@ Status LogImpl::SignCheckpoint(uint64_t size) {
   cp->note = std::move(note);
   cp->unix_ms = NowMs();
   std::string record = keys::EncodeU64(static_cast<uint64_t>(cp->unix_ms)) + cp->note;
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  LEDGER_RETURN_IF_ERROR(
-      FromRocks(db_->Put(wo, keys::CheckpointKey(size), record), "storing a checkpoint"));
+  LEDGER_RETURN_IF_ERROR(StoreCheckpoint(keys::CheckpointKey(size), std::move(record)));
   {
     std::lock_guard lock(cp_mu_);
     latest_ = std::move(cp);
   }
   cp_cv_.notify_all();
   return Status::Ok();
+}
+
+Status LogImpl::StoreCheckpoint(std::string key, std::string value) {
+  SideWrite w{std::move(key), std::move(value), {}};
+  std::future<rocksdb::Status> done = w.done.get_future();
+  bool queued = false;
+  {
+    std::lock_guard lock(queue_mu_);
+    if (failed_) return Status(Code::kUnavailable, "the log stopped after a failed write");
+    if (writer_running_) {
+      side_writes_.push_back(&w);
+      queued = true;
+    }
+  }
+  if (queued) {
+    writer_cv_.notify_one();
+    return FromRocks(done.get(), "storing a checkpoint");  // the writer answers every queued write
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return FromRocks(db_->Put(wo, w.key, w.value), "storing a checkpoint");
 }
 
 void LogImpl::CheckpointerLoop() {

@@ -164,6 +164,7 @@ Status LogImpl::Init() {
   if (latest_ == nullptr || latest_->size < size) LEDGER_RETURN_IF_ERROR(SignCheckpoint(size));
   sequenced_ = size;
   written_ = synced_ = size;
+  writer_running_ = true;
   sequencer_ = std::thread([this] { SequencerLoop(); });
   writer_ = std::thread([this] { WriterLoop(); });
   checkpointer_ = std::thread([this] { CheckpointerLoop(); });
@@ -216,18 +217,19 @@ void LogImpl::Close() {
   }
   sequencer_cv_.notify_all();
   if (sequencer_.joinable()) sequencer_.join();  // drains the queue and the batches in flight
-  {
-    std::lock_guard lock(queue_mu_);
-    writer_stopping_ = true;
-  }
-  writer_cv_.notify_all();
-  if (writer_.joinable()) writer_.join();
+  // The checkpointer stops before the writer, which stores its last checkpoint.
   {
     std::lock_guard lock(cp_mu_);
     cp_stopping_ = true;
   }
   cp_cv_.notify_all();
   if (checkpointer_.joinable()) checkpointer_.join();
+  {
+    std::lock_guard lock(queue_mu_);
+    writer_stopping_ = true;
+  }
+  writer_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
   // A final checkpoint so a clean shutdown leaves every entry covered.
   if (!options_.read_only && note_signer_ != nullptr && !failed_) {
     uint64_t published;

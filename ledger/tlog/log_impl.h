@@ -12,8 +12,13 @@
 // - the writer thread writes the batches (unsynced) in order and then syncs
 //   the WAL once for all of them; only then does the sequencer publish them
 //   (node cache, Size(), StateMachine::Durable) and answer their appends;
-// - the checkpointer thread signs checkpoints.
+// - the checkpointer thread signs checkpoints and hands each to the writer,
+//   which stores it with the next WAL sync.
 // While the writer syncs batch k, the sequencer prepares batch k+1.
+// Only the writer thread writes to RocksDB while the log is open (Init and
+// Close write before and after it runs): RocksDB never merges batches from
+// two of our threads into one write group, so every handoff of a batch is
+// one we synchronise ourselves (and ThreadSanitizer can see).
 #ifndef LEDGER_TLOG_LOG_IMPL_H_
 #define LEDGER_TLOG_LOG_IMPL_H_
 
@@ -66,6 +71,12 @@ struct Batch {
   uint64_t end_size = 0;
 };
 
+// A checkpoint record for the writer to store and sync.
+struct SideWrite {
+  std::string key, value;
+  std::promise<rocksdb::Status> done;
+};
+
 class LogImpl : public Log {
  public:
   explicit LogImpl(Options options) : options_(std::move(options)) {}
@@ -113,6 +124,9 @@ class LogImpl : public Log {
   // checkpointer.cc
   Result<Checkpoint> DecodeCheckpoint(uint64_t size, std::string_view record) const;
   Status SignCheckpoint(uint64_t size);
+  // Stores a checkpoint record durably: through the writer thread while it
+  // runs, directly (synced) before it starts and after it stops.
+  Status StoreCheckpoint(std::string key, std::string value);
   void CheckpointerLoop();
 
   Options options_;
@@ -144,6 +158,8 @@ class LogImpl : public Log {
   size_t queued_entries_ = 0;
   std::deque<std::unique_ptr<Batch>> inflight_;  // prepared, in order, not yet published
   std::deque<Batch*> to_write_;                  // the writer's queue, in order
+  std::deque<SideWrite*> side_writes_;           // checkpoints for the writer
+  bool writer_running_ = false;
   uint64_t written_ = 0;                         // batches up to this size are in RocksDB
   uint64_t synced_ = 0;                          // ... and their WAL is synced
   bool stopping_ = false;

@@ -200,13 +200,22 @@ bool LogImpl::Prepare(Batch* b) {
   return true;
 }
 
-// Writes batches in order, unsynced, then syncs the WAL once for all of
-// them: a sync covers every write that returned before it began.
+// Writes batches in order, unsynced, then the checkpoints handed over by the
+// checkpointer, then syncs the WAL once for all of them: a sync covers every
+// write that returned before it began.
 void LogImpl::WriterLoop() {
   std::unique_lock lock(queue_mu_);
   while (true) {
-    writer_cv_.wait(lock, [&] { return failed_ || writer_stopping_ || !to_write_.empty(); });
-    if (failed_ || to_write_.empty()) return;  // failed, or stopping and drained
+    writer_cv_.wait(lock, [&] {
+      return failed_ || writer_stopping_ || !to_write_.empty() || !side_writes_.empty();
+    });
+    std::vector<SideWrite*> sides(side_writes_.begin(), side_writes_.end());
+    side_writes_.clear();
+    if (failed_ || (to_write_.empty() && sides.empty())) {  // failed, or stopping and drained
+      writer_running_ = false;
+      for (SideWrite* w : sides) w->done.set_value(rocksdb::Status::Aborted("the log stopped after a failed write"));
+      return;
+    }
     std::vector<Batch*> batches(to_write_.begin(), to_write_.end());
     to_write_.clear();
     lock.unlock();
@@ -215,18 +224,23 @@ void LogImpl::WriterLoop() {
       s = db_->Write(rocksdb::WriteOptions(), &b->write);
       if (!s.ok()) break;
     }
-    const uint64_t end = batches.back()->end_size;
+    if (s.ok() && !sides.empty()) {
+      rocksdb::WriteBatch side;
+      for (SideWrite* w : sides) side.Put(w->key, w->value);
+      s = db_->Write(rocksdb::WriteOptions(), &side);
+    }
     if (s.ok()) {
-      {
+      if (!batches.empty()) {
         std::lock_guard written_lock(queue_mu_);
-        written_ = end;
+        written_ = batches.back()->end_size;
       }
       s = db_->SyncWAL();
       stat_syncs_++;
     }
+    for (SideWrite* w : sides) w->done.set_value(s);
     lock.lock();
     if (s.ok()) {
-      synced_ = end;
+      if (!batches.empty()) synced_ = batches.back()->end_size;
     } else {
       fprintf(stderr, "log: writing or syncing the WAL failed: %s\n", s.ToString().c_str());
       failed_ = true;
