@@ -2,7 +2,7 @@
 //
 //   ledgerd --data DIR [--listen HOST:PORT] [--site DIR] [--threads N] [--generic]
 //           [--read-timeout S] [--rate-per-address N] [--rate-per-token N]
-//           [--tls-cert FILE --tls-key FILE]
+//           [--tls-cert FILE --tls-key FILE] [--max-queue N]
 //
 // DIR is made by `ledgerctl init`. The signing key file must be mode 0600.
 #include <signal.h>
@@ -42,7 +42,8 @@ int Usage() {
           "  --read-timeout S        drop a client that sends nothing for S seconds (default 10)\n"
           "  --rate-per-address N    requests/s per client address, burst 2N (default 1000; 0 = off)\n"
           "  --rate-per-token N      writes/s per bearer token, burst 2N (default 1000; 0 = off)\n"
-          "  --tls-cert FILE, --tls-key FILE  serve HTTPS with this PEM certificate chain and key\n");
+          "  --tls-cert FILE, --tls-key FILE  serve HTTPS with this PEM certificate chain and key\n"
+          "  --max-queue N           entries waiting to be sequenced before writes answer 503 (default 65536)\n");
   return 2;
 }
 
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
   std::string tls_cert, tls_key;
   std::vector<api::WitnessConfig> witnesses;
   long witness_quorum = -1;
+  long max_queue = 65536;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -79,6 +81,7 @@ int main(int argc, char** argv) {
       }
       witnesses.push_back(*w);
     } else if (a == "--witness-quorum") witness_quorum = std::atol(value().c_str());
+    else if (a == "--max-queue") max_queue = std::atol(value().c_str());
     else if (a == "--help" || a == "-h") return Usage();
     else {
       fprintf(stderr, "ledgerd: unknown argument %s\n", a.c_str());
@@ -108,6 +111,11 @@ int main(int argc, char** argv) {
   opts.path = dir.db();
   opts.origin = key->origin;
   opts.signer = key->signer;
+  if (max_queue < 1) {
+    fprintf(stderr, "ledgerd: --max-queue must be a positive number of entries\n");
+    return 2;
+  }
+  opts.max_queue_entries = static_cast<size_t>(max_queue);
   std::unique_ptr<api::WitnessClient> witness_client;
   if (!witnesses.empty() || witness_quorum > 0) {
     auto wc = api::WitnessClient::Create(

@@ -8,6 +8,7 @@
 #include "ledger/crypto/base64.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/note.h"
+#include "ledger/tlog/witness.h"
 
 namespace ledger::api {
 
@@ -67,18 +68,17 @@ std::vector<std::string> WitnessClient::Ask(Witness& w, const std::string& note,
     auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     uint64_t old_size = w.last_size > size ? 0 : w.last_size;
-    // "old <size>\n" [<base64 proof hash>\n]... "\n" <signed checkpoint>
-    std::string body = "old " + std::to_string(old_size) + "\n";
+    std::vector<tlog::Hash> proof;
     if (old_size > 0 && old_size < size) {
-      auto proof = log->ConsistencyProof(old_size, size);
-      if (!proof.ok()) {
+      auto p = log->ConsistencyProof(old_size, size);
+      if (!p.ok()) {
         fprintf(stderr, "witness %s: no consistency proof %llu -> %llu: %s\n", w.url.c_str(),
-                (unsigned long long)old_size, (unsigned long long)size, proof.status().ToString().c_str());
+                (unsigned long long)old_size, (unsigned long long)size, p.status().ToString().c_str());
         return {};
       }
-      for (const tlog::Hash& h : *proof) body += crypto::Base64Encode(crypto::AsBytes(h)) + "\n";
+      proof = std::move(*p);
     }
-    body += "\n" + note;
+    const std::string body = tlog::FormatAddCheckpointRequest(old_size, proof, note);
     httplib::Client client(w.scheme_host_port);
     const time_t sec = left.count() / 1000000;
     const time_t usec = left.count() % 1000000;

@@ -15,6 +15,7 @@ failed=()
 step() {
   local title=$1; shift
   echo; echo "== $title =="
+  echo "(load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs)"
   "$@" || failed+=("$title")
 }
 step "log core (bench/log_bench.cc)" "$BUILD/bin/log_bench" --entries-big "${LEDGER_BENCH_BIG:-10000000}"

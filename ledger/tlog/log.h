@@ -45,6 +45,10 @@
 #include "ledger/crypto/ed25519.h"
 #include "ledger/crypto/sha256.h"
 
+namespace rocksdb {
+class Env;
+}
+
 namespace ledger::tlog {
 
 using crypto::Hash;
@@ -137,10 +141,11 @@ struct Options {
   Cosigner* cosigner = nullptr;                  // optional; not owned
   std::chrono::milliseconds checkpoint_interval{500};
   size_t max_batch_entries = 4096;
-  size_t max_queue_entries = 65536;  // Append answers ResourceExhausted beyond
+  size_t max_queue_entries = 65536;  // beyond, Append answers Unavailable (HTTP 503)
   size_t node_cache_bytes = 64 << 20;
   bool create_if_missing = false;
   bool read_only = false;  // no sequencer, no checkpointer (audit, tools)
+  rocksdb::Env* env = nullptr;  // tests only: a fault-injecting Env; default the OS's
 };
 
 // Counters since Open, for /metrics and benchmarks.

@@ -53,6 +53,7 @@ Status LogImpl::Init() {
   table.cache_index_and_filter_blocks = true;
   table.pin_l0_filter_and_index_blocks_in_cache = true;
   opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  if (options_.env != nullptr) opts.env = options_.env;
 
   if (!options_.create_if_missing && !std::filesystem::exists(options_.path)) {
     return NotFound("no log at " + options_.path + " (run ledgerctl init)");

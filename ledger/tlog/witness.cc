@@ -149,37 +149,53 @@ Status Witness::Persist(const std::string& origin, const std::string& note) {
   return SyncDir(dir_ + "/state");
 }
 
-WitnessReply Witness::AddCheckpoint(std::string_view req) {
+Result<AddCheckpointRequest> ParseAddCheckpointRequest(std::string_view req) {
+  AddCheckpointRequest out;
   // The old size line.
   size_t nl = req.find('\n');
   if (nl == std::string_view::npos || !req.starts_with("old ")) {
-    return Reply(400, "the body must start with \"old <size>\\n\"");
+    return InvalidArgument("the body must start with \"old <size>\\n\"");
   }
-  uint64_t old_size;
-  if (!ParseDecimal(req.substr(4, nl - 4), &old_size)) {
-    return Reply(400, "the old size is not a decimal number without leading zeros");
+  if (!ParseDecimal(req.substr(4, nl - 4), &out.old_size)) {
+    return InvalidArgument("the old size is not a decimal number without leading zeros");
   }
   req.remove_prefix(nl + 1);
   // Proof lines up to the empty line.
-  std::vector<Hash> proof;
   while (true) {
     nl = req.find('\n');
-    if (nl == std::string_view::npos) return Reply(400, "no empty line before the checkpoint");
+    if (nl == std::string_view::npos) return InvalidArgument("no empty line before the checkpoint");
     std::string_view line = req.substr(0, nl);
     req.remove_prefix(nl + 1);
     if (line.empty()) break;
-    if (proof.size() == kMaxWitnessProofLines) {
-      return Reply(400, "more than 63 consistency proof lines");
-    }
+    if (out.proof.size() == kMaxWitnessProofLines) return InvalidArgument("more than 63 consistency proof lines");
     auto raw = crypto::Base64Decode(line);
     if (!raw || raw->size() != crypto::kHashSize) {
-      return Reply(400, "consistency proof line " + std::to_string(proof.size() + 1) +
-                            " is not a base64 SHA-256 hash");
+      return InvalidArgument("consistency proof line " + std::to_string(out.proof.size() + 1) +
+                             " is not a base64 SHA-256 hash");
     }
     Hash h;
     std::copy(raw->begin(), raw->end(), h.begin());
-    proof.push_back(h);
+    out.proof.push_back(h);
   }
+  out.checkpoint = req;
+  return out;
+}
+
+std::string FormatAddCheckpointRequest(uint64_t old_size, const std::vector<Hash>& proof,
+                                       std::string_view checkpoint) {
+  std::string body = "old " + std::to_string(old_size) + "\n";
+  for (const Hash& h : proof) body += crypto::Base64Encode(crypto::AsBytes(h)) + "\n";
+  body += "\n";
+  body += checkpoint;
+  return body;
+}
+
+WitnessReply Witness::AddCheckpoint(std::string_view body) {
+  auto framed = ParseAddCheckpointRequest(body);
+  if (!framed.ok()) return Reply(400, framed.status().message());
+  const uint64_t old_size = framed->old_size;
+  const std::vector<Hash>& proof = framed->proof;
+  const std::string_view req = framed->checkpoint;
   auto parsed = ParseNote(req);
   if (!parsed.ok()) return Reply(400, "the checkpoint is not a signed note: " + parsed.status().message());
   auto cp = ParseCheckpointBody(parsed->text);

@@ -53,6 +53,21 @@ struct WitnessReply {
   std::string body;
 };
 
+// The body of an add-checkpoint request, framed but not yet checked against
+// any key or state.
+struct AddCheckpointRequest {
+  uint64_t old_size = 0;
+  std::vector<Hash> proof;      // at most kMaxWitnessProofLines
+  std::string_view checkpoint;  // the signed note: the rest of the body
+};
+
+// Parses the framing of a request body; InvalidArgument (HTTP 400) saying
+// what is wrong. The result points into `body`. Only canonical forms are
+// accepted, so FormatAddCheckpointRequest gives back the same bytes.
+Result<AddCheckpointRequest> ParseAddCheckpointRequest(std::string_view body);
+std::string FormatAddCheckpointRequest(uint64_t old_size, const std::vector<Hash>& proof,
+                                       std::string_view checkpoint);
+
 // The files of a witness directory:
 //   DIR/witness.key   the cosigner's Ed25519 key, signed-note signer form, 0600
 //   DIR/witness.vkey  its cosignature verifier key (type 0x04), public
