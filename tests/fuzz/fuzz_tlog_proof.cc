@@ -5,24 +5,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "ledger/crypto/ed25519.h"
-
 #include "ledger/tlog/tlog_proof.h"
-
-namespace {
-// A verifier for a fixed key (seed 32 x 0x07); inputs are not signed with it.
-const ledger::tlog::NoteVerifier* Verifier() {
-  static auto v = [] {
-    auto key = ledger::crypto::Ed25519PrivateKey::FromSeed(std::string(32, '\x07'));
-    if (!key.ok()) abort();
-    auto parsed = ledger::tlog::ParseVerifierKey(
-        ledger::tlog::FormatVerifierKey("example.com/log", (*key)->PublicKey()));
-    if (!parsed.ok()) abort();
-    return std::move(*parsed);
-  }();
-  return v.get();
-}
-}  // namespace
+#include "tests/fuzz/fixed_key.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace ledger::tlog;
@@ -34,6 +18,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       again->checkpoint != p->checkpoint) {
     abort();
   }
-  if (const NoteVerifier* v = Verifier()) (void)VerifyTlogProof(*p, *v);
+  if (const NoteVerifier* v = ledger::fuzz::FixedVerifier()) (void)VerifyTlogProof(*p, *v);
   return 0;
 }

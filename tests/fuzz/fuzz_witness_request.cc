@@ -9,25 +9,11 @@
 #include <memory>
 #include <string>
 
-#include "ledger/crypto/ed25519.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/merkle_verifier.h"
 #include "ledger/tlog/note.h"
 #include "ledger/tlog/witness.h"
-
-namespace {
-const ledger::tlog::NoteVerifier* Verifier() {
-  static auto v = [] {
-    auto key = ledger::crypto::Ed25519PrivateKey::FromSeed(std::string(32, '\x07'));
-    if (!key.ok()) abort();
-    auto parsed = ledger::tlog::ParseVerifierKey(
-        ledger::tlog::FormatVerifierKey("example.com/log", (*key)->PublicKey()));
-    if (!parsed.ok()) abort();
-    return std::move(*parsed);
-  }();
-  return v.get();
-}
-}  // namespace
+#include "tests/fuzz/fixed_key.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace ledger::tlog;
@@ -40,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!note.ok()) return 0;
   auto cp = ParseCheckpointBody(note->text);
   if (!cp.ok()) return 0;
-  auto opened = OpenNote(req->checkpoint, {Verifier()});
+  auto opened = OpenNote(req->checkpoint, {ledger::fuzz::FixedVerifier()});
   if (opened.ok() && opened->text != note->text) abort();
   if (req->old_size > 0 && req->old_size < cp->size) {
     Hash old_root{};
