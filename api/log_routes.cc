@@ -236,6 +236,9 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
     std::string idem = req.get_header_value("Idempotency-Key");
     if (idem.size() > 128) return WriteProblem(res, InvalidArgument("Idempotency-Key is longer than 128 bytes"));
     auto out = ctx.recorder->Record(*actor, (*body)["type"].get<std::string>(), (*body)["body"], idem);
+    // The endpoint exists; a body naming a fund, grant or entry that does
+    // not is a request that cannot be processed (422), not a missing page.
+    if (out.status().code() == Code::kNotFound) return WriteProblem(res, out.status(), 422);
     RETURN_PROBLEM_IF_ERROR(res, out.status());
     fprintf(stderr, "recorded seq=%s type=%s by=%s\n", (*out)["seq"].dump().c_str(),
             (*body)["type"].get<std::string>().c_str(), actor->name.c_str());

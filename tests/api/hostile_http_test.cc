@@ -236,14 +236,14 @@ TEST_F(HostileHttpTest, EveryHostileRequestIsRefusedAndAppendsNothing) {
       {"bad date", "POST", E, rec_, Donation({{"received_at", "2020-02-30"}}).dump(), 400, "received_at"},
       {"bad id", "POST", E, rec_, Donation({{"fund", "../f1"}}).dump(), 400, "fund"},
       // Rules of the ledger.
-      {"missing fund", "POST", E, rec_, Donation({{"fund", "nope"}}).dump(), 404, "nope"},
+      {"missing fund", "POST", E, rec_, Donation({{"fund", "nope"}}).dump(), 422, "nope"},
       {"missing grant", "POST", E, rec_,
        json{{"type", "disbursement"},
             {"body", {{"grant", "nope"}, {"amount", 1}, {"paid_at", "2020-04-02"}, {"payment_ref", "P"}}}}
            .dump(),
-       404, "nope"},
+       422, "nope"},
       {"correction of a missing entry", "POST", E, rec_,
-       json{{"type", "correction"}, {"body", {{"target", 999}, {"reason", "r"}}}}.dump(), 404, "999"},
+       json{{"type", "correction"}, {"body", {{"target", 999}, {"reason", "r"}}}}.dump(), 422, "999"},
       {"grant above the uncommitted balance", "POST", E, rec_,
        json{{"type", "grant"},
             {"body", {{"id", "g2"}, {"fund", "f1"}, {"recipient", {{"id", "org-b"}, {"name", "B"}}},
