@@ -2,6 +2,7 @@
 #include <atomic>
 #include <chrono>
 
+#include "api/connection_pool.h"
 #include "api/json_body.h"
 #include "api/log_views.h"
 #include "api/problem.h"
@@ -79,9 +80,11 @@ Result<json> GenericRecorder::Record(const Actor& actor, const std::string& type
   return AppendedJson(a);
 }
 
-void ConfigureServer(httplib::Server& server, int threads) {
+void ConfigureServer(httplib::Server& server, int threads, int max_threads) {
   server.set_tcp_nodelay(true);  // without it, delayed ACKs stall keep-alive clients by 40 ms
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.new_task_queue = [threads, max_threads] {
+    return new ConnectionPool(static_cast<size_t>(threads), static_cast<size_t>(max_threads));
+  };
   server.set_payload_max_length(kMaxBodyBytes);
   server.set_keep_alive_max_count(100000);
   server.set_read_timeout(10, 0);

@@ -1,6 +1,6 @@
 // ledgerd: serves one ledger over HTTP.
 //
-//   ledgerd --data DIR [--listen HOST:PORT] [--site DIR] [--threads N] [--generic]
+//   ledgerd --data DIR [--listen HOST:PORT] [--site DIR] [--threads N] [--max-threads N] [--generic]
 //           [--read-timeout S] [--rate-per-address N] [--rate-per-token N]
 //           [--tls-cert FILE --tls-key FILE] [--max-queue N]
 //
@@ -35,7 +35,8 @@ int Usage() {
           "  --data     ledger directory made by `ledgerctl init`\n"
           "  --listen   address to serve on (default 127.0.0.1:8080)\n"
           "  --site     public-site directory served at / (default ./public-site if present)\n"
-          "  --threads  HTTP worker threads (default 96)\n"
+          "  --threads  HTTP worker threads kept ready (default 96)\n"
+          "  --max-threads N         more threads, up to N, while every thread holds a connection (default 1024)\n"
           "  --generic  a bare log: accept any entry type, no charity rules\n"
           "  --witness URL=VKEY      a C2SP tlog-witness to cosign each checkpoint (repeatable)\n"
           "  --witness-quorum N      warn when a checkpoint gets fewer than N cosignatures (default: all)\n"
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
   using namespace ledger;
   std::string data, listen = "127.0.0.1:8080", site;
   int threads = 96;
+  int max_threads = 1024;
   bool generic = false;
   int read_timeout = 10;
   api::RateLimitOptions rate;
@@ -67,6 +69,7 @@ int main(int argc, char** argv) {
     else if (a == "--listen") listen = value();
     else if (a == "--site") site = value();
     else if (a == "--threads") threads = std::atoi(value().c_str());
+    else if (a == "--max-threads") max_threads = std::atoi(value().c_str());
     else if (a == "--generic") generic = true;
     else if (a == "--read-timeout") read_timeout = std::atoi(value().c_str());
     else if (a == "--rate-per-address") rate.per_address = std::atof(value().c_str());
@@ -161,7 +164,11 @@ int main(int argc, char** argv) {
     server_ptr = std::make_unique<httplib::Server>();
   }
   httplib::Server& server = *server_ptr;
-  api::ConfigureServer(server, threads);
+  if (threads < 1 || max_threads < threads) {
+    fprintf(stderr, "ledgerd: --threads must be at least 1 and --max-threads at least --threads\n");
+    return 2;
+  }
+  api::ConfigureServer(server, threads, max_threads);
   server.set_read_timeout(read_timeout, 0);
   server.set_keep_alive_timeout(std::min(read_timeout, 5));  // idle keep-alive connections
   api::RegisterLogRoutes(server, ctx);

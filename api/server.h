@@ -33,8 +33,10 @@ struct ServerContext {
   RateLimiter* rate_limiter = nullptr;  // null = no rate limits
 };
 
-// Server-wide settings: TCP_NODELAY, thread pool, body cap, CORS, logging.
-void ConfigureServer(httplib::Server& server, int threads);
+// Server-wide settings: TCP_NODELAY, connection threads (`threads` kept,
+// up to `max_threads` while all are busy; api/connection_pool.h), body cap,
+// CORS, logging.
+void ConfigureServer(httplib::Server& server, int threads, int max_threads);
 
 // GET /checkpoint, /tile/..., /api/v1/log, /api/v1/checkpoints/latest,
 // /api/v1/entries/{seq}, /api/v1/proof/..., /api/v1/receipts/{seq}, /healthz,

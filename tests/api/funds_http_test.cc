@@ -44,7 +44,7 @@ class FundsHttpTest : public ::testing::Test {
     recorder_token_ = *tokens_->Issue("recorder", "recorder-1", "");
     grantee_ = *tokens_->Issue("grantee", "grantee-a", "org-a");
     ctx_ = ServerContext{log_.get(), tokens_.get(), recorder_.get(), ledger_.get(), ""};
-    ConfigureServer(server_, 4);
+    ConfigureServer(server_, 4, 64);
     RegisterLogRoutes(server_, ctx_);
     RegisterFundsRoutes(server_, ctx_);
     port_ = server_.bind_to_any_port("127.0.0.1");

@@ -377,5 +377,36 @@ TEST_F(HostileHttpTest, SlowClientsDoNotStopTheServer) {
   EXPECT_EQ(server_->Client().Get("/healthz")->status, 200);
 }
 
+// More slow clients than the server keeps threads: with --threads 2 and a
+// read timeout of 30 s, 24 connections that send nothing or half a request
+// would hold every thread of a fixed pool for 30 s; the pool adds threads
+// while all are busy, so others are answered at once (each GET below gives up
+// after 3 s).
+TEST_F(HostileHttpTest, MoreSlowClientsThanThreadsDoNotStallOthers) {
+  server_.reset();
+  server_ = std::make_unique<testing::LedgerdProcess>(
+      dir_, std::vector<std::string>{"--threads", "2", "--max-threads", "64", "--read-timeout", "30"});
+  ASSERT_TRUE(server_->Start());
+  std::vector<int> slow;
+  for (int i = 0; i < 24; ++i) {
+    int fd = Connect(server_->port());
+    ASSERT_GE(fd, 0);
+    if (i % 2 == 0) {
+      const std::string part = "GET /healthz HTTP/1.1\r\nHo";
+      ASSERT_EQ(send(fd, part.data(), part.size(), 0), static_cast<ssize_t>(part.size()));
+    }
+    slow.push_back(fd);
+  }
+  for (int i = 0; i < 20; ++i) {
+    auto c = server_->Client();
+    c.set_connection_timeout(3, 0);
+    c.set_read_timeout(3, 0);
+    auto r = c.Get("/healthz");
+    ASSERT_TRUE(r) << "request " << i << " stalled behind the slow clients: " << httplib::to_string(r.error());
+    EXPECT_EQ(r->status, 200);
+  }
+  for (int fd : slow) close(fd);
+}
+
 }  // namespace
 }  // namespace ledger::api
