@@ -15,7 +15,7 @@ failed=()
 step() {
   local title=$1; shift
   echo; echo "== $title =="
-  echo "(load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs)"
+  echo "(CPU busy in the second before, others' use: $(bash bench/cpu_busy.sh))"
   "$@" || failed+=("$title")
 }
 step "log core (bench/log_bench.cc)" "$BUILD/bin/log_bench" --entries-big "${LEDGER_BENCH_BIG:-10000000}"

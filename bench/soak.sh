@@ -33,7 +33,7 @@ bench_start_ledgerd
 export LEDGER_SIZE=$ENTRIES   # proofs and tiles within the prefilled tree
 
 tree_size() { curl -sf "$URL/healthz" | sed 's/.*"tree_size":\([0-9]*\).*/\1/'; }
-echo "-- load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+echo "-- CPU busy in the second before, others' use: $(bash bench/cpu_busy.sh)"
 echo "-- $SECS s; writes $WRITERS conns, proofs 8, tiles 8, reports 2; RSS every $STEP s;" \
   "warm-up = the first $((SECS / 5)) s (20%)"
 kinds=(writes proofs tiles reports)
@@ -52,7 +52,6 @@ done
 for p in "${BENCH_PIDS[@]}"; do wait "$p"; done
 BENCH_PIDS=()
 end_size=$(tree_size)
-echo "-- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 server=$(curl -sf "$URL/metrics" | awk '/class="4xx"/ {a=$2} /class="5xx"/ {b=$2} END {print a+b}')
 bench_stop_ledgerd
 
