@@ -54,6 +54,8 @@ BENCH_PIDS=()
 end_size=$(tree_size)
 server=$(curl -sf "$URL/metrics" | awk '/class="4xx"/ {a=$2} /class="5xx"/ {b=$2} END {print a+b}')
 bench_stop_ledgerd
+# RocksDB's info log of this ledgerd run: memtables (64 MB write buffer) flushed.
+flushes=$(grep -c '"event": "flush_finished"' "$DIR/db/LOG" || true)
 
 # The RSS trajectory (about ten points) and the growth after warm-up.
 awk -v n="$(wc -l < "$DIR/rss.txt")" 'NR == 1 || NR % int((n + 9) / 10) == 0 || NR == n {
@@ -69,6 +71,7 @@ bench_row "ledgerd RSS growth after warm-up (max vs t=${warm_t} s)" "$growth" "%
 printf "  RSS at the end of warm-up %.1f MB, max after %.1f MB, final %.1f MB; %d entries written after warm-up\n" \
   "$(awk -v k="$warm" 'BEGIN{print k/1024}')" "$(awk -v k="$max" 'BEGIN{print k/1024}')" \
   "$(awk -v k="$final" 'BEGIN{print k/1024}')" "$written"
+echo "  RocksDB memtable flushes while ledgerd ran: $flushes (writes stay in the in-memory memtable until a flush)"
 
 errors=$server
 for k in "${kinds[@]}"; do
