@@ -4,6 +4,7 @@ namespace ledger::funds {
 
 Status FundsStateMachine::Load(const tlog::StateReader& store, uint64_t tree_size) {
   {
+    std::lock_guard gate(gate_);
     std::unique_lock lock(mu_);
     LEDGER_RETURN_IF_ERROR(state_.Load(store, tree_size));
   }
@@ -36,6 +37,7 @@ Status FundsStateMachine::Apply(const tlog::SequencedEntry& entry, tlog::StateWr
 
 void FundsStateMachine::Durable(uint64_t tree_size) {
   {
+    std::lock_guard gate(gate_);
     std::unique_lock lock(mu_);
     state_.Commit(tree_size);
   }

@@ -14,7 +14,12 @@
 //
 // Thread-safety: the StateMachine methods are called from one thread. Read(),
 // durable_size() and WaitForSize() may be called from any thread at any time;
-// a Snapshot holds a shared lock until destroyed, so keep it short.
+// a Snapshot holds a shared lock until destroyed, so keep it short, and never
+// take a second Snapshot while holding one. The lock prefers the writer:
+// publishing a durable batch (Durable, on the sequencer thread) waits only for
+// the Snapshots already held, never for a stream of new ones, so a steady
+// load of reports cannot stall every write (glibc's shared_mutex prefers
+// readers).
 #ifndef LEDGER_FUNDS_STATE_MACHINE_H_
 #define LEDGER_FUNDS_STATE_MACHINE_H_
 
@@ -50,7 +55,11 @@ class FundsStateMachine : public tlog::StateMachine {
 
    private:
     friend class FundsStateMachine;
-    Snapshot(std::shared_mutex* mu, const FundsData* d) : lock_(*mu), data_(d) {}
+    Snapshot(std::mutex* gate, std::shared_mutex* mu, const FundsData* d) : lock_(LockShared(gate, mu)), data_(d) {}
+    static std::shared_lock<std::shared_mutex> LockShared(std::mutex* gate, std::shared_mutex* mu) {
+      std::lock_guard g(*gate);  // held by a waiting writer: new readers queue behind it
+      return std::shared_lock<std::shared_mutex>(*mu);
+    }
     std::shared_lock<std::shared_mutex> lock_;
     const FundsData* data_;
   };
@@ -60,7 +69,7 @@ class FundsStateMachine : public tlog::StateMachine {
   void Durable(uint64_t tree_size) override;
   void Abandon() override;
 
-  Snapshot Read() const { return Snapshot(&mu_, &state_.published()); }
+  Snapshot Read() const { return Snapshot(&gate_, &mu_, &state_.published()); }
   uint64_t durable_size() const;
   // True once the published state covers `size` entries; false on timeout.
   bool WaitForSize(uint64_t size, std::chrono::milliseconds timeout) const;
@@ -70,6 +79,7 @@ class FundsStateMachine : public tlog::StateMachine {
   const FundsState& staged_state() const { return state_; }
 
  private:
+  mutable std::mutex gate_;  // taken by readers before mu_, and held by a writer while it waits for mu_
   mutable std::shared_mutex mu_;
   mutable std::mutex size_mu_;
   mutable std::condition_variable size_cv_;
