@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <thread>
 
-#include "ledger/crypto/base64.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/note.h"
 #include "ledger/tlog/witness.h"
