@@ -37,11 +37,6 @@ void ConnectionPool::shutdown() {
   st_->done_cv.wait(lock, [&] { return st_->threads == 0; });
 }
 
-size_t ConnectionPool::threads() const {
-  std::lock_guard lock(st_->mu);
-  return st_->threads;
-}
-
 void ConnectionPool::Work(std::shared_ptr<State> st, bool extra) {
   std::unique_lock lock(st->mu);
   while (true) {

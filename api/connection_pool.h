@@ -30,13 +30,11 @@ class ConnectionPool : public httplib::TaskQueue {
   // Runs what is queued, then returns once every thread has stopped.
   void shutdown() override;
 
-  size_t threads() const;
-
  private:
   // Shared with the threads, which are detached: each holds the state alive
   // until it has left its last critical section.
   struct State {
-    mutable std::mutex mu;
+    std::mutex mu;
     std::condition_variable work_cv, done_cv;
     std::deque<std::function<void()>> jobs;
     size_t threads = 0, idle = 0;
