@@ -15,7 +15,7 @@ using nlohmann::json;
 Result<json> FundsRecorder::Record(const Actor& actor, const std::string& type, const json& body,
                                    const std::string& idempotency_key) {
   LEDGER_ASSIGN_OR_RETURN(funds::Role role, funds::ParseRole(actor.role));
-  funds::Actor a{role, actor.name, actor.org};
+  funds::Actor a{role, actor.name, actor.org, actor.token_id};
   LEDGER_ASSIGN_OR_RETURN(funds::Recorded r, ledger_->Record(a, type, body, idempotency_key));
   json out{{"seq", r.seq},
            {"leaf_hash", crypto::Base64Encode(crypto::AsBytes(r.leaf_hash))},
@@ -66,6 +66,11 @@ void RegisterFundsRoutes(httplib::Server& server, ServerContext& ctx) {
       if (!limit.ok()) return WriteProblem(res, limit.status());
       q.limit = *limit > 100000 ? 100000 : static_cast<int>(*limit);
     }
+    const std::string order = Param(req, "order");
+    if (!order.empty() && order != "asc" && order != "desc") {
+      return WriteProblem(res, InvalidArgument("order must be asc or desc", "entries.order"));
+    }
+    q.descending = order == "desc";
     Answer(res, ledger->Entries(q));
   });
   server.Get(R"(/api/v1/donations/(\d+)/trace)",

@@ -14,8 +14,8 @@ namespace ledger::api {
 
 // Maps the token's actor to a funds::Actor and records through the Ledger.
 // The 201 body is {"seq","leaf_hash","entry"} plus "receipt" for a donation
-// (shown once; repeated on an idempotent retry while the server remembers
-// it) and "replayed":true when an Idempotency-Key returned an earlier entry.
+// (shown once, and again on every retry with the same Idempotency-Key and
+// token) and "replayed":true when an Idempotency-Key returned an earlier entry.
 // Thread-safe.
 class FundsRecorder : public Recorder {
  public:

@@ -113,7 +113,21 @@ Result<Actor> TokenStore::Authenticate(std::string_view bearer) {
   auto it = by_hash_.find(std::string(crypto::AsBytes(h)));
   if (it == by_hash_.end()) return Status(Code::kUnauthenticated, "unknown bearer token");
   if (it->second.revoked) return Status(Code::kUnauthenticated, "this token has been revoked");
-  return it->second.actor;
+  Actor a = it->second.actor;
+  a.token_id = crypto::ToHex(std::string_view(it->first).substr(0, 16));
+  return a;
+}
+
+Result<Actor> TokenStore::FindAccount(const std::string& name) {
+  std::lock_guard lock(mu_);
+  LEDGER_RETURN_IF_ERROR(ReloadIfChanged());
+  for (const auto& [hash, rec] : by_hash_) {
+    if (rec.revoked || rec.actor.name != name) continue;
+    Actor a = rec.actor;
+    a.token_id = crypto::ToHex(std::string_view(hash).substr(0, 16));
+    return a;
+  }
+  return NotFound("no live account named " + name + " (ledgerctl token --name " + name + " creates one)");
 }
 
 }  // namespace ledger::api

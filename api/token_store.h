@@ -24,6 +24,7 @@ struct Actor {
   std::string role;  // admin | recorder | grantee
   std::string name;  // account name, written as the entry's "by"
   std::string org;   // grantee organisation id; empty otherwise
+  std::string token_id;  // names the token (not the account): hex of SHA-256(token)[:16]
 };
 
 class TokenStore {
@@ -36,6 +37,9 @@ class TokenStore {
   Status Revoke(const std::string& name);
   // Unauthenticated for a missing, unknown or revoked token.
   Result<Actor> Authenticate(std::string_view bearer);
+  // The live account called `name` (for tools that act as an account without
+  // its token, such as ledgerctl import); NotFound when there is none.
+  Result<Actor> FindAccount(const std::string& name);
 
  private:
   struct Record {

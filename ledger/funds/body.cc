@@ -70,8 +70,16 @@ class Fields {
     return s;
   }
 
-  // A positive integer of fen that fits int64.
-  int64_t Amount(const char* key) { return Int(key, 1, std::numeric_limits<int64_t>::max()); }
+  // A positive integer of fen, at most the ceiling of one entry.
+  int64_t Amount(const char* key) {
+    int64_t v = Int(key, 1, std::numeric_limits<int64_t>::max());
+    if (status_.ok() && v > kMaxEntryAmountFen) {
+      Fail(Path(key) + " " + std::to_string(v) + " fen is above the ceiling of one entry, " +
+               std::to_string(kMaxEntryAmountFen) + " fen (one trillion yuan)",
+           "amount.ceiling");
+    }
+    return v;
+  }
 
   int64_t Int(const char* key, int64_t lo, int64_t hi) {
     const json* v = Take(key);
@@ -185,6 +193,7 @@ Result<Body> ParseFundOpen(const json& j) {
     else if (kind == "lottery") b.kind = FundKind::kLottery;
     else f.Fail("body.kind must be \"charity\" or \"lottery\", not \"" + kind + "\"");
   }
+  if (f.status().ok() && j.contains("opened_on")) b.opened_on = f.Date("opened_on");
   LEDGER_RETURN_IF_ERROR(FinishAll(f, name ? &nf : nullptr));
   return Body(std::move(b));
 }

@@ -5,10 +5,11 @@
 // object whose members are strings, integers and objects: keys sorted
 // (std::map), no whitespace, UTF-8. Floats, booleans, nulls, arrays,
 // unknown members and missing required members are refused with
-// InvalidArgument naming the field. Amounts are positive int64 fen.
+// InvalidArgument naming the field. Amounts are positive fen, at most
+// kMaxEntryAmountFen (money.h).
 //
 // Body layouts (amounts in fen, dates YYYY-MM-DD, periods YYYY-MM):
-//   fund.open           {id, name:{zh,en}, purpose, kind: "charity"|"lottery"}
+//   fund.open           {id, name:{zh,en}, purpose, kind: "charity"|"lottery", opened_on?}
 //   donation            {fund, amount, donor:{commitment, public_name?}, channel,
 //                        received_at, campaign?, external_ref?}
 //   lottery.allocation  {fund, period, sales, rate_bp, amount}
@@ -36,12 +37,13 @@
 
 namespace ledger::funds {
 
-enum class FundKind { kCharity, kLottery };
+enum class FundKind { kCharity, kLottery, kLast = kLottery };
 std::string_view FundKindName(FundKind kind);
 
 struct FundOpenBody {
   std::string id, name_zh, name_en, purpose;
   FundKind kind = FundKind::kCharity;
+  std::optional<std::string> opened_on;  // first business date; default: the recording date
 };
 struct DonationBody {
   std::string fund;

@@ -5,7 +5,9 @@
 #include <string>
 
 #include "ledger/funds/dates.h"
+#include "ledger/funds/measures_range.h"
 #include "ledger/funds/money.h"
+#include "ledger/funds/record_codec.h"
 
 namespace ledger::funds {
 
@@ -38,83 +40,102 @@ std::string QuarterName(const std::string& quarter_end) {
 
 }  // namespace
 
-Result<json> ComplianceJson(const FundsData& d, int year) {
+Result<json> ComplianceJson(const FundsView& v, int year) {
   if (year < 1901 || year > 9998) return InvalidArgument("year out of range", "compliance.year");
   const std::string y = std::to_string(year), py = std::to_string(year - 1);
-  std::string as_of = d.entries.empty() ? "" : std::string(DateOfTime(d.entries.back().time));
-  for (const auto& e : d.entries) as_of = std::max(as_of, std::string(DateOfTime(e.time)));
+  std::string as_of;
+  if (v.size > 0) {
+    LEDGER_ASSIGN_OR_RETURN(EntryRec last, v.Entry(v.size - 1));
+    as_of = std::string(DateOfTime(last.time));
+  }
 
   int64_t prev_income = 0, spending = 0, admin = 0;
   std::optional<std::string> annual_met;
-  for (const auto& [id, f] : d.funds) {
-    if (f.kind != FundKind::kCharity) continue;
-    auto it = d.fund_entries.find(id);
-    if (it == d.fund_entries.end()) continue;
-    for (size_t pos : it->second) {
-      const EntryRec& r = d.entries[pos];
-      if (r.corrected_by || !MovesMoney(r.type)) continue;
-      const std::string ry = r.date.substr(0, 4);
-      if (ry == y) {
-        std::string rec(DateOfTime(r.time));
-        if (!annual_met || rec > *annual_met) annual_met = rec;
-      }
-      if (r.type == EntryType::kDonation && ry == py) {
-        LEDGER_RETURN_IF_ERROR(AddFen(&prev_income, r.amount, "income"));
-      } else if (r.type == EntryType::kDisbursement && ry == y) {
-        LEDGER_RETURN_IF_ERROR(AddFen(&spending, r.amount, "spending"));
-      } else if (r.type == EntryType::kAdminCost && ry == y) {
-        LEDGER_RETURN_IF_ERROR(AddFen(&admin, r.amount, "admin cost"));
-      }
-    }
-  }
-
   json deadlines = json::array();
-  deadlines.push_back(Deadline("annual report " + y, std::to_string(year + 1) + "-05-31",
-                               annual_met, as_of));
+  std::vector<std::pair<std::string, std::optional<std::string>>> unused;
+  for (const auto& [id, f] : v.hot->funds) {
+    if (f->kind != FundKind::kCharity) continue;
+    LEDGER_ASSIGN_OR_RETURN(Measures prev, SumMeasures(*v.store, FundScope(id), py + "-01-01", py + "-12-31"));
+    LEDGER_ASSIGN_OR_RETURN(Measures cur, SumMeasures(*v.store, FundScope(id), y + "-01-01", y + "-12-31"));
+    LEDGER_RETURN_IF_ERROR(AddFen(&prev_income, prev.donations, "income"));
+    LEDGER_RETURN_IF_ERROR(AddFen(&spending, cur.disbursed, "spending"));
+    LEDGER_RETURN_IF_ERROR(AddFen(&admin, cur.admin_cost, "admin cost"));
+    // The annual report is met on the day the last live money entry dated
+    // in the year was recorded.
+    Status err;
+    LEDGER_RETURN_IF_ERROR(ScanIndex(*v.store, FundIndexPrefix(id), FundIndexPrefix(id) + y + "-01-01", false,
+                                     [&](std::string_view k, uint64_t seq) {
+                                       if (k.substr(FundIndexPrefix(id).size(), 4) != y) return false;
+                                       auto r = v.Entry(seq);
+                                       if (!r.ok()) {
+                                         err = r.status();
+                                         return false;
+                                       }
+                                       if (r->CorrectedBefore(v.size) || !MovesMoney(r->type)) return true;
+                                       std::string rec(DateOfTime(r->time));
+                                       if (!annual_met || rec > *annual_met) annual_met = rec;
+                                       return true;
+                                     }));
+    LEDGER_RETURN_IF_ERROR(err);
+  }
+  deadlines.push_back(Deadline("annual report " + y, std::to_string(year + 1) + "-05-31", annual_met, as_of));
 
-  for (const auto& [gid, g] : d.grants) {
-    auto fit = d.funds.find(g.fund);
-    if (g.corrected || fit == d.funds.end() || fit->second.kind != FundKind::kCharity) continue;
-    // Live grant entries (disbursements and expenses), and the project end:
-    // the last of them. A grant is complete when its use is fully reported,
-    // or, for direct relief paid to households (no expense reports at all),
-    // when it is fully paid.
-    std::vector<const EntryRec*> updates;
-    std::optional<std::string> end;
-    const EntryRec* completing = nullptr;
-    bool has_expenses = false;
-    auto consider = [&](uint64_t s, bool expense) {
-      const EntryRec* r = d.FindEntry(s);
-      if (r == nullptr || r->corrected_by) return;
-      updates.push_back(r);
-      has_expenses |= expense;
-      if (!end || r->date >= *end) {
-        end = r->date;
-        completing = r;
+  for (const auto& [fid, f] : v.hot->funds) {
+    if (f->kind != FundKind::kCharity) continue;
+    const std::string gprefix = FundGrantsPrefix(fid);
+    std::vector<std::string> ids;
+    LEDGER_RETURN_IF_ERROR(v.store->Scan(gprefix, {}, [&](std::string_view k, std::string_view) {
+      ids.emplace_back(k.substr(gprefix.size() + 11));
+      return true;
+    }));
+    for (const std::string& gid : ids) {
+      LEDGER_ASSIGN_OR_RETURN(GrantRec g, v.Grant(gid));
+      if (g.corrected) continue;
+      // Live grant entries (disbursements and expenses), and the project end:
+      // the last of them. A grant is complete when its use is fully reported,
+      // or, for direct relief paid to households (no expense reports at all),
+      // when it is fully paid.
+      std::vector<EntryRec> updates;
+      std::optional<std::string> end;
+      std::optional<EntryRec> completing;
+      bool has_expenses = false;
+      Status err;
+      LEDGER_RETURN_IF_ERROR(ScanIndex(*v.store, GrantEntriesPrefix(gid), {}, false, [&](std::string_view, uint64_t s) {
+        auto r = v.Entry(s);
+        if (!r.ok()) {
+          err = r.status();
+          return false;
+        }
+        if (r->CorrectedBefore(v.size) || !MovesMoney(r->type)) return true;
+        has_expenses |= r->type == EntryType::kExpense;
+        if (!end || r->date >= *end) {
+          end = r->date;
+          completing = *r;
+        }
+        updates.push_back(std::move(*r));
+        return true;
+      }));
+      LEDGER_RETURN_IF_ERROR(err);
+      const bool done = end.has_value() && (g.used == g.amount || (!has_expenses && g.paid == g.amount));
+      const std::string stop = done ? *end : as_of;
+      if (done && end->substr(0, 4) == y) {
+        deadlines.push_back(
+            Deadline("results " + g.id, AddMonths(*end, 3), std::string(DateOfTime(completing->time)), as_of));
       }
-    };
-    for (uint64_t s : g.disbursements) consider(s, false);
-    for (uint64_t s : g.expenses) consider(s, true);
-    const bool done = end.has_value() && (g.used == g.amount || (!has_expenses && g.paid == g.amount));
-    const std::string stop = done ? *end : as_of;
-    if (done && end->substr(0, 4) == y) {
-      deadlines.push_back(Deadline("results " + g.id, AddMonths(*end, 3),
-                                   std::string(DateOfTime(completing->time)), as_of));
-    }
-    if (stop <= AddMonths(g.award_date, 6)) continue;  // not a project over 6 months
-    for (int q = 1; q <= 4; ++q) {
-      char qs_buf[16];
-      std::snprintf(qs_buf, sizeof(qs_buf), "%04d-%02d-01", year, (q - 1) * 3 + 1);
-      const std::string qs = qs_buf, qe = QuarterEnd(qs);
-      if (qe < g.award_date || qs > stop) continue;
-      const std::string due = AddMonths(qe, 1);
-      std::optional<std::string> met;
-      for (const EntryRec* r : updates) {
-        std::string rec(DateOfTime(r->time));
-        if (rec >= qs && rec <= due && (!met || rec < *met)) met = rec;
+      if (stop <= AddMonths(g.award_date, 6)) continue;  // not a project over 6 months
+      for (int q = 1; q <= 4; ++q) {
+        char qs_buf[16];
+        std::snprintf(qs_buf, sizeof(qs_buf), "%04d-%02d-01", year, (q - 1) * 3 + 1);
+        const std::string qs = qs_buf, qe = QuarterEnd(qs);
+        if (qe < g.award_date || qs > stop) continue;
+        const std::string due = AddMonths(qe, 1);
+        std::optional<std::string> met;
+        for (const EntryRec& r : updates) {
+          std::string rec(DateOfTime(r.time));
+          if (rec >= qs && rec <= due && (!met || rec < *met)) met = rec;
+        }
+        deadlines.push_back(Deadline("quarterly update " + g.id + " " + QuarterName(qe), due, met, as_of));
       }
-      deadlines.push_back(Deadline("quarterly update " + g.id + " " + QuarterName(qe), due, met,
-                                   as_of));
     }
   }
 
@@ -130,7 +151,7 @@ Result<json> ComplianceJson(const FundsData& d, int year) {
                                static_cast<Int128>(spending) * 100 >= static_cast<Int128>(prev_income) * 70},
            {"admin_ok", static_cast<Int128>(admin) * 100 <= static_cast<Int128>(spending) * 10},
            {"deadlines", std::move(deadlines)},
-           {"tree_size", d.size}};
+           {"tree_size", v.size}};
   return out;
 }
 

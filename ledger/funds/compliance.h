@@ -31,12 +31,12 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/base/status.h"
-#include "ledger/funds/state.h"
+#include "ledger/funds/view.h"
 
 namespace ledger::funds {
 
 // InvalidArgument for a year outside 1901..9998.
-Result<nlohmann::json> ComplianceJson(const FundsData& d, int year);
+Result<nlohmann::json> ComplianceJson(const FundsView& v, int year);
 
 // "0.7312" for num/den rounded down to 4 places; den > 0, num >= 0.
 std::string RatioString(int64_t num, int64_t den);

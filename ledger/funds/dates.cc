@@ -57,6 +57,18 @@ std::string PeriodFirstDay(std::string_view period) {
 
 std::string_view DateOfTime(std::string_view rfc3339) { return rfc3339.substr(0, 10); }
 
+std::string LocalDateOfTime(std::string_view rfc3339, int utc_offset_minutes) {
+  std::string_view date = DateOfTime(rfc3339);
+  if (rfc3339.size() < 16 || !IsIsoDate(date)) return std::string(date);
+  const int minutes = ((rfc3339[11] - '0') * 10 + (rfc3339[12] - '0')) * 60 +
+                      (rfc3339[14] - '0') * 10 + (rfc3339[15] - '0');
+  const int local = minutes + utc_offset_minutes;
+  int64_t days = DaysFromDate(date);
+  if (local < 0) days -= (-local + 1439) / 1440;
+  else days += local / 1440;
+  return DateFromDays(days);
+}
+
 // Howard Hinnant's days_from_civil.
 int64_t DaysFromDate(std::string_view date) {
   int y, m, d;

@@ -20,6 +20,10 @@ bool IsPeriod(std::string_view s);
 std::string PeriodFirstDay(std::string_view period);
 // The UTC date of an RFC 3339 time such as "2026-11-29T06:50:51Z".
 std::string_view DateOfTime(std::string_view rfc3339);
+// The date of a "YYYY-MM-DDTHH:MM:SSZ" time at a fixed offset east of UTC
+// (the ledger's time zone: +480 minutes for Asia/Shanghai, which keeps no
+// daylight saving time).
+std::string LocalDateOfTime(std::string_view rfc3339, int utc_offset_minutes);
 
 // Days since 1970-01-01 of a valid date (may be negative).
 int64_t DaysFromDate(std::string_view date);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ namespace {
 constexpr uint64_t kSeed = 0x5eed20162020ULL;
 constexpr size_t kChunk = 1000;
 constexpr char kFirstDay[] = "2016-01-01";
+// The funds are opened before the opening balances of late 2015.
+constexpr char kOpenedOn[] = "2015-12-01";
 constexpr char kLastDay[] = "2020-12-31";
 
 // SplitMix64: fully specified, so the demo is the same on every platform
@@ -366,7 +369,7 @@ Status LoadDemo(Ledger* ledger) {
   for (const CharityFund& f : kCharity) {
     opens.push_back(RecordRequest{kAdmin, "fund.open",
                      json{{"id", f.id}, {"name", {{"zh", f.zh}, {"en", f.en}}}, {"purpose", f.purpose},
-                          {"kind", "charity"}},
+                          {"kind", "charity"}, {"opened_on", kOpenedOn}},
                      ""});
   }
   opens.push_back(RecordRequest{kAdmin, "fund.open",
@@ -374,7 +377,7 @@ Status LoadDemo(Ledger* ledger) {
                         {"name", {{"zh", "福利彩票公益金"}, {"en", "Welfare lottery public-welfare fund"}}},
                         {"purpose", "福利彩票公益金用于扶老、助残、救孤、济困 / Lottery public-welfare money for "
                                     "the elderly, the disabled, orphans and people in need"},
-                        {"kind", "lottery"}},
+                        {"kind", "lottery"}, {"opened_on", kOpenedOn}},
                    ""});
   for (auto& r : ledger->RecordAll(std::move(opens))) {
     if (!r.ok()) return r.status();
@@ -424,14 +427,23 @@ Status LoadDemo(Ledger* ledger) {
   std::vector<uint64_t> seq_of(ev.size());
   std::vector<RecordRequest> chunk;
   std::vector<int> chunk_events;
+  std::set<std::string> chunk_grants;  // grants awarded in the unflushed chunk
   for (int i : final_order) {
-    if (ev[i].corrects >= 0) {
+    const RecordRequest& req = ev[i].req;
+    // A grantee reports on a grant it can see: one already recorded.
+    const bool needs_grant = req.actor.role == Role::kGrantee && chunk_grants.count(req.body.value("grant", ""));
+    if (ev[i].corrects >= 0 || needs_grant) {
       LEDGER_RETURN_IF_ERROR(Flush(ledger, &chunk, &chunk_events, &seq_of));
-      ev[i].req.body["target"] = seq_of[ev[i].corrects];
+      chunk_grants.clear();
+      if (ev[i].corrects >= 0) ev[i].req.body["target"] = seq_of[ev[i].corrects];
     }
+    if (req.type == "grant") chunk_grants.insert(req.body.value("id", ""));
     chunk.push_back(ev[i].req);
     chunk_events.push_back(i);
-    if (chunk.size() >= kChunk) LEDGER_RETURN_IF_ERROR(Flush(ledger, &chunk, &chunk_events, &seq_of));
+    if (chunk.size() >= kChunk) {
+      LEDGER_RETURN_IF_ERROR(Flush(ledger, &chunk, &chunk_events, &seq_of));
+      chunk_grants.clear();
+    }
   }
   return Flush(ledger, &chunk, &chunk_events, &seq_of);
 }

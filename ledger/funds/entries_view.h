@@ -1,13 +1,17 @@
-// The entries browser: GET /api/v1/entries?type=&fund=&from=&to=&cursor=&limit=
-// over the durable fund state's entry records (state.h), which hold every
-// accepted entry's type, fund and business date in index order; no index
-// keys are stored for it.
+// The entries browser: GET /api/v1/entries?type=&fund=&from=&to=&cursor=&limit=&order=
+// A page costs O(limit) store reads, whatever the ledger's size.
 //
-// Order: by seq, or by (business date, seq) when from or to is given.
+// Without filters the entries come in recording order (seq) straight from
+// the log. With any of type, fund, from or to they come in business-date
+// order (date, then seq) from the index keys of record_codec.h (by date, by
+// fund, by type, by fund and type), which every accepted entry writes in its
+// own batch. order=desc reverses either order.
+//
 // Cursors are positions, not offsets: "<seq as 16 hex>" or
-// "<YYYY-MM-DD>.<seq as 16 hex>"; because entries are append-only, a cursor
-// keeps meaning the same place however the log grows, and no entry is ever
-// returned twice across pages.
+// "<YYYY-MM-DD>.<seq as 16 hex>", the last entry of the previous page;
+// because entries are append-only a cursor keeps meaning the same place
+// however the log grows (a business-date page may gain entries recorded
+// later with earlier dates, never repeat one).
 #ifndef LEDGER_FUNDS_ENTRIES_VIEW_H_
 #define LEDGER_FUNDS_ENTRIES_VIEW_H_
 
@@ -19,8 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/base/status.h"
-#include "ledger/funds/state.h"
-#include "ledger/tlog/log.h"
+#include "ledger/funds/view.h"
 
 namespace ledger::funds {
 
@@ -30,6 +33,7 @@ inline constexpr int kMaxEntriesLimit = 500;
 struct EntriesQuery {
   std::string type, fund, from, to, cursor;
   int limit = kDefaultEntriesLimit;  // 1..500
+  bool descending = false;
 };
 
 // Returns the canonical entry bytes and leaf hash of `seq`.
@@ -42,10 +46,12 @@ struct EntriesPage {
   std::vector<uint64_t> seqs;
   std::string next_cursor;
 };
-Result<EntriesPage> SelectEntries(const FundsData& data, const EntriesQuery& q);
+Result<EntriesPage> SelectEntries(const FundsView& v, const EntriesQuery& q);
 
-// {"entries":[{"seq","leaf_hash","entry"}...],"next_cursor":"..."|null}
-Result<nlohmann::json> EntriesPageJson(const EntriesPage& page, const EntryFetcher& fetch);
+// {"entries":[{"seq","leaf_hash","entry","date","corrected_by"}...],"next_cursor":"..."|null}
+// where "date" is the entry's business date and "corrected_by" the seq of
+// the correction that reversed it (null when live).
+Result<nlohmann::json> EntriesPageJson(const FundsView& v, const EntriesPage& page, const EntryFetcher& fetch);
 
 }  // namespace ledger::funds
 

@@ -23,6 +23,7 @@ enum class EntryType {
   kExpense,
   kAdminCost,
   kCorrection,
+  kLast = kCorrection,  // for decoders
 };
 
 // The wire name, e.g. "lottery.allocation".
@@ -40,11 +41,13 @@ std::string_view RoleName(Role role);
 Result<Role> ParseRole(std::string_view name);
 
 // Who records an entry. `name` becomes the entry's "by". `org` is set for a
-// grantee: the organisation id its token is bound to.
+// grantee: the organisation id its token is bound to. `token_id` names the
+// credential the request came with; idempotency keys are scoped by it.
 struct Actor {
   Role role = Role::kRecorder;
   std::string name;
   std::string org;
+  std::string token_id;
 };
 
 // PermissionDenied (rule "role.may_record") unless `actor.role` may record

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "ledger/funds/record_codec.h"
+
 namespace ledger::funds {
 
 using nlohmann::json;
@@ -10,42 +12,33 @@ using nlohmann::json;
 namespace {
 
 struct GrantFigures {
-  const GrantRec* g = nullptr;
+  GrantRec g;
   const FundRec* fund = nullptr;
-  int64_t paid = 0, used = 0;
-  std::string modified;  // newest recording time of the grant's live entries and corrections
 };
 
-// Folds `seq` (an entry of the grant) into the figures as of `size`.
-void Visit(const FundsData& d, uint64_t seq, uint64_t size, int64_t* sum, std::string* modified) {
-  const EntryRec* e = d.FindEntry(seq);
-  if (e == nullptr || seq >= size) return;
-  *modified = std::max(*modified, e->time);
-  if (e->CorrectedBefore(size)) {
-    if (const EntryRec* c = d.FindEntry(*e->corrected_by)) *modified = std::max(*modified, c->time);
-    return;
-  }
-  if (sum != nullptr) *sum += e->amount;
-}
-
-Result<std::vector<GrantFigures>> LiveGrants(const FundsData& d, const ExportAnchor& a) {
-  if (a.tree_size > d.size) return Internal("export asked beyond the published state");
+Result<std::vector<GrantFigures>> LiveGrants(const FundsView& v, const ExportAnchor& a) {
+  if (a.tree_size != v.size) return Internal("export anchored to another tree size than its view");
   std::vector<GrantFigures> out;
-  for (const auto& [id, g] : d.grants) {
-    if (g.seq >= a.tree_size) continue;
-    const EntryRec* e = d.FindEntry(g.seq);
-    if (e == nullptr || e->CorrectedBefore(a.tree_size)) continue;
+  Status err;
+  LEDGER_RETURN_IF_ERROR(v.store->Scan(kGrantPrefix, {}, [&](std::string_view, std::string_view val) {
+    auto g = DecodeGrant(val);
+    if (!g.ok()) {
+      err = g.status();
+      return false;
+    }
+    if (g->corrected) return true;
     GrantFigures f;
-    f.g = &g;
-    auto fit = d.funds.find(g.fund);
-    if (fit == d.funds.end()) return Internal("grant " + id + " names an unknown fund");
-    f.fund = &fit->second;
-    f.modified = e->time;
-    for (uint64_t s : g.disbursements) Visit(d, s, a.tree_size, &f.paid, &f.modified);
-    for (uint64_t s : g.expenses) Visit(d, s, a.tree_size, &f.used, &f.modified);
+    f.fund = v.FindFund(g->fund);
+    if (f.fund == nullptr) {
+      err = Internal("grant " + g->id + " names an unknown fund");
+      return false;
+    }
+    f.g = std::move(*g);
     out.push_back(std::move(f));
-  }
-  std::sort(out.begin(), out.end(), [](const GrantFigures& x, const GrantFigures& y) { return x.g->seq < y.g->seq; });
+    return true;
+  }));
+  LEDGER_RETURN_IF_ERROR(err);
+  std::sort(out.begin(), out.end(), [](const GrantFigures& x, const GrantFigures& y) { return x.g.seq < y.g.seq; });
   return out;
 }
 
@@ -57,8 +50,8 @@ std::string Prefix(const ExportAnchor& a) {
 }
 
 std::string Description(const GrantFigures& f) {
-  std::string s = f.g->title + " (" + f.fund->name_zh + " / " + f.fund->name_en;
-  if (!f.g->programme.empty()) s += "; programme " + f.g->programme;
+  std::string s = f.g.title + " (" + f.fund->name_zh + " / " + f.fund->name_en;
+  if (!f.g.programme.empty()) s += "; programme " + f.g.programme;
   return s + ")";
 }
 
@@ -82,33 +75,33 @@ std::string FenToYuan(int64_t fen) {
   return (neg ? "-" : "") + std::to_string(v / 100) + "." + cents;
 }
 
-Result<json> Export360GivingJson(const FundsData& d, const ExportAnchor& a) {
-  LEDGER_ASSIGN_OR_RETURN(std::vector<GrantFigures> grants, LiveGrants(d, a));
+Result<json> Export360GivingJson(const FundsView& v, const ExportAnchor& a) {
+  LEDGER_ASSIGN_OR_RETURN(std::vector<GrantFigures> grants, LiveGrants(v, a));
   const std::string funder_id = a.funder_id.empty() ? a.origin : a.funder_id;
   const std::string funder_name = a.funder_name.empty() ? a.origin : a.funder_name;
   json out = json::array();
   for (const GrantFigures& f : grants) {
-    const GrantRec& g = *f.g;
+    const GrantRec& g = f.g;
     json j{{"id", Prefix(a) + "-" + g.id},
            {"title", g.title},
            {"description", Description(f)},
            {"currency", "CNY"},
            {"amountAwarded", static_cast<double>(g.amount) / 100.0},
-           {"amountDisbursed", static_cast<double>(f.paid) / 100.0},
+           {"amountDisbursed", static_cast<double>(g.paid) / 100.0},
            {"awardDate", g.award_date},
            {"recipientOrganization", json::array({{{"id", g.recipient_id}, {"name", g.recipient_name}}})},
            {"fundingOrganization",
             json::array({{{"id", funder_id}, {"name", funder_name}, {"department", f.fund->name_zh}}})},
            {"plannedDates", json::array({{{"startDate", g.award_date}}})},
-           {"dateModified", f.modified},
+           {"dateModified", g.modified},
            {"ledgerIndex",
             {{"origin", a.origin},
              {"seq", g.seq},
              {"treeSize", a.tree_size},
              {"root", a.root},
              {"amountAwardedFen", g.amount},
-             {"amountDisbursedFen", f.paid},
-             {"amountUsedFen", f.used}}}};
+             {"amountDisbursedFen", g.paid},
+             {"amountUsedFen", g.used}}}};
     if (!g.programme.empty()) j["grantProgramme"] = json::array({{{"code", g.programme}, {"title", g.programme}}});
     if (!a.data_source.empty()) j["dataSource"] = a.data_source;
     out.push_back(std::move(j));
@@ -116,8 +109,8 @@ Result<json> Export360GivingJson(const FundsData& d, const ExportAnchor& a) {
   return json{{"grants", std::move(out)}};
 }
 
-Result<std::string> Export360GivingCsv(const FundsData& d, const ExportAnchor& a) {
-  LEDGER_ASSIGN_OR_RETURN(std::vector<GrantFigures> grants, LiveGrants(d, a));
+Result<std::string> Export360GivingCsv(const FundsView& v, const ExportAnchor& a) {
+  LEDGER_ASSIGN_OR_RETURN(std::vector<GrantFigures> grants, LiveGrants(v, a));
   const std::string funder_id = a.funder_id.empty() ? a.origin : a.funder_id;
   const std::string funder_name = a.funder_name.empty() ? a.origin : a.funder_name;
   std::string out =
@@ -127,11 +120,11 @@ Result<std::string> Export360GivingCsv(const FundsData& d, const ExportAnchor& a
       "Last modified,Data Source,Ledger Index:Origin,Ledger Index:Seq,Ledger Index:Tree Size,"
       "Ledger Index:Root\r\n";
   for (const GrantFigures& f : grants) {
-    const GrantRec& g = *f.g;
+    const GrantRec& g = f.g;
     std::vector<std::string> cols = {Prefix(a) + "-" + g.id, g.title, Description(f), "CNY",
-                                     FenToYuan(g.amount), FenToYuan(f.paid), g.award_date, g.recipient_id,
+                                     FenToYuan(g.amount), FenToYuan(g.paid), g.award_date, g.recipient_id,
                                      g.recipient_name, funder_id, funder_name, f.fund->name_zh, g.award_date,
-                                     g.programme, g.programme, f.modified, a.data_source, a.origin,
+                                     g.programme, g.programme, g.modified, a.data_source, a.origin,
                                      std::to_string(g.seq), std::to_string(a.tree_size), a.root};
     for (size_t i = 0; i < cols.size(); ++i) out += (i ? "," : "") + CsvField(cols[i]);
     out += "\r\n";

@@ -2,9 +2,9 @@
 // schema/360-giving-schema.json), as JSON (a package {"grants":[...]}) and as
 // a flat CSV with the standard's column titles.
 //
-// The export is taken as of a tree size (a checkpoint): a grant counts when
-// its entry is below `tree_size` and no correction below it reversed the
-// grant; amountDisbursed sums its live disbursements below `tree_size`.
+// The export is taken over a view (the state as of one tree size, a
+// checkpoint's): a grant counts unless a correction reversed it;
+// amountDisbursed is its live paid total.
 //
 // Per grant (JSON):
 //   id                     "<id_prefix>-<grant id>"
@@ -30,7 +30,7 @@
 // CSV: one header line of 360Giving titles, then one line per grant; amounts
 // as decimal yuan with two places ("1234.50"), RFC 4180 quoting.
 //
-// Thread-safe: pure functions over a FundsData the caller holds.
+// Thread-safe: pure functions over a FundsView.
 #ifndef LEDGER_FUNDS_EXPORT_360GIVING_H_
 #define LEDGER_FUNDS_EXPORT_360GIVING_H_
 
@@ -40,13 +40,13 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/base/status.h"
-#include "ledger/funds/state.h"
+#include "ledger/funds/view.h"
 
 namespace ledger::funds {
 
 struct ExportAnchor {
   std::string origin;       // the log's origin
-  uint64_t tree_size = 0;   // must be <= the FundsData's size
+  uint64_t tree_size = 0;   // the view's size
   std::string root;         // base64 root at tree_size
   std::string id_prefix;    // 360Giving identifier prefix; empty: "360G-" + origin with '/' -> '-'
   std::string funder_id;    // empty: the origin
@@ -55,9 +55,9 @@ struct ExportAnchor {
 };
 
 // {"grants":[...]} in award order (grant entry seq); Internal when
-// anchor.tree_size is beyond the state.
-Result<nlohmann::json> Export360GivingJson(const FundsData& d, const ExportAnchor& anchor);
-Result<std::string> Export360GivingCsv(const FundsData& d, const ExportAnchor& anchor);
+// anchor.tree_size is not the view's size.
+Result<nlohmann::json> Export360GivingJson(const FundsView& v, const ExportAnchor& anchor);
+Result<std::string> Export360GivingCsv(const FundsView& v, const ExportAnchor& anchor);
 
 // "12345" fen -> "123.45".
 std::string FenToYuan(int64_t fen);

@@ -4,75 +4,60 @@
 #include <utility>
 
 #include "ledger/funds/dates.h"
-#include "ledger/funds/money.h"
+#include "ledger/funds/measures_range.h"
 
 namespace ledger::funds {
 
 using nlohmann::json;
 
-Result<json> FlowsJson(const FundsData& d, const std::string& from, const std::string& to) {
+Result<json> FlowsJson(const FundsView& v, const std::string& from, const std::string& to) {
   if ((!from.empty() && !IsIsoDate(from)) || (!to.empty() && !IsIsoDate(to))) {
     return InvalidArgument("from and to must be calendar dates YYYY-MM-DD", "flows.dates");
   }
   json nodes = json::array();
   std::map<std::string, bool> have;
-  auto node = [&](const std::string& id, const std::string& zh, const std::string& en,
-                  const char* kind) {
+  auto node = [&](const std::string& id, const std::string& zh, const std::string& en, const char* kind) {
     if (have.emplace(id, true).second) {
       nodes.push_back({{"id", id}, {"name", {{"zh", zh}, {"en", en}}}, {"kind", kind}});
     }
   };
-  std::map<std::pair<std::string, std::string>, int64_t> links;
-  auto link = [&](const std::string& s, const std::string& t, int64_t v) {
-    return AddFen(&links[{s, t}], v, "flow");
+  json links = json::array();
+  auto link = [&](const std::string& s, const std::string& t, int64_t value) {
+    if (value > 0) links.push_back({{"source", s}, {"target", t}, {"value", value}});
   };
-  for (const auto& [id, f] : d.funds) {
+  std::vector<std::pair<std::string, int64_t>> to_paid;  // programme node -> disbursed
+  for (const auto& [id, f] : v.hot->funds) {
     const std::string fid = "fund:" + id;
-    node(fid, f.name_zh, f.name_en, "fund");
-    auto it = d.fund_entries.find(id);
-    if (it == d.fund_entries.end()) continue;
-    for (size_t pos : it->second) {
-      const EntryRec& r = d.entries[pos];
-      if (r.corrected_by || !MovesMoney(r.type)) continue;
-      if ((!from.empty() && r.date < from) || (!to.empty() && r.date > to)) continue;
-      auto programme = [&]() -> std::string {
-        auto g = d.grants.find(r.grant);
-        std::string p = g != d.grants.end() ? g->second.programme : "";
-        std::string pid = "programme:" + id + ":" + (p.empty() ? "grants" : p);
-        if (p.empty()) node(pid, "资助项目", "Grants", "programme");
-        else node(pid, p, p, "programme");
-        return pid;
-      };
-      switch (r.type) {
-        case EntryType::kDonation:
-          node("source:donations", "社会捐赠", "Donations", "source");
-          LEDGER_RETURN_IF_ERROR(link("source:donations", fid, r.amount));
-          break;
-        case EntryType::kLotteryAllocation:
-          node("source:lottery", "福利彩票公益金分配", "Welfare lottery allocations", "source");
-          LEDGER_RETURN_IF_ERROR(link("source:lottery", fid, r.amount));
-          break;
-        case EntryType::kGrant:
-          LEDGER_RETURN_IF_ERROR(link(fid, programme(), r.amount));
-          break;
-        case EntryType::kDisbursement:
-          node("paid", "已拨付受助方", "Paid to recipients", "paid");
-          LEDGER_RETURN_IF_ERROR(link(programme(), "paid", r.amount));
-          break;
-        case EntryType::kAdminCost:
-          node("admin_cost", "管理费用", "Administrative cost", "admin_cost");
-          LEDGER_RETURN_IF_ERROR(link(fid, "admin_cost", r.amount));
-          break;
-        default:
-          break;
-      }
+    node(fid, f->name_zh, f->name_en, "fund");
+    LEDGER_ASSIGN_OR_RETURN(Measures m, SumMeasures(*v.store, FundScope(id), from, to));
+    if (m.donations > 0) {
+      node("source:donations", "社会捐赠", "Donations", "source");
+      link("source:donations", fid, m.donations);
+    }
+    if (m.allocations > 0) {
+      node("source:lottery", "福利彩票公益金分配", "Welfare lottery allocations", "source");
+      link("source:lottery", fid, m.allocations);
+    }
+    LEDGER_ASSIGN_OR_RETURN(std::vector<std::string> programmes, FundProgrammes(*v.store, id));
+    for (const std::string& p : programmes) {
+      LEDGER_ASSIGN_OR_RETURN(Measures pm, SumMeasures(*v.store, ProgrammeScope(id, p), from, to));
+      if (pm.granted == 0 && pm.disbursed == 0) continue;
+      const std::string pid = "programme:" + id + ":" + (p.empty() ? "grants" : p);
+      if (p.empty()) node(pid, "资助项目", "Grants", "programme");
+      else node(pid, p, p, "programme");
+      link(fid, pid, pm.granted);
+      if (pm.disbursed > 0) to_paid.emplace_back(pid, pm.disbursed);
+    }
+    if (m.admin_cost > 0) {
+      node("admin_cost", "管理费用", "Administrative cost", "admin_cost");
+      link(fid, "admin_cost", m.admin_cost);
     }
   }
-  json out_links = json::array();
-  for (const auto& [st, v] : links) {
-    if (v > 0) out_links.push_back({{"source", st.first}, {"target", st.second}, {"value", v}});
+  for (const auto& [pid, value] : to_paid) {
+    node("paid", "已拨付受助方", "Paid to recipients", "paid");
+    link(pid, "paid", value);
   }
-  return json{{"nodes", std::move(nodes)}, {"links", std::move(out_links)}, {"tree_size", d.size}};
+  return json{{"nodes", std::move(nodes)}, {"links", std::move(links)}, {"tree_size", v.size}};
 }
 
 }  // namespace ledger::funds

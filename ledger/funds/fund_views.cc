@@ -1,35 +1,38 @@
 #include "ledger/funds/fund_views.h"
 
+#include "ledger/funds/record_codec.h"
+
 namespace ledger::funds {
 
 using nlohmann::json;
 
 json FundJson(const FundRec& f) {
-  const FundTotals& t = f.totals;
+  const Measures& t = f.totals;
   return json{{"id", f.id},
               {"name", {{"zh", f.name_zh}, {"en", f.name_en}}},
               {"purpose", f.purpose},
               {"kind", FundKindName(f.kind)},
               {"seq", f.seq},
-              {"income", t.income},
-              {"committed", t.committed},
+              {"opened_on", f.opened_on},
+              {"income", t.income()},
+              {"committed", t.granted},
               {"disbursed", t.disbursed},
               {"used", t.used},
               {"admin_cost", t.admin_cost},
-              {"balance", t.balance()},
-              {"uncommitted", t.uncommitted()},
+              {"balance", f.balance()},
+              {"uncommitted", f.uncommitted()},
               {"counts",
-               {{"donations", t.donations},
-                {"allocations", t.allocations},
-                {"grants", t.grants},
-                {"disbursements", t.disbursements},
-                {"expenses", t.expenses}}}};
+               {{"donations", t.n_donations},
+                {"allocations", t.n_allocations},
+                {"grants", t.n_grants},
+                {"disbursements", t.n_disbursements},
+                {"expenses", t.n_expenses}}}};
 }
 
-json FundsListJson(const FundsData& d) {
+json FundsListJson(const FundsView& v) {
   json funds = json::array();
-  for (const auto& [id, f] : d.funds) funds.push_back(FundJson(f));
-  return json{{"tree_size", d.size}, {"funds", std::move(funds)}};
+  for (const auto& [id, f] : v.hot->funds) funds.push_back(FundJson(*f));
+  return json{{"tree_size", v.size}, {"funds", std::move(funds)}};
 }
 
 json GrantSummaryJson(const GrantRec& g) {
@@ -37,6 +40,7 @@ json GrantSummaryJson(const GrantRec& g) {
               {"fund", g.fund},
               {"title", g.title},
               {"recipient", {{"id", g.recipient_id}, {"name", g.recipient_name}}},
+              {"programme", g.programme.empty() ? json(nullptr) : json(g.programme)},
               {"amount", g.amount},
               {"paid", g.paid},
               {"used", g.used},
@@ -44,69 +48,86 @@ json GrantSummaryJson(const GrantRec& g) {
               {"corrected", g.corrected}};
 }
 
-Result<json> GrantsJson(const FundsData& d, std::string_view fund) {
-  if (!fund.empty() && !d.funds.count(std::string(fund))) {
-    return NotFound("no fund " + std::string(fund));
-  }
+Result<json> GrantsJson(const FundsView& v, std::string_view fund) {
   json grants = json::array();
-  if (fund.empty()) {
-    for (const auto& [id, g] : d.grants) grants.push_back(GrantSummaryJson(g));
-  } else {
-    // Walk the fund's own entries so this is O(fund), not O(all grants).
-    auto it = d.fund_entries.find(std::string(fund));
-    if (it != d.fund_entries.end()) {
-      for (size_t pos : it->second) {
-        const EntryRec& r = d.entries[pos];
-        if (r.type != EntryType::kGrant) continue;
-        auto g = d.grants.find(r.grant);
-        if (g != d.grants.end()) grants.push_back(GrantSummaryJson(g->second));
-      }
+  Status err;
+  auto add = [&](std::string_view id) {
+    auto g = v.Grant(id);
+    if (!g.ok()) {
+      err = g.status().code() == Code::kNotFound ? Internal("index names a missing grant") : g.status();
+      return false;
     }
+    grants.push_back(GrantSummaryJson(*g));
+    return true;
+  };
+  if (fund.empty()) {
+    LEDGER_RETURN_IF_ERROR(v.store->Scan(kGrantPrefix, {}, [&](std::string_view k, std::string_view) {
+      return add(k.substr(kGrantPrefix.size()));
+    }));
+  } else {
+    if (v.FindFund(fund) == nullptr) return NotFound("no fund " + std::string(fund));
+    // "X/gf/<fund>/<award date>/<grant>"
+    const std::string prefix = FundGrantsPrefix(fund);
+    LEDGER_RETURN_IF_ERROR(v.store->Scan(prefix, {}, [&](std::string_view k, std::string_view) {
+      return add(k.substr(prefix.size() + 11));
+    }));
   }
+  LEDGER_RETURN_IF_ERROR(err);
   return json{{"grants", std::move(grants)}};
 }
 
-Result<json> FundDetailJson(const FundsData& d, std::string_view id) {
-  auto it = d.funds.find(std::string(id));
-  if (it == d.funds.end()) return NotFound("no fund " + std::string(id));
-  json out = FundJson(it->second);
-  LEDGER_ASSIGN_OR_RETURN(json grants, GrantsJson(d, id));
+Result<json> FundDetailJson(const FundsView& v, std::string_view id) {
+  const FundRec* f = v.FindFund(id);
+  if (f == nullptr) return NotFound("no fund " + std::string(id));
+  json out = FundJson(*f);
+  LEDGER_ASSIGN_OR_RETURN(json grants, GrantsJson(v, id));
   out["grants"] = std::move(grants["grants"]);
-  out["tree_size"] = d.size;
+  out["tree_size"] = v.size;
   return out;
 }
 
-Result<json> GrantJson(const FundsData& d, std::string_view id) {
-  auto it = d.grants.find(std::string(id));
-  if (it == d.grants.end()) return NotFound("no grant " + std::string(id));
-  const GrantRec& g = it->second;
+Result<json> GrantJson(const FundsView& v, std::string_view id, const EntryBytes& entry) {
+  LEDGER_ASSIGN_OR_RETURN(GrantRec g, v.Grant(id));
   json out = GrantSummaryJson(g);
-  out["programme"] = g.programme.empty() ? json(nullptr) : json(g.programme);
   out["seq"] = g.seq;
   json disb = json::array(), exp = json::array();
-  for (uint64_t s : g.disbursements) {
-    const EntryRec* r = d.FindEntry(s);
-    if (r == nullptr) return Internal("grant " + g.id + " lists a missing entry");
-    disb.push_back({{"seq", r->seq},
-                    {"amount", r->amount},
-                    {"paid_at", r->date},
-                    {"payment_ref", r->text1},
-                    {"corrected", r->corrected_by.has_value()}});
-  }
-  for (uint64_t s : g.expenses) {
-    const EntryRec* r = d.FindEntry(s);
-    if (r == nullptr) return Internal("grant " + g.id + " lists a missing entry");
-    exp.push_back({{"seq", r->seq},
-                   {"amount", r->amount},
-                   {"category", r->text1},
-                   {"description", r->text2},
-                   {"evidence_sha256", r->text3},
-                   {"spent_at", r->date},
-                   {"corrected", r->corrected_by.has_value()}});
-  }
+  Status err;
+  LEDGER_RETURN_IF_ERROR(ScanIndex(*v.store, GrantEntriesPrefix(g.id), {}, false, [&](std::string_view, uint64_t seq) {
+    auto rec = v.Entry(seq);
+    auto bytes = rec.ok() ? entry(seq) : Result<std::string>(rec.status());
+    if (!bytes.ok()) {
+      err = bytes.status();
+      return false;
+    }
+    if (rec->type != EntryType::kDisbursement && rec->type != EntryType::kExpense) return true;
+    json body = json::parse(*bytes, nullptr, false);
+    if (body.is_discarded() || !body.contains("body")) {
+      err = Corruption("entry " + std::to_string(seq) + " is not JSON");
+      return false;
+    }
+    const json& b = body["body"];
+    const bool corrected = rec->CorrectedBefore(v.size);
+    if (rec->type == EntryType::kDisbursement) {
+      disb.push_back({{"seq", seq},
+                      {"amount", rec->amount},
+                      {"paid_at", rec->date},
+                      {"payment_ref", b.value("payment_ref", "")},
+                      {"corrected", corrected}});
+    } else {
+      exp.push_back({{"seq", seq},
+                     {"amount", rec->amount},
+                     {"category", b.value("category", "")},
+                     {"description", b.value("description", "")},
+                     {"evidence_sha256", b.value("evidence_sha256", "")},
+                     {"spent_at", rec->date},
+                     {"corrected", corrected}});
+    }
+    return true;
+  }));
+  LEDGER_RETURN_IF_ERROR(err);
   out["disbursements"] = std::move(disb);
   out["expenses"] = std::move(exp);
-  out["tree_size"] = d.size;
+  out["tree_size"] = v.size;
   return out;
 }
 

@@ -1,6 +1,5 @@
 #include "ledger/funds/ledger.h"
 
-#include <memory>
 #include <utility>
 
 #include "ledger/crypto/base64.h"
@@ -11,7 +10,6 @@
 #include "ledger/funds/flows.h"
 #include "ledger/funds/fund_views.h"
 #include "ledger/funds/lottery_view.h"
-#include "ledger/funds/record_codec.h"
 #include "ledger/funds/trace.h"
 
 namespace ledger::funds {
@@ -19,18 +17,20 @@ namespace ledger::funds {
 using nlohmann::json;
 
 namespace {
-constexpr size_t kMaxRememberedReceipts = 10000;
-constexpr std::chrono::milliseconds kIdemWait{5000};
-}  // namespace
 
 // Requests per AppendAllAsync call in RecordAll.
 constexpr size_t kRecordChunk = 256;
 
-Result<Ledger::Prepared> Ledger::Prepare(const RecordRequest& req) const {
+// How long a view read waits for the state to catch up with a checkpoint.
+constexpr std::chrono::milliseconds kCatchUp{5000};
+
+}  // namespace
+
+Result<PreparedDraft> Ledger::Prepare(const RecordRequest& req) const {
   LEDGER_ASSIGN_OR_RETURN(EntryType type, ParseEntryType(req.type));
   LEDGER_RETURN_IF_ERROR(CheckRole(req.actor, type));
   if (req.actor.name.empty()) return InvalidArgument("actor has no name", "actor.name");
-  Prepared p;
+  PreparedDraft p;
   json body;
   if (type == EntryType::kDonation) {
     LEDGER_ASSIGN_OR_RETURN(std::string secret, crypto::RandomBytes(kDonorSecretSize));
@@ -39,55 +39,48 @@ Result<Ledger::Prepared> Ledger::Prepare(const RecordRequest& req) const {
   } else {
     body = req.body;
   }
-  auto ctx = std::make_shared<DraftContext>();
-  ctx->type = type;
-  LEDGER_ASSIGN_OR_RETURN(ctx->body, ParseBody(type, body));
+  LEDGER_ASSIGN_OR_RETURN(Body parsed, ParseBody(type, body));
+  if (req.actor.role == Role::kGrantee) {
+    // A grant's recipient never changes, so the published state decides.
+    const auto* e = std::get_if<ExpenseBody>(&parsed);
+    if (e == nullptr) return Internal("grantee draft that is not an expense");
+    LEDGER_ASSIGN_OR_RETURN(FundsView v, View());
+    LEDGER_ASSIGN_OR_RETURN(std::optional<GrantRec> g, ReadGrant(*v.store, e->grant));
+    if (!g) return NotFound("expense names grant " + e->grant + ", which does not exist");
+    if (g->recipient_id != req.actor.org) {
+      return Status(Code::kPermissionDenied,
+                    "grantee of organisation " + req.actor.org + " may not record expenses on grant " + g->id +
+                        " of another organisation",
+                    "expense.own_grant");
+    }
+  }
   LEDGER_ASSIGN_OR_RETURN(p.draft.body, CanonicalJson(body));
-  ctx->actor = req.actor;
-  ctx->idempotency_key = req.idempotency_key;
   p.draft.type = std::string(EntryTypeName(type));
   p.draft.by = req.actor.name;
-  p.draft.context = std::shared_ptr<const DraftContext>(std::move(ctx));
+  if (!req.idempotency_key.empty()) {
+    if (req.actor.token_id.empty()) return Internal("an idempotency key needs the actor's token id");
+    // Scope: the token; the request: its type and body as sent (a donation's
+    // secret is drawn afresh each time, so the request, not the entry).
+    LEDGER_ASSIGN_OR_RETURN(std::string request_body, CanonicalJson(req.body));
+    tlog::IdempotencyKey k;
+    k.key = "token/" + req.actor.token_id + "/" + req.idempotency_key;
+    k.request = crypto::Sha256Of(p.draft.type + "\n" + request_body);
+    if (p.secret) k.payload = *p.secret;
+    p.draft.idempotency = std::move(k);
+  }
   return p;
 }
 
-std::optional<uint64_t> Ledger::PublishedIdem(const std::string& idem_key) const {
-  auto snap = sm_->Read();
-  auto it = snap->idempotency.find(idem_key);
-  if (it == snap->idempotency.end()) return std::nullopt;
-  return it->second;
-}
-
-Result<Recorded> Ledger::Replay(uint64_t seq, const std::string& idem_key) const {
-  Recorded r;
-  r.seq = seq;
-  LEDGER_ASSIGN_OR_RETURN(r.entry, log_->Entry(seq));
-  LEDGER_ASSIGN_OR_RETURN(r.leaf_hash, log_->LeafHash(seq));
-  r.replayed = true;
-  std::lock_guard g(receipts_mu_);
-  if (auto it = receipts_.find(idem_key); it != receipts_.end()) r.receipt = it->second;
-  return r;
-}
-
-Result<Recorded> Ledger::AwaitIdem(const std::string& idem_key, const Status& refusal) const {
-  auto deadline = std::chrono::steady_clock::now() + kIdemWait;
-  while (true) {
-    if (auto seq = PublishedIdem(idem_key)) return Replay(*seq, idem_key);
-    auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) return refusal;
-    (void)sm_->WaitForSize(sm_->durable_size() + 1,
-                           std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
-  }
-}
-
-void Ledger::RememberReceipt(const std::string& idem_key, const std::string& receipt) {
-  std::lock_guard g(receipts_mu_);
-  if (!receipts_.emplace(idem_key, receipt).second) return;
-  receipt_order_.push_back(idem_key);
-  if (receipt_order_.size() > kMaxRememberedReceipts) {
-    receipts_.erase(receipt_order_.front());
-    receipt_order_.pop_front();
-  }
+Recorded Ledger::ToRecorded(tlog::Appended a, const std::optional<std::string>& secret) {
+  Recorded rec;
+  rec.seq = a.seq;
+  rec.leaf_hash = a.leaf_hash;
+  rec.entry = std::move(a.entry);
+  rec.replayed = a.replayed;
+  // A replay answers with the secret stored with the first append.
+  const std::optional<std::string> s = a.replayed ? (a.payload.empty() ? std::nullopt : std::optional(a.payload)) : secret;
+  if (s) rec.receipt = FormatReceiptCode(rec.seq, *s);
+  return rec;
 }
 
 Result<Recorded> Ledger::Record(const Actor& actor, std::string_view type, const json& body,
@@ -100,25 +93,6 @@ Result<Recorded> Ledger::Record(const Actor& actor, std::string_view type, const
 std::vector<Result<Recorded>> Ledger::RecordAll(std::vector<RecordRequest> reqs) {
   const size_t n = reqs.size();
   std::vector<std::optional<Result<Recorded>>> out(n);
-  std::vector<std::optional<std::shared_future<Result<Recorded>>>> waits(n);
-  std::vector<std::optional<std::promise<Result<Recorded>>>> promises(n);
-  std::vector<std::string> idem(n);
-  {
-    std::lock_guard g(mu_);
-    for (size_t i = 0; i < n; ++i) {
-      if (reqs[i].idempotency_key.empty()) continue;
-      idem[i] = IdemKey(reqs[i].actor.name, reqs[i].idempotency_key);
-      if (auto seq = PublishedIdem(idem[i])) {
-        out[i] = Replay(*seq, idem[i]);
-      } else if (auto it = pending_.find(idem[i]); it != pending_.end()) {
-        waits[i] = it->second;
-      } else {
-        promises[i].emplace();
-        pending_[idem[i]] = promises[i]->get_future().share();
-      }
-    }
-  }
-
   // Requests are prepared and queued in chunks, in order: while the log
   // sequences and syncs one chunk, the next is being prepared.
   std::vector<size_t> index;
@@ -126,96 +100,135 @@ std::vector<Result<Recorded>> Ledger::RecordAll(std::vector<RecordRequest> reqs)
   std::vector<std::future<std::vector<Result<tlog::Appended>>>> queued;
   std::vector<tlog::EntryDraft> drafts;
   for (size_t i = 0; i < n; ++i) {
-    if (!out[i] && !waits[i]) {
-      auto p = Prepare(reqs[i]);
-      if (!p.ok()) {
-        out[i] = p.status();
-      } else {
-        drafts.push_back(std::move(p->draft));
-        secrets.push_back(std::move(p->secret));
-        index.push_back(i);
-      }
+    auto p = Prepare(reqs[i]);
+    if (!p.ok()) {
+      out[i] = p.status();
+    } else {
+      drafts.push_back(std::move(p->draft));
+      secrets.push_back(std::move(p->secret));
+      index.push_back(i);
     }
     if (!drafts.empty() && (drafts.size() == kRecordChunk || i + 1 == n)) {
       queued.push_back(log_->AppendAllAsync(std::move(drafts)));
       drafts.clear();
     }
   }
-  if (!queued.empty()) {
-    std::vector<Result<tlog::Appended>> results;
-    results.reserve(index.size());
-    for (auto& f : queued) {
-      for (auto& r : f.get()) results.push_back(std::move(r));
-    }
-    for (size_t k = 0; k < index.size(); ++k) {
+  size_t k = 0;
+  for (auto& f : queued) {
+    for (auto& r : f.get()) {
       const size_t i = index[k];
-      Result<tlog::Appended>& r = results[k];
-      if (r.ok()) {
-        Recorded rec;
-        rec.seq = r->seq;
-        rec.leaf_hash = r->leaf_hash;
-        rec.entry = std::move(r->entry);
-        if (secrets[k]) {
-          rec.receipt = FormatReceiptCode(rec.seq, *secrets[k]);
-          if (!idem[i].empty()) RememberReceipt(idem[i], *rec.receipt);
-        }
-        out[i] = std::move(rec);
-      } else if (r.status().code() == Code::kAlreadyExists &&
-                 r.status().rule() == "idempotency.key_reused") {
-        out[i] = AwaitIdem(idem[i], r.status());
-      } else {
-        out[i] = r.status();
-      }
-    }
-  }
-  {
-    std::lock_guard g(mu_);
-    for (size_t i = 0; i < n; ++i) {
-      if (!promises[i]) continue;
-      promises[i]->set_value(*out[i]);
-      pending_.erase(idem[i]);
+      if (r.ok()) out[i] = ToRecorded(std::move(*r), secrets[k]);
+      else out[i] = r.status();
+      ++k;
     }
   }
   std::vector<Result<Recorded>> final;
   final.reserve(n);
-  for (size_t i = 0; i < n; ++i) {
-    if (waits[i]) {
-      Result<Recorded> first = waits[i]->get();
-      if (first.ok()) first->replayed = true;
-      out[i] = std::move(first);
-    }
-    final.push_back(std::move(*out[i]));
-  }
+  for (auto& o : out) final.push_back(std::move(*o));
   return final;
 }
 
+Ledger::GroupOutcome Ledger::RecordAtomic(const std::vector<RecordRequest>& requests, bool dry_run,
+                                          std::string_view group_key) {
+  GroupOutcome out;
+  const size_t n = requests.size();
+  out.rows.assign(n, Status(Code::kInternal, "not prepared"));
+  std::vector<PreparedDraft> prepared(n);
+  std::vector<size_t> sent;  // rows that reach the log
+  bool prepared_all = n > 0;
+  crypto::Sha256 group;  // binds every row's key to the whole group
+  for (size_t i = 0; i < n; ++i) {
+    RecordRequest req = requests[i];
+    if (!group_key.empty()) req.idempotency_key = std::string(group_key) + "/" + std::to_string(i);
+    auto p = Prepare(req);
+    if (!p.ok()) {
+      out.rows[i] = p.status();
+      prepared_all = false;
+      continue;
+    }
+    if (p->draft.idempotency) group.Update(crypto::AsBytes(p->draft.idempotency->request));
+    prepared[i] = std::move(*p);
+    sent.push_back(i);
+  }
+  const crypto::Hash group_hash = group.Finish();
+  std::vector<tlog::EntryDraft> drafts;
+  for (size_t i : sent) {
+    tlog::EntryDraft d = prepared[i].draft;
+    if (d.idempotency) {
+      d.idempotency->request = crypto::Sha256Of(std::string(crypto::AsBytes(group_hash)) +
+                                                std::string(crypto::AsBytes(d.idempotency->request)));
+    }
+    drafts.push_back(std::move(d));
+  }
+  // A group with a bad row is still validated (as a dry run), so that the
+  // answer names every bad row at once.
+  tlog::Log::AtomicResult r = log_->AppendAtomic(std::move(drafts), dry_run || !prepared_all);
+  for (size_t k = 0; k < sent.size(); ++k) {
+    const size_t i = sent[k];
+    if (r.drafts[k].ok()) out.rows[i] = ToRecorded(std::move(*r.drafts[k]), prepared[i].secret);
+    else out.rows[i] = r.drafts[k].status();
+  }
+  out.ok = prepared_all && r.ok;
+  return out;
+}
+
+Result<FundsView> Ledger::View() const {
+  FundsView v = sm_->View();
+  if (v.store == nullptr) return Status(Code::kUnavailable, "the fund state is not loaded");
+  return v;
+}
+
+Result<Ledger::Anchored> Ledger::ViewAtCheckpoint() const {
+  auto cp = log_->LatestCheckpoint();
+  if (!cp.ok() && cp.status().code() == Code::kNotFound && log_->Size() > 0) {
+    cp = log_->WaitForCheckpoint(log_->Size(), kCatchUp);
+  }
+  if (!cp.ok()) {
+    if (cp.status().code() != Code::kNotFound) return cp.status();
+    // No checkpoint yet: the empty tree.
+    LEDGER_ASSIGN_OR_RETURN(FundsView v, View());
+    if (v.size > 0) return Status(Code::kUnavailable, "no checkpoint covers the ledger yet");
+    return Anchored{std::move(v), crypto::Base64Encode(crypto::AsBytes(crypto::Sha256Of("")))};
+  }
+  if (!sm_->WaitForSize(cp->size, kCatchUp)) {
+    return Status(Code::kUnavailable, "fund state has not caught up with checkpoint " + std::to_string(cp->size));
+  }
+  if (auto v = sm_->ViewAt(cp->size); v && v->store != nullptr) {
+    return Anchored{std::move(*v), crypto::Base64Encode(crypto::AsBytes(cp->root))};
+  }
+  // The checkpoint's view is gone (a quiet ledger keeps only its newest
+  // views): use the newest, whose tree a newer checkpoint covers soon.
+  LEDGER_ASSIGN_OR_RETURN(FundsView v, View());
+  LEDGER_RETURN_IF_ERROR(log_->WaitForCheckpoint(v.size, kCatchUp).status());
+  LEDGER_ASSIGN_OR_RETURN(crypto::Hash root, log_->Root(v.size));
+  return Anchored{std::move(v), crypto::Base64Encode(crypto::AsBytes(root))};
+}
+
 json Ledger::Funds() const {
-  auto snap = sm_->Read();
-  return FundsListJson(snap.data());
+  auto v = View();
+  if (!v.ok()) return json{{"tree_size", 0}, {"funds", json::array()}};
+  return FundsListJson(*v);
 }
 
 Result<json> Ledger::Fund(std::string_view id) const {
-  auto snap = sm_->Read();
-  return FundDetailJson(snap.data(), id);
+  LEDGER_ASSIGN_OR_RETURN(FundsView v, View());
+  return FundDetailJson(v, id);
 }
 
 Result<json> Ledger::Grants(std::string_view fund) const {
-  auto snap = sm_->Read();
-  return GrantsJson(snap.data(), fund);
+  LEDGER_ASSIGN_OR_RETURN(FundsView v, View());
+  return GrantsJson(v, fund);
 }
 
 Result<json> Ledger::Grant(std::string_view id) const {
-  auto snap = sm_->Read();
-  return GrantJson(snap.data(), id);
+  LEDGER_ASSIGN_OR_RETURN(FundsView v, View());
+  return GrantJson(v, id, [this](uint64_t s) { return EntryBytes(s); });
 }
 
 Result<json> Ledger::Entries(const EntriesQuery& q) const {
-  Result<EntriesPage> page = [&] {
-    auto snap = sm_->Read();  // released before the entries are read
-    return SelectEntries(snap.data(), q);
-  }();
-  LEDGER_RETURN_IF_ERROR(page.status());
-  return EntriesPageJson(*page, [this](uint64_t seq) -> Result<std::pair<std::string, crypto::Hash>> {
+  LEDGER_ASSIGN_OR_RETURN(FundsView v, View());
+  LEDGER_ASSIGN_OR_RETURN(EntriesPage page, SelectEntries(v, q));
+  return EntriesPageJson(v, page, [this](uint64_t seq) -> Result<std::pair<std::string, crypto::Hash>> {
     LEDGER_ASSIGN_OR_RETURN(std::string e, log_->Entry(seq));
     LEDGER_ASSIGN_OR_RETURN(crypto::Hash h, log_->LeafHash(seq));
     return std::make_pair(std::move(e), h);
@@ -223,29 +236,13 @@ Result<json> Ledger::Entries(const EntriesQuery& q) const {
 }
 
 Result<json> Ledger::Trace(uint64_t seq) const {
-  auto snap = sm_->Read();
-  return TraceJson(snap.data(), seq);
+  LEDGER_ASSIGN_OR_RETURN(FundsView v, View());
+  return TraceJson(v, seq, [this](uint64_t s) { return EntryBytes(s); });
 }
 
 Result<ReportData> Ledger::ReportAtCheckpoint(const ReportQuery& q) const {
-  uint64_t size = 0;
-  crypto::Hash root = crypto::Sha256Of("");  // RFC 9162: the empty tree's root
-  auto cp = log_->LatestCheckpoint();
-  if (!cp.ok() && cp.status().code() == Code::kNotFound && log_->Size() > 0) {
-    cp = log_->WaitForCheckpoint(log_->Size(), std::chrono::milliseconds(2000));
-  }
-  if (cp.ok()) {
-    size = cp->size;
-    root = cp->root;
-  } else if (cp.status().code() != Code::kNotFound) {
-    return cp.status();
-  }
-  if (!sm_->WaitForSize(size, std::chrono::milliseconds(5000))) {
-    return Status(Code::kUnavailable, "fund state has not caught up with checkpoint " +
-                                          std::to_string(size));
-  }
-  auto snap = sm_->Read();
-  return ComputeReport(snap.data(), size, crypto::Base64Encode(crypto::AsBytes(root)), q);
+  LEDGER_ASSIGN_OR_RETURN(Anchored a, ViewAtCheckpoint());
+  return ComputeReport(a.view, a.root, q);
 }
 
 Result<json> Ledger::Report(const ReportQuery& q) const {
@@ -259,18 +256,18 @@ Result<std::string> Ledger::ReportCsv(const ReportQuery& q) const {
 }
 
 Result<json> Ledger::Lottery() const {
-  auto snap = sm_->Read();
-  return LotteryJson(snap.data());
+  LEDGER_ASSIGN_OR_RETURN(FundsView v, View());
+  return LotteryJson(v);
 }
 
 Result<json> Ledger::Compliance(int year) const {
-  auto snap = sm_->Read();
-  return ComplianceJson(snap.data(), year);
+  LEDGER_ASSIGN_OR_RETURN(FundsView v, View());
+  return ComplianceJson(v, year);
 }
 
 Result<json> Ledger::Flows(const std::string& from, const std::string& to) const {
-  auto snap = sm_->Read();
-  return FlowsJson(snap.data(), from, to);
+  LEDGER_ASSIGN_OR_RETURN(FundsView v, View());
+  return FlowsJson(v, from, to);
 }
 
 }  // namespace ledger::funds

@@ -1,56 +1,43 @@
 #include "ledger/funds/lottery_view.h"
 
-#include <array>
 #include <map>
 
-#include "ledger/funds/money.h"
+#include "ledger/funds/record_codec.h"
 
 namespace ledger::funds {
 
 using nlohmann::json;
 
-Result<json> LotteryJson(const FundsData& d) {
-  // period -> {sales, allocated, granted, used}
-  std::map<std::string, std::array<int64_t, 4>> periods;
-  std::array<int64_t, 4> totals{};
-  for (const auto& [id, f] : d.funds) {
-    if (f.kind != FundKind::kLottery) continue;
-    auto it = d.fund_entries.find(id);
-    if (it == d.fund_entries.end()) continue;
-    for (size_t pos : it->second) {
-      const EntryRec& r = d.entries[pos];
-      if (r.corrected_by) continue;
-      std::string period = r.date.substr(0, 7);
-      auto add = [&](int i, int64_t v) -> Status {
-        LEDGER_RETURN_IF_ERROR(AddFen(&periods[period][i], v, "lottery total"));
-        return AddFen(&totals[i], v, "lottery total");
-      };
-      switch (r.type) {
-        case EntryType::kLotteryAllocation:
-          LEDGER_RETURN_IF_ERROR(add(0, r.sales));
-          LEDGER_RETURN_IF_ERROR(add(1, r.amount));
-          break;
-        case EntryType::kGrant:
-          LEDGER_RETURN_IF_ERROR(add(2, r.amount));
-          break;
-        case EntryType::kExpense:
-          LEDGER_RETURN_IF_ERROR(add(3, r.amount));
-          break;
-        default:
-          break;
+Result<json> LotteryJson(const FundsView& v) {
+  std::map<std::string, Measures> periods;
+  Measures totals;
+  for (const auto& [id, f] : v.hot->funds) {
+    if (f->kind != FundKind::kLottery) continue;
+    const std::string prefix = FundMeasuresPrefix(id, Grain::kMonth);
+    Status err;
+    LEDGER_RETURN_IF_ERROR(v.store->Scan(prefix, {}, [&](std::string_view k, std::string_view val) {
+      auto m = DecodeMeasures(val);
+      if (!m.ok()) {
+        err = m.status();
+        return false;
       }
-    }
+      periods[std::string(k.substr(prefix.size()))].Add(*m);
+      totals.Add(*m);
+      return true;
+    }));
+    LEDGER_RETURN_IF_ERROR(err);
   }
-  auto obj = [](const std::array<int64_t, 4>& a) {
-    return json{{"sales", a[0]}, {"allocated", a[1]}, {"granted", a[2]}, {"used", a[3]}};
+  auto obj = [](const Measures& m) {
+    return json{{"sales", m.lottery_sales}, {"allocated", m.allocations}, {"granted", m.granted}, {"used", m.used}};
   };
   json list = json::array();
-  for (const auto& [p, a] : periods) {
-    json j = obj(a);
+  for (const auto& [p, m] : periods) {
+    if (m.lottery_sales == 0 && m.allocations == 0 && m.granted == 0 && m.used == 0) continue;
+    json j = obj(m);
     j["period"] = p;
     list.push_back(std::move(j));
   }
-  return json{{"periods", std::move(list)}, {"totals", obj(totals)}, {"tree_size", d.size}};
+  return json{{"periods", std::move(list)}, {"totals", obj(totals)}, {"tree_size", v.size}};
 }
 
 }  // namespace ledger::funds

@@ -10,6 +10,12 @@
 
 namespace ledger::funds {
 
+// The ceiling of one entry's amount: 10^14 fen, one trillion yuan (about the
+// whole of China's charitable giving in a decade). With it, and with the
+// ledger's live income kept within int64 (rules.h), no sum any view takes can
+// overflow.
+inline constexpr int64_t kMaxEntryAmountFen = 100'000'000'000'000;
+
 // 128-bit intermediate for products such as sales * rate_bp.
 __extension__ typedef __int128 Int128;
 

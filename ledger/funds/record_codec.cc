@@ -1,6 +1,6 @@
 #include "ledger/funds/record_codec.h"
 
-#include <vector>
+#include <type_traits>
 
 #include "ledger/crypto/sha256.h"
 
@@ -9,6 +9,7 @@ namespace {
 
 constexpr char kVersion = 1;
 
+// Encodes the fields a field list hands it (layout in the header).
 class Writer {
  public:
   Writer() { out_.push_back(kVersion); }
@@ -19,15 +20,25 @@ class Writer {
     }
     out_.push_back(static_cast<char>(v));
   }
-  void I(int64_t v) { U((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
-  void S(std::string_view s) {
+  void operator()(const uint64_t& v) { U(v); }
+  void operator()(const int64_t& v) { U((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  void operator()(const bool& v) { U(v ? 1 : 0); }
+  void operator()(const std::string& s) {
     U(s.size());
     out_.append(s);
   }
-  void Opt(const std::optional<uint64_t>& v) { U(v ? *v + 1 : 0); }
-  void Vec(const std::vector<uint64_t>& v) {
-    U(v.size());
-    for (uint64_t x : v) U(x);
+  void operator()(const std::optional<uint64_t>& v) { U(v ? *v + 1 : 0); }
+  void operator()(const Tape& t) {
+    U(static_cast<uint64_t>(t >> 64));
+    U(static_cast<uint64_t>(t));
+  }
+  template <typename E>
+    requires std::is_enum_v<E>
+  void operator()(const E& e) {
+    U(static_cast<uint64_t>(e));
+  }
+  void operator()(const Measures& m) {
+    for (auto f : Measures::kFields) (*this)(m.*f);
   }
   std::string Take() { return std::move(out_); }
 
@@ -35,6 +46,7 @@ class Writer {
   std::string out_;
 };
 
+// Decodes the same field lists; the first error sticks.
 class Reader {
  public:
   explicit Reader(std::string_view in) : in_(in) {
@@ -53,35 +65,42 @@ class Reader {
     ok_ = false;
     return 0;
   }
-  int64_t I() {
+  void operator()(uint64_t& v) { v = U(); }
+  void operator()(int64_t& v) {
     uint64_t u = U();
-    return static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
+    v = static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
   }
-  std::string S() {
+  void operator()(bool& v) {
+    uint64_t u = U();
+    if (u > 1) ok_ = false;
+    v = u == 1;
+  }
+  void operator()(std::string& s) {
     uint64_t n = U();
     if (!ok_ || n > in_.size()) {
       ok_ = false;
-      return {};
+      return;
     }
-    std::string s(in_.substr(0, n));
+    s.assign(in_.substr(0, n));
     in_.remove_prefix(n);
-    return s;
   }
-  std::optional<uint64_t> Opt() {
-    uint64_t v = U();
-    if (v == 0) return std::nullopt;
-    return v - 1;
+  void operator()(std::optional<uint64_t>& v) {
+    uint64_t u = U();
+    v = u == 0 ? std::nullopt : std::optional<uint64_t>(u - 1);
   }
-  std::vector<uint64_t> Vec() {
-    uint64_t n = U();
-    std::vector<uint64_t> v;
-    if (!ok_ || n > in_.size()) {
-      ok_ = false;
-      return v;
-    }
-    v.reserve(n);
-    for (uint64_t i = 0; i < n && ok_; ++i) v.push_back(U());
-    return v;
+  void operator()(Tape& t) {
+    uint64_t hi = U(), lo = U();
+    t = static_cast<Tape>(hi) << 64 | lo;
+  }
+  template <typename E>
+    requires std::is_enum_v<E>
+  void operator()(E& e) {
+    uint64_t u = U();
+    if (u > static_cast<uint64_t>(E::kLast)) ok_ = false;
+    e = static_cast<E>(u);
+  }
+  void operator()(Measures& m) {
+    for (auto f : Measures::kFields) (*this)(m.*f);
   }
   bool Done() const { return ok_ && in_.empty(); }
 
@@ -90,159 +109,168 @@ class Reader {
   bool ok_ = true;
 };
 
-Status Bad(const char* what) { return Corruption(std::string("undecodable ") + what + " record"); }
-
-void PutTotals(Writer& w, const FundTotals& t) {
-  for (int64_t v : {t.income, t.committed, t.disbursed, t.used, t.admin_cost, t.donations,
-                    t.allocations, t.grants, t.disbursements, t.expenses}) {
-    w.I(v);
-  }
+// The field lists: the one place each record's stored order is written.
+template <typename R, typename C>
+void FundInfoFields(R& r, C&& c) {
+  c(r.id), c(r.name_zh), c(r.name_en), c(r.purpose), c(r.kind), c(r.seq), c(r.opened_on);
+}
+template <typename R, typename C>
+void FundTotalsFields(R& r, C&& c) {
+  c(r.totals), c(r.tape_in), c(r.tape_out);
+}
+template <typename R, typename C>
+void GrantFields(R& r, C&& c) {
+  c(r.id), c(r.fund), c(r.recipient_id), c(r.recipient_name), c(r.title), c(r.programme);
+  c(r.award_date), c(r.seq), c(r.amount), c(r.paid), c(r.used), c(r.corrected);
+  c(r.n_disbursements), c(r.n_expenses), c(r.first_paid_at), c(r.last_activity), c(r.modified);
+  c(r.tape);
+}
+template <typename R, typename C>
+void EntryFields(R& r, C&& c) {
+  c(r.seq), c(r.type), c(r.time), c(r.fund), c(r.grant), c(r.amount), c(r.date), c(r.period);
+  c(r.sales), c(r.programme), c(r.target), c(r.corrected_by), c(r.tape);
+}
+template <typename R, typename C>
+void SummaryFields(R& r, C&& c) {
+  c(r.first_date), c(r.last_date);
 }
 
-void GetTotals(Reader& r, FundTotals* t) {
-  for (int64_t* p : {&t->income, &t->committed, &t->disbursed, &t->used, &t->admin_cost,
-                     &t->donations, &t->allocations, &t->grants, &t->disbursements,
-                     &t->expenses}) {
-    *p = r.I();
-  }
+template <typename T, typename Fields>
+std::string Encode(const T& r, Fields fields) {
+  Writer w;
+  fields(r, w);
+  return w.Take();
 }
 
-}  // namespace
+template <typename T, typename Fields>
+Status DecodeInto(std::string_view v, T* r, Fields fields, const char* what) {
+  Reader rd(v);
+  fields(*r, rd);
+  if (!rd.Done()) return Corruption(std::string("undecodable ") + what + " record");
+  return Status::Ok();
+}
 
-std::string SeqKeyPart(uint64_t seq) {
+#define LEDGER_FIELDS(list) [](auto& r, auto& c) { list(r, c); }
+
+std::string HexFixed(uint64_t v, int digits) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s(16, '0');
-  for (int i = 15; i >= 0; --i) {
-    s[i] = kDigits[seq & 15];
-    seq >>= 4;
+  std::string s(digits, '0');
+  for (int i = digits - 1; i >= 0; --i) {
+    s[i] = kDigits[v & 15];
+    v >>= 4;
   }
   return s;
 }
 
-bool SeqFromKeyTail(std::string_view key, uint64_t* seq) {
-  if (key.size() < 16) return false;
-  uint64_t v = 0;
-  for (char c : key.substr(key.size() - 16)) {
+bool HexTail(std::string_view key, int digits, Tape* out) {
+  if (key.size() < static_cast<size_t>(digits)) return false;
+  Tape v = 0;
+  for (char c : key.substr(key.size() - digits)) {
     int d;
     if (c >= '0' && c <= '9') d = c - '0';
     else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
     else return false;
-    v = v << 4 | static_cast<uint64_t>(d);
+    v = v << 4 | static_cast<Tape>(d);
   }
-  *seq = v;
+  *out = v;
   return true;
 }
 
+}  // namespace
+
+std::string SeqKeyPart(uint64_t seq) { return HexFixed(seq, 16); }
+
+std::string TapeKeyPart(Tape t) {
+  return HexFixed(static_cast<uint64_t>(t >> 64), 16) + HexFixed(static_cast<uint64_t>(t), 16);
+}
+
+bool SeqFromKeyTail(std::string_view key, uint64_t* seq) {
+  Tape v;
+  if (!HexTail(key, 16, &v)) return false;
+  *seq = static_cast<uint64_t>(v);
+  return true;
+}
+
+bool TapeFromKeyTail(std::string_view key, Tape* t) { return HexTail(key, 32, t); }
+
 std::string FundKey(std::string_view id) { return std::string(kFundPrefix) + std::string(id); }
+std::string FundTotalsKey(std::string_view id) { return std::string(kFundTotalsPrefix) + std::string(id); }
 std::string GrantKey(std::string_view id) { return std::string(kGrantPrefix) + std::string(id); }
 std::string EntryKey(uint64_t seq) { return std::string(kEntryPrefix) + SeqKeyPart(seq); }
 std::string LotteryKey(std::string_view fund, std::string_view period) {
   return std::string(kLotteryPrefix) + std::string(fund) + "/" + std::string(period);
 }
-std::string IdemKey(std::string_view by, std::string_view key) {
-  return std::string(kIdemPrefix) + crypto::ToHex(by) + "/" + crypto::ToHex(key);
-}
 
-std::string EncodeFund(const FundRec& r) {
-  Writer w;
-  w.S(r.id);
-  w.S(r.name_zh);
-  w.S(r.name_en);
-  w.S(r.purpose);
-  w.U(r.kind == FundKind::kLottery ? 1 : 0);
-  w.U(r.seq);
-  PutTotals(w, r.totals);
-  return w.Take();
-}
-
-Result<FundRec> DecodeFund(std::string_view v) {
-  Reader r(v);
-  FundRec f;
-  f.id = r.S();
-  f.name_zh = r.S();
-  f.name_en = r.S();
-  f.purpose = r.S();
-  f.kind = r.U() == 1 ? FundKind::kLottery : FundKind::kCharity;
-  f.seq = r.U();
-  GetTotals(r, &f.totals);
-  if (!r.Done()) return Bad("fund");
-  return f;
-}
-
-std::string EncodeGrant(const GrantRec& r) {
-  Writer w;
-  for (const std::string* s : {&r.id, &r.fund, &r.recipient_id, &r.recipient_name, &r.title,
-                               &r.programme, &r.award_date}) {
-    w.S(*s);
+std::string_view PeriodOf(std::string_view date, Grain grain) {
+  switch (grain) {
+    case Grain::kYear: return date.substr(0, 4);
+    case Grain::kMonth: return date.substr(0, 7);
+    case Grain::kDay: return date.substr(0, 10);
   }
-  w.U(r.seq);
-  w.I(r.amount);
-  w.I(r.paid);
-  w.I(r.used);
-  w.U(r.corrected ? 1 : 0);
-  w.Vec(r.disbursements);
-  w.Vec(r.expenses);
+  return date;
+}
+
+std::string FundMeasuresPrefix(std::string_view fund, Grain grain) {
+  return "A/" + std::string(fund) + "/" + static_cast<char>(grain) + "/";
+}
+
+std::string ProgrammeMeasuresPrefix(std::string_view fund, std::string_view programme, Grain grain) {
+  return "P/" + std::string(fund) + "/" + crypto::ToHex(programme) + "/" + static_cast<char>(grain) + "/";
+}
+
+std::string DateIndexPrefix() { return "X/d/"; }
+std::string FundIndexPrefix(std::string_view fund) { return "X/f/" + std::string(fund) + "/"; }
+std::string TypeIndexPrefix(std::string_view type) { return "X/t/" + std::string(type) + "/"; }
+std::string FundTypeIndexPrefix(std::string_view fund, std::string_view type) {
+  return "X/ft/" + std::string(fund) + "/" + std::string(type) + "/";
+}
+std::string GrantEntriesPrefix(std::string_view grant) { return "X/g/" + std::string(grant) + "/"; }
+std::string FundGrantsPrefix(std::string_view fund) { return "X/gf/" + std::string(fund) + "/"; }
+std::string TapePrefix(std::string_view fund, TapeSide side) {
+  return std::string("X/t") + static_cast<char>(side) + "/" + std::string(fund) + "/";
+}
+std::string HolePrefix(std::string_view fund, TapeSide side) {
+  return std::string("X/h") + static_cast<char>(side) + "/" + std::string(fund) + "/";
+}
+
+std::string EncodeFundInfo(const FundRec& r) { return Encode(r, LEDGER_FIELDS(FundInfoFields)); }
+std::string EncodeFundTotals(const FundRec& r) { return Encode(r, LEDGER_FIELDS(FundTotalsFields)); }
+std::string EncodeGrant(const GrantRec& r) { return Encode(r, LEDGER_FIELDS(GrantFields)); }
+std::string EncodeEntry(const EntryRec& r) { return Encode(r, LEDGER_FIELDS(EntryFields)); }
+std::string EncodeSummary(const Summary& s) { return Encode(s, LEDGER_FIELDS(SummaryFields)); }
+std::string EncodeMeasures(const Measures& m) {
+  Writer w;
+  w(m);
   return w.Take();
 }
 
+Status DecodeFundInfo(std::string_view v, FundRec* r) {
+  return DecodeInto(v, r, LEDGER_FIELDS(FundInfoFields), "fund");
+}
+Status DecodeFundTotals(std::string_view v, FundRec* r) {
+  return DecodeInto(v, r, LEDGER_FIELDS(FundTotalsFields), "fund totals");
+}
 Result<GrantRec> DecodeGrant(std::string_view v) {
-  Reader r(v);
   GrantRec g;
-  for (std::string* s : {&g.id, &g.fund, &g.recipient_id, &g.recipient_name, &g.title,
-                         &g.programme, &g.award_date}) {
-    *s = r.S();
-  }
-  g.seq = r.U();
-  g.amount = r.I();
-  g.paid = r.I();
-  g.used = r.I();
-  g.corrected = r.U() == 1;
-  g.disbursements = r.Vec();
-  g.expenses = r.Vec();
-  if (!r.Done()) return Bad("grant");
+  LEDGER_RETURN_IF_ERROR(DecodeInto(v, &g, LEDGER_FIELDS(GrantFields), "grant"));
   return g;
 }
-
-std::string EncodeEntry(const EntryRec& r) {
-  Writer w;
-  w.U(r.seq);
-  w.U(static_cast<uint64_t>(r.type));
-  w.S(r.time);
-  w.S(r.fund);
-  w.S(r.grant);
-  w.I(r.amount);
-  w.S(r.date);
-  w.S(r.period);
-  w.I(r.sales);
-  w.S(r.text1);
-  w.S(r.text2);
-  w.S(r.text3);
-  w.U(r.target);
-  w.Opt(r.corrected_by);
-  return w.Take();
-}
-
 Result<EntryRec> DecodeEntry(std::string_view v) {
-  Reader r(v);
   EntryRec e;
-  e.seq = r.U();
-  uint64_t type = r.U();
-  if (type > static_cast<uint64_t>(EntryType::kCorrection)) return Bad("entry");
-  e.type = static_cast<EntryType>(type);
-  e.time = r.S();
-  e.fund = r.S();
-  e.grant = r.S();
-  e.amount = r.I();
-  e.date = r.S();
-  e.period = r.S();
-  e.sales = r.I();
-  e.text1 = r.S();
-  e.text2 = r.S();
-  e.text3 = r.S();
-  e.target = r.U();
-  e.corrected_by = r.Opt();
-  if (!r.Done()) return Bad("entry");
+  LEDGER_RETURN_IF_ERROR(DecodeInto(v, &e, LEDGER_FIELDS(EntryFields), "entry"));
   return e;
+}
+Result<Summary> DecodeSummary(std::string_view v) {
+  Summary s;
+  LEDGER_RETURN_IF_ERROR(DecodeInto(v, &s, LEDGER_FIELDS(SummaryFields), "summary"));
+  return s;
+}
+Result<Measures> DecodeMeasures(std::string_view v) {
+  Measures m;
+  Reader rd(v);
+  rd(m);
+  if (!rd.Done()) return Corruption("undecodable measures record");
+  return m;
 }
 
 }  // namespace ledger::funds

@@ -1,26 +1,40 @@
-// Layout of the charity domain's derived state in the log's state namespace,
-// and the byte encoding of its records. Written in the same WriteBatch as the
-// entry that changes them (see tlog/log.h), so the store never holds a state
-// that does not match its tree size.
+// The one codec of the charity domain's derived state: its keys in the
+// log's state namespace (the 'D' range, docs/format.md section 6) and the
+// bytes of its records. Written in the same WriteBatch as the entry that
+// changes them (tlog/log.h), so the store never holds a state that does not
+// match its tree size.
 //
-// Keys (ASCII; <seq> is 16 lowercase hex digits, big-endian, so byte order is
-// index order):
-//   "M"                          -> decimal tree size the state reflects
-//   "F/" <fund id>               -> FundRec
-//   "G/" <grant id>              -> GrantRec
-//   "E/" <seq>                   -> EntryRec of every accepted entry
-//   "L/" <fund id> "/" <period>  -> decimal seq of the live lottery allocation
-//   "I/" <hex(by)> "/" <hex(key)> -> decimal seq of the entry recorded under
-//                                   an idempotency key (operational; not
-//                                   derivable from the entries)
+// Keys (ASCII; <seq> is 16 lowercase hex digits and <tape> 32, big-endian, so
+// byte order is numeric order; ids and types never hold '/'):
+//   "M"                                  decimal tree size the state reflects
+//   "S"                                  Summary: the business-date range
+//   "F/" <fund>                          FundRec: names, purpose, kind, opening
+//   "FT/" <fund>                         FundRec: live totals and tape ends
+//   "G/" <grant>                         GrantRec
+//   "R/" <seq>                           EntryRec of every accepted entry
+//   "L/" <fund> "/" <period>             decimal seq of the live allocation
+//   "A/" <fund> "/" <g> "/" <period>     Measures of the fund over one period:
+//                                        g "y" YYYY, "m" YYYY-MM, "d" YYYY-MM-DD
+//   "P/" <fund> "/" <hex programme> "/" <g> "/" <period>
+//                                        Measures of one programme of a fund
+// Index keys (empty values unless said; every accepted entry's, in its batch):
+//   "X/d/" <date> "/" <seq>               every entry by business date
+//   "X/f/" <fund> "/" <date> "/" <seq>    entries of a fund
+//   "X/t/" <type> "/" <date> "/" <seq>    entries of a type
+//   "X/ft/" <fund> "/" <type> "/" <date> "/" <seq>
+//   "X/g/" <grant> "/" <seq>             the grant's disbursements, expenses
+//                                        and corrections
+//   "X/gf/" <fund> "/" <award date> "/" <grant>   grants of a fund
+//   "X/ti/" <fund> "/" <tape>  -> <seq>  inflows on the fund's tape
+//   "X/to/" <fund> "/" <tape>  -> <seq>  outflows on the fund's tape
+//   "X/hi/" <fund> "/" <tape>  -> <seq>  corrected inflows (holes in the tape)
+//   "X/ho/" <fund> "/" <tape>  -> <seq>  corrected outflows
 //
-// No index keys: the entries browser filters the in-memory entry records
-// (entries_view.h), which Load restores from the "E/" records.
-//
-// Values are a version byte (1) followed by the record's fields in
-// declaration order: integers as unsigned LEB128 varints (signed amounts
-// zig-zag encoded), strings as varint length + bytes, optionals as a varint
-// 0 (absent) or value+1, vectors as varint count + items.
+// Values are a version byte (1) followed by the record's fields in the order
+// of its field list below: integers as unsigned LEB128 varints (signed ones
+// zig-zag encoded), strings as varint length + bytes, optionals as a varint 0
+// (absent) or value+1, tapes as two varints (high, low 64 bits). Fields are
+// only ever appended; a record with bytes left over is refused.
 #ifndef LEDGER_FUNDS_RECORD_CODEC_H_
 #define LEDGER_FUNDS_RECORD_CODEC_H_
 
@@ -34,29 +48,62 @@
 namespace ledger::funds {
 
 inline constexpr std::string_view kMetaKey = "M";
+inline constexpr std::string_view kSummaryKey = "S";
 inline constexpr std::string_view kFundPrefix = "F/";
+inline constexpr std::string_view kFundTotalsPrefix = "FT/";
 inline constexpr std::string_view kGrantPrefix = "G/";
-inline constexpr std::string_view kEntryPrefix = "E/";
+inline constexpr std::string_view kEntryPrefix = "R/";
 inline constexpr std::string_view kLotteryPrefix = "L/";
-inline constexpr std::string_view kIdemPrefix = "I/";
+
+// Aggregation granularity of Measures keys.
+enum class Grain : char { kYear = 'y', kMonth = 'm', kDay = 'd' };
+
+// The business-date range of the live and corrected entries recorded so far.
+struct Summary {
+  std::string first_date, last_date;  // empty before the first dated entry
+  bool operator==(const Summary&) const = default;
+};
 
 std::string SeqKeyPart(uint64_t seq);
+std::string TapeKeyPart(Tape t);
 // Parses the 16 hex digits at the end of an index or entry key.
 bool SeqFromKeyTail(std::string_view key, uint64_t* seq);
+bool TapeFromKeyTail(std::string_view key, Tape* t);
 
 std::string FundKey(std::string_view id);
+std::string FundTotalsKey(std::string_view id);
 std::string GrantKey(std::string_view id);
 std::string EntryKey(uint64_t seq);
 std::string LotteryKey(std::string_view fund, std::string_view period);
-std::string IdemKey(std::string_view by, std::string_view key);
+// The period of `date` at `grain`: "2020", "2020-06" or "2020-06-01".
+std::string_view PeriodOf(std::string_view date, Grain grain);
+std::string FundMeasuresPrefix(std::string_view fund, Grain grain);
+std::string ProgrammeMeasuresPrefix(std::string_view fund, std::string_view programme, Grain grain);
 
-std::string EncodeFund(const FundRec& r);
+// Index key prefixes; a full key is prefix + <date> "/" <seq> (or as above).
+std::string DateIndexPrefix();
+std::string FundIndexPrefix(std::string_view fund);
+std::string TypeIndexPrefix(std::string_view type);
+std::string FundTypeIndexPrefix(std::string_view fund, std::string_view type);
+std::string GrantEntriesPrefix(std::string_view grant);
+std::string FundGrantsPrefix(std::string_view fund);
+enum class TapeSide : char { kIn = 'i', kOut = 'o' };
+std::string TapePrefix(std::string_view fund, TapeSide side);
+std::string HolePrefix(std::string_view fund, TapeSide side);
+
+std::string EncodeFundInfo(const FundRec& r);
+std::string EncodeFundTotals(const FundRec& r);
 std::string EncodeGrant(const GrantRec& r);
 std::string EncodeEntry(const EntryRec& r);
+std::string EncodeMeasures(const Measures& m);
+std::string EncodeSummary(const Summary& s);
 // Corruption when the bytes are not a record of this version.
-Result<FundRec> DecodeFund(std::string_view v);
+Status DecodeFundInfo(std::string_view v, FundRec* r);
+Status DecodeFundTotals(std::string_view v, FundRec* r);
 Result<GrantRec> DecodeGrant(std::string_view v);
 Result<EntryRec> DecodeEntry(std::string_view v);
+Result<Measures> DecodeMeasures(std::string_view v);
+Result<Summary> DecodeSummary(std::string_view v);
 
 }  // namespace ledger::funds
 

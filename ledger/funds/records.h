@@ -1,79 +1,123 @@
-// The in-memory fund state: one record per fund, per grant and per entry.
+// The derived records of the charity domain: what the rules check against
+// and what every view reads. All are recomputable from the entries alone
+// (tests/funds/replay_test.cc replays a log and compares the stored bytes).
 //
-// These are derived from the entries alone (see state.h for how they are
-// kept) and are what every view reads. Amounts are int64 fen; counts and
-// totals exclude entries that a correction has reversed.
+// Amounts are int64 fen. A "live" amount or count leaves out entries that a
+// correction has reversed. Every live sum of one measure is bounded by the
+// ledger's live income, which the rules keep within int64 (rules.h), so
+// no sum over any subset of entries can overflow.
+//
+// Where they live (keys in record_codec.h, bytes in docs/format.md section 6):
+// FundRec in memory (the hot state, hot_state.h) and in the store; GrantRec,
+// EntryRec, index keys and per-day/month/year Measures only in the store.
 #ifndef LEDGER_FUNDS_RECORDS_H_
 #define LEDGER_FUNDS_RECORDS_H_
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "ledger/funds/body.h"
 #include "ledger/funds/entry_types.h"
 
 namespace ledger::funds {
 
-struct FundTotals {
-  int64_t income = 0;     // donations + lottery allocations
-  int64_t committed = 0;  // grants awarded
-  int64_t disbursed = 0;  // paid to grantees
-  int64_t used = 0;       // grantees' reported expenses
-  int64_t admin_cost = 0;
-  int64_t donations = 0, allocations = 0, grants = 0, disbursements = 0, expenses = 0;
+// A position on a fund's FIFO tape (trace.h): the sum of the amounts of the
+// fund's inflows (or outflows) before this one, corrected ones included. It
+// only grows, and 128 bits cannot overflow for any number of entries.
+__extension__ typedef unsigned __int128 Tape;
 
-  // income - disbursed - admin_cost: money the fund still holds.
-  int64_t balance() const { return income - disbursed - admin_cost; }
-  // income - committed - admin_cost: money not yet promised. Invariant: >= 0.
-  int64_t uncommitted() const { return income - committed - admin_cost; }
-  bool operator==(const FundTotals&) const = default;
+// Live money of one scope (a fund, or one programme of a fund) over one
+// period (a day, a month, a year) or in total, and the live entries behind it.
+struct Measures {
+  int64_t donations = 0;    // donation income, fen
+  int64_t allocations = 0;  // welfare-lottery allocations received, fen
+  int64_t granted = 0;      // grants awarded (committed), fen
+  int64_t disbursed = 0;    // paid to grantees, fen
+  int64_t used = 0;         // grantees' reported expenses, fen
+  int64_t admin_cost = 0;   // fen
+  int64_t lottery_sales = 0;  // sales stated with allocations (context, not money of the fund), fen
+  int64_t n_donations = 0, n_allocations = 0, n_grants = 0, n_disbursements = 0, n_expenses = 0,
+          n_admin_costs = 0;
+
+  // Every field, in the stored order (append only).
+  static constexpr int64_t Measures::*kFields[] = {
+      &Measures::donations,     &Measures::allocations,   &Measures::granted,
+      &Measures::disbursed,     &Measures::used,          &Measures::admin_cost,
+      &Measures::lottery_sales, &Measures::n_donations,   &Measures::n_allocations,
+      &Measures::n_grants,      &Measures::n_disbursements, &Measures::n_expenses,
+      &Measures::n_admin_costs};
+
+  int64_t income() const { return donations + allocations; }
+  bool operator==(const Measures&) const = default;
+
+  // this += sign * o, field by field. Callers keep live sums within int64.
+  void Add(const Measures& o, int sign = 1) {
+    for (auto f : kFields) this->*f += sign * (o.*f);
+  }
 };
 
 struct FundRec {
   std::string id, name_zh, name_en, purpose;
   FundKind kind = FundKind::kCharity;
-  uint64_t seq = 0;  // the fund.open entry
-  FundTotals totals;
+  uint64_t seq = 0;       // its fund.open entry
+  std::string opened_on;  // first business date it accepts (YYYY-MM-DD)
+  Measures totals;        // live, all dates
+  Tape tape_in = 0;       // end of its inflow tape (corrected inflows included)
+  Tape tape_out = 0;      // end of its outflow tape
+
+  // income - disbursed - admin_cost: money the fund still holds.
+  int64_t balance() const { return totals.income() - totals.disbursed - totals.admin_cost; }
+  // income - granted - admin_cost: money not yet promised. Invariant: >= 0.
+  int64_t uncommitted() const { return totals.income() - totals.granted - totals.admin_cost; }
   bool operator==(const FundRec&) const = default;
 };
 
 struct GrantRec {
   std::string id, fund, recipient_id, recipient_name, title, programme, award_date;
   uint64_t seq = 0;  // the grant entry
-  int64_t amount = 0, paid = 0, used = 0;  // live (uncorrected) totals
+  int64_t amount = 0, paid = 0, used = 0;  // live totals
   bool corrected = false;
-  std::vector<uint64_t> disbursements, expenses;  // entry seqs, ascending, incl. corrected
+  int64_t n_disbursements = 0, n_expenses = 0;  // live
+  std::string first_paid_at;  // earliest business date of a live disbursement; empty: none
+  std::string last_activity;  // latest business date of a live disbursement or expense
+  std::string modified;       // latest recording time of the grant or any of its entries
+  Tape tape = 0;              // start of the grant on its fund's outflow tape
   bool operator==(const GrantRec&) const = default;
 };
 
-// One accepted entry, as much of it as the views need.
+// One accepted entry, as much of it as indexes, rules and views need; the
+// rest is in the entry itself (Log::Entry).
 struct EntryRec {
   uint64_t seq = 0;
   EntryType type = EntryType::kFundOpen;
   std::string time;   // recording time, RFC 3339 UTC
   std::string fund;   // the fund it concerns (a grant's fund for grant-level entries)
-  std::string grant;  // grant, disbursement, expense (and their corrections)
+  std::string grant;  // grant, disbursement, expense, and their corrections
   int64_t amount = 0; // 0 for fund.open and correction
   // Business date: received_at, award_date, paid_at, spent_at; the first day
-  // of the period for lottery.allocation and admin_cost; the recording date
-  // for fund.open and correction.
+  // of the period for lottery.allocation and admin_cost; opened_on for
+  // fund.open; the target's date for a correction.
   std::string date;
-  std::string period;  // lottery.allocation, admin_cost
-  int64_t sales = 0;   // lottery.allocation
-  // donation: channel, public_name; disbursement: payment_ref;
-  // expense: category, description, evidence_sha256; admin_cost: category;
-  // correction: reason.
-  std::string text1, text2, text3;
-  uint64_t target = 0;  // correction: the corrected entry
+  std::string period;          // lottery.allocation, admin_cost: YYYY-MM
+  int64_t sales = 0;           // lottery.allocation
+  std::string programme;       // grant, disbursement, expense: the grant's programme
+  uint64_t target = 0;         // correction: the corrected entry
   std::optional<uint64_t> corrected_by;
+  Tape tape = 0;               // inflows and outflows: start on the fund's tape
   bool operator==(const EntryRec&) const = default;
 
   // True when a correction at an index below `size` reversed this entry.
   bool CorrectedBefore(uint64_t size) const { return corrected_by && *corrected_by < size; }
 };
+
+// The Measures an entry adds to its scope while it is live.
+Measures MeasuresOf(const EntryRec& r);
+
+// True for inflows on the FIFO tape (donation, lottery.allocation) and for
+// outflows (grant, admin_cost).
+bool IsInflow(EntryType type);
+bool IsOutflow(EntryType type);
 
 }  // namespace ledger::funds
 

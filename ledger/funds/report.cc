@@ -1,6 +1,7 @@
 #include "ledger/funds/report.h"
 
 #include "ledger/funds/dates.h"
+#include "ledger/funds/measures_range.h"
 #include "ledger/funds/money.h"
 
 namespace ledger::funds {
@@ -23,62 +24,22 @@ Status AddLine(ReportLine* t, const ReportLine& l) {
   return Status::Ok();
 }
 
-Status FundLine(const FundsData& d, const FundRec& f, uint64_t size, const ReportQuery& q,
-                ReportLine* l) {
+Status FundLine(const FundsView& v, const FundRec& f, const ReportQuery& q, ReportLine* l) {
   l->id = f.id;
   l->name_zh = f.name_zh;
   l->name_en = f.name_en;
-  int64_t in_before = 0, out_before = 0;
-  auto it = d.fund_entries.find(f.id);
-  if (it == d.fund_entries.end()) return Status::Ok();
-  for (size_t pos : it->second) {
-    const EntryRec& r = d.entries[pos];
-    if (r.seq >= size) break;
-    if (r.CorrectedBefore(size) || !MovesMoney(r.type)) continue;
-    if (r.date < q.from) {
-      switch (r.type) {
-        case EntryType::kDonation:
-        case EntryType::kLotteryAllocation:
-          LEDGER_RETURN_IF_ERROR(Add(&in_before, r.amount));
-          break;
-        case EntryType::kDisbursement:
-        case EntryType::kAdminCost:
-          LEDGER_RETURN_IF_ERROR(Add(&out_before, r.amount));
-          break;
-        default:
-          break;
-      }
-      continue;
-    }
-    if (r.date > q.to) continue;
-    switch (r.type) {
-      case EntryType::kDonation:
-        LEDGER_RETURN_IF_ERROR(Add(&l->income, r.amount));
-        ++l->donations;
-        break;
-      case EntryType::kLotteryAllocation:
-        LEDGER_RETURN_IF_ERROR(Add(&l->income, r.amount));
-        break;
-      case EntryType::kGrant:
-        LEDGER_RETURN_IF_ERROR(Add(&l->granted, r.amount));
-        ++l->grants;
-        break;
-      case EntryType::kDisbursement:
-        LEDGER_RETURN_IF_ERROR(Add(&l->disbursed, r.amount));
-        ++l->disbursements;
-        break;
-      case EntryType::kExpense:
-        LEDGER_RETURN_IF_ERROR(Add(&l->used, r.amount));
-        ++l->expenses;
-        break;
-      case EntryType::kAdminCost:
-        LEDGER_RETURN_IF_ERROR(Add(&l->admin_cost, r.amount));
-        break;
-      default:
-        break;
-    }
-  }
-  l->opening = in_before - out_before;
+  LEDGER_ASSIGN_OR_RETURN(Measures before, SumMeasures(*v.store, FundScope(f.id), "", PreviousDay(q.from)));
+  LEDGER_ASSIGN_OR_RETURN(Measures in, SumMeasures(*v.store, FundScope(f.id), q.from, q.to));
+  l->opening = before.income() - before.disbursed - before.admin_cost;
+  l->income = in.income();
+  l->granted = in.granted;
+  l->disbursed = in.disbursed;
+  l->used = in.used;
+  l->admin_cost = in.admin_cost;
+  l->donations = in.n_donations;
+  l->grants = in.n_grants;
+  l->disbursements = in.n_disbursements;
+  l->expenses = in.n_expenses;
   l->closing = l->opening + l->income - l->disbursed - l->admin_cost;
   return Status::Ok();
 }
@@ -112,30 +73,27 @@ std::string CsvField(const std::string& s) {
 
 }  // namespace
 
-Result<ReportData> ComputeReport(const FundsData& d, uint64_t tree_size, std::string root_b64,
-                                 const ReportQuery& q) {
+Result<ReportData> ComputeReport(const FundsView& v, std::string root_b64, const ReportQuery& q) {
   if (!IsIsoDate(q.from) || !IsIsoDate(q.to)) {
     return InvalidArgument("from and to must be calendar dates YYYY-MM-DD", "report.dates");
   }
   if (q.from > q.to) return InvalidArgument("from " + q.from + " is after to " + q.to, "report.dates");
-  if (tree_size > d.size) return Internal("report asked beyond the published state");
   ReportData r;
   r.from = q.from;
   r.to = q.to;
-  r.tree_size = tree_size;
+  r.tree_size = v.size;
   r.root = std::move(root_b64);
   r.totals.id = "TOTAL";
   bool found = q.fund.empty();
-  for (const auto& [id, f] : d.funds) {
-    if (f.seq >= tree_size) continue;
+  for (const auto& [id, f] : v.hot->funds) {
     if (!q.fund.empty() && id != q.fund) continue;
     found = true;
     ReportLine l;
-    LEDGER_RETURN_IF_ERROR(FundLine(d, f, tree_size, q, &l));
+    LEDGER_RETURN_IF_ERROR(FundLine(v, *f, q, &l));
     LEDGER_RETURN_IF_ERROR(AddLine(&r.totals, l));
     r.funds.push_back(std::move(l));
   }
-  if (!found) return NotFound("no fund " + q.fund + " at tree size " + std::to_string(tree_size));
+  if (!found) return NotFound("no fund " + q.fund + " at tree size " + std::to_string(v.size));
   return r;
 }
 

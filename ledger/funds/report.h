@@ -1,7 +1,10 @@
 // Period reports by business date, per fund and in total (docs/api.md
-// Report), computed as of a tree size so anyone can recompute them from the
-// entries a checkpoint covers: an entry counts when its seq < tree_size and no
-// correction below tree_size reversed it.
+// Report), computed over a FundsView (the state as of one tree size, so anyone
+// can recompute them from the entries a checkpoint covers: an entry counts
+// when its seq < tree_size and no correction below tree_size reversed it).
+// Figures come from the stored per-period measures (measures_range.h): the
+// cost grows with the number of funds and of years, months and days in the
+// range, never with the number of entries.
 //
 // For a fund and [from, to] (inclusive, YYYY-MM-DD):
 //   opening = income - disbursed - admin_cost over business dates < from
@@ -18,7 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/base/status.h"
-#include "ledger/funds/state.h"
+#include "ledger/funds/view.h"
 
 namespace ledger::funds {
 
@@ -43,9 +46,8 @@ struct ReportData {
 };
 
 // InvalidArgument for bad dates or from > to; NotFound for an unknown fund.
-// `tree_size` must be <= d.size; `root_b64` is the checkpoint's root.
-Result<ReportData> ComputeReport(const FundsData& d, uint64_t tree_size, std::string root_b64,
-                                 const ReportQuery& q);
+// `root_b64` is the root of the tree at v.size.
+Result<ReportData> ComputeReport(const FundsView& v, std::string root_b64, const ReportQuery& q);
 nlohmann::json ReportJson(const ReportData& r);
 // One header line, one line per fund, then a line with fund "TOTAL"; every
 // line repeats from,to,tree_size,root so the file stands alone. Fields with

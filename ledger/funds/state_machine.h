@@ -1,90 +1,83 @@
 // FundsStateMachine: the charity domain's tlog::StateMachine.
 //
-// Owns the fund state (state.h). The log's sequencer thread calls Load once,
-// then Apply per entry, and Durable/Abandon per batch. Entries applied since
-// the last Durable are staged; readers only ever see state as of a durable
-// tree size. Every accepted entry stages its derived-state writes (layout in
-// record_codec.h) in the entry's own batch, so Load restores the state from
-// the store without reading the log.
+// For each sequenced entry, Apply parses its body, lets the rules decide its
+// effect (rules.h) and stages that one Change (change.h): the store writes go
+// into the entry's batch, the hot-state edits into a working copy. At a batch
+// boundary (Sealed) the working copy is frozen; when the batch is durable
+// (Durable) the frozen copy and the store snapshot the log hands over become
+// the published FundsView (view.h), by swapping one pointer.
 //
-// A draft built by funds::Ledger carries a DraftContext (parsed body, actor,
-// idempotency key) in EntryDraft::context. A draft without one (a replay, or
-// a raw append) has its body parsed and checked for canonical form here, and
-// role checks are skipped because the actor is unknown.
+// Readers take View(): the newest published view, or ViewAt(size) for a view
+// of the last few seconds (reports anchored to a checkpoint). Taking a view
+// copies two shared pointers under a mutex that nothing else holds for longer
+// than such a copy; computing over a view holds no lock at all, so no report
+// ever holds up a write.
 //
-// Thread-safety: the StateMachine methods are called from one thread. Read(),
-// durable_size() and WaitForSize() may be called from any thread at any time;
-// a Snapshot holds a shared lock until destroyed, so keep it short, and never
-// take a second Snapshot while holding one. The lock prefers the writer:
-// publishing a durable batch (Durable, on the sequencer thread) waits only for
-// the Snapshots already held, never for a stream of new ones, so a steady
-// load of reports cannot stall every write (glibc's shared_mutex prefers
-// readers).
+// Load reads the hot state only: the summary and the funds ("S", "F/",
+// "FT/" keys) and the stored tree size: O(funds) keys, never an entry.
+//
+// Thread-safety: the tlog::StateMachine methods are called from the log's
+// sequencer thread; View, ViewAt, durable_size and WaitForSize from any thread.
 #ifndef LEDGER_FUNDS_STATE_MACHINE_H_
 #define LEDGER_FUNDS_STATE_MACHINE_H_
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
-#include <shared_mutex>
-#include <string>
+#include <optional>
 
-#include "ledger/funds/body.h"
-#include "ledger/funds/entry_types.h"
-#include "ledger/funds/state.h"
+#include "ledger/funds/hot_state.h"
+#include "ledger/funds/rules.h"
+#include "ledger/funds/view.h"
 #include "ledger/tlog/log.h"
 
 namespace ledger::funds {
 
-struct DraftContext {
-  EntryType type = EntryType::kFundOpen;
-  Body body;
-  std::optional<Actor> actor;
-  std::string idempotency_key;
-};
-
 class FundsStateMachine : public tlog::StateMachine {
  public:
-  // A consistent, durable view of the fund state; holds a reader lock.
-  class Snapshot {
-   public:
-    const FundsData& data() const { return *data_; }
-    const FundsData* operator->() const { return data_; }
-
-   private:
-    friend class FundsStateMachine;
-    Snapshot(std::mutex* gate, std::shared_mutex* mu, const FundsData* d) : lock_(LockShared(gate, mu)), data_(d) {}
-    static std::shared_lock<std::shared_mutex> LockShared(std::mutex* gate, std::shared_mutex* mu) {
-      std::lock_guard g(*gate);  // held by a waiting writer: new readers queue behind it
-      return std::shared_lock<std::shared_mutex>(*mu);
-    }
-    std::shared_lock<std::shared_mutex> lock_;
-    const FundsData* data_;
+  struct Options {
+    int utc_offset_minutes = kDefaultUtcOffsetMinutes;
+    // Published views kept for ViewAt: those of the last `retain` period.
+    std::chrono::milliseconds retain{3000};
   };
+  FundsStateMachine() : FundsStateMachine(Options()) {}
+  explicit FundsStateMachine(Options options) : options_(options) {}
 
-  Status Load(const tlog::StateReader& store, uint64_t tree_size) override;
+  Status Load(std::shared_ptr<const tlog::StateReader> at, uint64_t tree_size) override;
   Status Apply(const tlog::SequencedEntry& entry, tlog::StateWriter* w) override;
-  void Durable(uint64_t tree_size) override;
+  void Sealed(uint64_t end_size) override;
+  void Durable(uint64_t tree_size, std::shared_ptr<const tlog::StateReader> at) override;
   void Abandon() override;
+  void Rollback() override;
+  void Closing() override;
 
-  Snapshot Read() const { return Snapshot(&gate_, &mu_, &state_.published()); }
-  uint64_t durable_size() const;
-  // True once the published state covers `size` entries; false on timeout.
+  // The newest published view; its size is 0 and its store null before Load.
+  FundsView View() const;
+  // The published view at exactly `size`, while it is retained.
+  std::optional<FundsView> ViewAt(uint64_t size) const;
+  uint64_t durable_size() const { return View().size; }
+  // True once a published view covers `size` entries; false on timeout.
   bool WaitForSize(uint64_t size, std::chrono::milliseconds timeout) const;
 
-  // Sequencer-thread view of staged + published state, for tests that drive
-  // Apply directly.
-  const FundsState& staged_state() const { return state_; }
-
  private:
-  mutable std::mutex gate_;  // taken by readers before mu_, and held by a writer while it waits for mu_
-  mutable std::shared_mutex mu_;
-  mutable std::mutex size_mu_;
-  mutable std::condition_variable size_cv_;
-  uint64_t size_ = 0;  // guarded by size_mu_
-  FundsState state_;
+  void Publish(FundsView v);
+
+  const Options options_;
+
+  // Sequencer thread only.
+  std::shared_ptr<HotState> working_ = std::make_shared<HotState>();
+  bool working_frozen_ = false;  // shared with sealed_: clone before changing
+  std::deque<std::pair<uint64_t, std::shared_ptr<const HotState>>> sealed_;  // not yet durable
+  std::shared_ptr<const HotState> durable_hot_ = working_;
+
+  // Readers.
+  mutable std::mutex mu_;  // guards the two below; held only to copy or swap pointers
+  FundsView published_{0, std::make_shared<const HotState>(), nullptr};
+  std::deque<std::pair<std::chrono::steady_clock::time_point, FundsView>> retained_;
+  mutable std::condition_variable published_cv_;
 };
 
 }  // namespace ledger::funds

@@ -10,7 +10,12 @@
 // keep outflows <= inflows, every outflow is fully funded, and for every
 // inflow: sum(flow amounts) + unspent == amount, exactly.
 //
-// Pure functions over a published FundsData; O(entries of the fund).
+// Stored form (record_codec.h): every inflow and outflow keeps its position
+// on a "gross" tape that counts corrected entries too and so never moves;
+// corrected entries are listed as holes. A live position is the gross one
+// less the holes before it, so a trace reads the fund's holes (rare), seeks
+// the first overlapping outflow, and reads only the flows it reports:
+// O(holes + flows), never the fund's other entries.
 #ifndef LEDGER_FUNDS_TRACE_H_
 #define LEDGER_FUNDS_TRACE_H_
 
@@ -19,14 +24,15 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/base/status.h"
-#include "ledger/funds/state.h"
+#include "ledger/funds/fund_views.h"
+#include "ledger/funds/view.h"
 
 namespace ledger::funds {
 
 // Trace JSON (docs/api.md) for the donation or lottery allocation at `seq`.
 // NotFound when `seq` is not such an entry. A corrected inflow has no flows
 // and "unspent" equal to its amount.
-Result<nlohmann::json> TraceJson(const FundsData& d, uint64_t seq);
+Result<nlohmann::json> TraceJson(const FundsView& v, uint64_t seq, const EntryBytes& entry);
 
 }  // namespace ledger::funds
 

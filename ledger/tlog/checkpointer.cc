@@ -29,7 +29,7 @@ Status LogImpl::SignCheckpoint(uint64_t size) {
   cp->size = size;
   cp->root = root;
   cp->note = std::move(note);
-  cp->unix_ms = NowMs();
+  cp->unix_ms = Now();
   std::string record = keys::EncodeU64(static_cast<uint64_t>(cp->unix_ms)) + cp->note;
   LEDGER_RETURN_IF_ERROR(StoreCheckpoint(keys::CheckpointKey(size), std::move(record)));
   {

@@ -4,9 +4,23 @@
 
 namespace ledger::tlog {
 
+DbStateReader::~DbStateReader() {
+  if (snapshot_ != nullptr) db_->ReleaseSnapshot(snapshot_);
+}
+
+rocksdb::ReadOptions DbStateReader::Options() const {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  return ro;
+}
+
+std::shared_ptr<const StateReader> SnapshotStateReader(const std::shared_ptr<rocksdb::DB>& db) {
+  return std::make_shared<DbStateReader>(db, db->GetSnapshot());
+}
+
 Result<std::string> DbStateReader::Get(std::string_view key) const {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::DerivedKey(key), &value);
+  rocksdb::Status s = db_->Get(Options(), keys::DerivedKey(key), &value);
   if (s.IsNotFound()) return NotFound("no derived state at key " + std::string(key));
   if (!s.ok()) return IOError("reading derived state: " + s.ToString());
   return value;
@@ -14,10 +28,35 @@ Result<std::string> DbStateReader::Get(std::string_view key) const {
 
 Status DbStateReader::Scan(std::string_view prefix, std::string_view start,
                            const std::function<bool(std::string_view, std::string_view)>& fn) const {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(Options()));
   const std::string full_prefix = keys::DerivedKey(prefix);
   const std::string seek = start.empty() ? full_prefix : keys::DerivedKey(start);
   for (it->Seek(std::max(seek, full_prefix)); it->Valid(); it->Next()) {
+    std::string_view k(it->key().data(), it->key().size());
+    if (!k.starts_with(full_prefix)) break;
+    k.remove_prefix(1);
+    if (!fn(k, std::string_view(it->value().data(), it->value().size()))) break;
+  }
+  if (!it->status().ok()) return IOError("scanning derived state: " + it->status().ToString());
+  return Status::Ok();
+}
+
+Status DbStateReader::ScanBack(std::string_view prefix, std::string_view start,
+                               const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(Options()));
+  const std::string full_prefix = keys::DerivedKey(prefix);
+  if (!start.empty() && keys::DerivedKey(start).starts_with(full_prefix)) {
+    it->SeekForPrev(keys::DerivedKey(start));
+  } else {
+    // The smallest key above the whole range: the prefix with its last
+    // byte below 0xff incremented (the prefix is never all 0xff: it starts 'D').
+    std::string upper = full_prefix;
+    while (static_cast<uint8_t>(upper.back()) == 0xff) upper.pop_back();
+    upper.back() = static_cast<char>(static_cast<uint8_t>(upper.back()) + 1);
+    it->SeekForPrev(upper);
+    if (it->Valid() && it->key() == upper) it->Prev();
+  }
+  for (; it->Valid(); it->Prev()) {
     std::string_view k(it->key().data(), it->key().size());
     if (!k.starts_with(full_prefix)) break;
     k.remove_prefix(1);
@@ -42,26 +81,43 @@ Result<std::string> BatchStateWriter::Get(std::string_view key) const {
   return db_->Get(key);
 }
 
-Status BatchStateWriter::Scan(std::string_view prefix, std::string_view start,
-                              const std::function<bool(std::string_view, std::string_view)>& fn) const {
-  // Merge the staged writes over a snapshot of the database range.
+// Merges the staged writes over the database's range of `prefix`. Scans by
+// the sequencer are over small ranges (one fund's or one grant's keys), so
+// building the merged range in memory is cheap.
+Result<BatchStateWriter::Staged> BatchStateWriter::Merged(std::string_view prefix) const {
   Staged merged;
-  LEDGER_RETURN_IF_ERROR(db_->Scan(prefix, start, [&](std::string_view k, std::string_view v) {
+  LEDGER_RETURN_IF_ERROR(db_->Scan(prefix, {}, [&](std::string_view k, std::string_view v) {
     merged.emplace(std::string(k), std::string(v));
     return true;
   }));
-  const std::string from = std::max(std::string(prefix), std::string(start));
   std::vector<const Staged*> newer;
   for (const auto& layer : layers_) newer.push_back(&layer.second);
   newer.push_back(&batch_);
   newer.push_back(&entry_);
   for (const Staged* s : newer) {
-    for (auto it = s->lower_bound(from); it != s->end() && it->first.starts_with(prefix); ++it) {
+    for (auto it = s->lower_bound(prefix); it != s->end() && it->first.starts_with(prefix); ++it) {
       merged[it->first] = it->second;
     }
   }
-  for (const auto& [k, v] : merged) {
-    if (v && !fn(k, *v)) break;
+  return merged;
+}
+
+Status BatchStateWriter::Scan(std::string_view prefix, std::string_view start,
+                              const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  LEDGER_ASSIGN_OR_RETURN(Staged merged, Merged(prefix));
+  for (auto it = merged.lower_bound(start); it != merged.end(); ++it) {
+    if (it->second && !fn(it->first, *it->second)) break;
+  }
+  return Status::Ok();
+}
+
+Status BatchStateWriter::ScanBack(std::string_view prefix, std::string_view start,
+                                  const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  LEDGER_ASSIGN_OR_RETURN(Staged merged, Merged(prefix));
+  auto it = start.empty() ? merged.end() : merged.upper_bound(start);
+  while (it != merged.begin()) {
+    --it;
+    if (it->second && !fn(it->first, *it->second)) break;
   }
   return Status::Ok();
 }

@@ -30,7 +30,6 @@
 #ifndef LEDGER_TLOG_LOG_H_
 #define LEDGER_TLOG_LOG_H_
 
-#include <any>
 #include <chrono>
 #include <functional>
 #include <future>
@@ -53,20 +52,34 @@ namespace ledger::tlog {
 
 using crypto::Hash;
 
+// An idempotency key on a draft. A draft whose key was already used by an
+// appended entry is not appended again: its result is the first entry's, with
+// `replayed` set and the first draft's payload, and it consumes no index. The
+// same key with another `request` hash is refused (FailedPrecondition, rule
+// "idempotency.key_conflict"). Keys are kept in the store for good ('I' keys,
+// docs/format.md section 6); a draft refused by the state machine stores none.
+struct IdempotencyKey {
+  std::string key;          // opaque to the log, at most 1,024 bytes; the caller scopes it
+  crypto::Hash request{};   // what the caller asked, hashed as it defines it
+  std::string payload;      // opaque, at most 1,024 bytes, stored with the key and returned on replay
+};
+
 // What a caller asks to append. The sequencer adds v, seq, time and prev.
 struct EntryDraft {
   std::string type;  // [a-z][a-z._]*, at most 64 bytes
   std::string by;    // the account that records it
   std::string body;  // a canonical JSON object (see entry.h)
-  // Opaque to the log; handed to StateMachine::Apply (for example the
-  // already-parsed body, so the domain does not parse it twice).
-  std::any context;
+  std::optional<IdempotencyKey> idempotency;
 };
 
 struct Appended {
   uint64_t seq = 0;
   Hash leaf_hash{};
   std::string entry;  // the canonical entry bytes that were hashed
+  // True when the draft's idempotency key had been used: seq, leaf_hash and
+  // entry are the first append's, and payload is what it stored.
+  bool replayed = false;
+  std::string payload;
 };
 
 // The entry as the state machine sees it, after sequencing.
@@ -76,7 +89,6 @@ struct SequencedEntry {
   std::string_view type;
   std::string_view by;
   std::string_view body;
-  const std::any& context;
 };
 
 // Read access to the derived-state namespace of the store.
@@ -90,36 +102,54 @@ class StateReader {
   // returns false.
   virtual Status Scan(std::string_view prefix, std::string_view start,
                       const std::function<bool(std::string_view, std::string_view)>& fn) const = 0;
+  // Like Scan, in descending key order, starting at the last key <= `start`
+  // (empty = from the end of the prefix's range).
+  virtual Status ScanBack(std::string_view prefix, std::string_view start,
+                          const std::function<bool(std::string_view, std::string_view)>& fn) const = 0;
 };
 
 // Stages derived-state writes into the batch of the entry being applied.
-// Get sees writes staged earlier in the same batch.
+// Get and Scan see writes staged earlier in the same batch and in batches
+// still being written.
 class StateWriter : public StateReader {
  public:
   virtual void Put(std::string_view key, std::string_view value) = 0;
   virtual void Delete(std::string_view key) = 0;
 };
 
-// The domain's hook into the sequencer. All calls come from one thread.
+// The domain's hook into the sequencer. Load, Apply, Sealed, Durable and
+// Abandon are called from one thread.
 //
 // The sequencer pipelines: it may Apply the entries of the next batches
-// while earlier batches are still being synced. Durable(n) therefore
-// publishes only what entries below n did; entries at n and above stay
-// pending until their own Durable call.
+// while earlier batches are still being synced. Sealed(n) says that the
+// entries applied so far are exactly those below n (a batch ends there);
+// Durable(n, at) says that entries below n are durable and that `at` reads
+// the derived state exactly as of n (a consistent store snapshot that stays
+// valid for as long as the reader is held, whatever is written later).
+// Entries at n and above stay pending until their own Durable call.
 class StateMachine {
  public:
   virtual ~StateMachine() = default;
-  // Called once by Log::Open before any Apply, with the durable tree size.
-  virtual Status Load(const StateReader& store, uint64_t tree_size) = 0;
+  // Called once by Log::Open before any Apply, with the durable tree size
+  // and a reader of the store as of that size.
+  virtual Status Load(std::shared_ptr<const StateReader> at, uint64_t tree_size) = 0;
   // Validates `entry` against the state including earlier entries of the
   // same batch. On error nothing of the entry is written and the state machine
   // MUST be as before the call. On OK, stages its writes through `w`.
   virtual Status Apply(const SequencedEntry& entry, StateWriter* w) = 0;
+  // The entries applied so far end at `end_size` (a batch boundary).
+  virtual void Sealed(uint64_t end_size) { (void)end_size; }
   // Entries below `tree_size` are durable: publish their effects to readers.
-  virtual void Durable(uint64_t tree_size) = 0;
+  virtual void Durable(uint64_t tree_size, std::shared_ptr<const StateReader> at) = 0;
   // A batch could not be written or synced: drop everything applied since
   // the last Durable. The log refuses appends afterwards.
   virtual void Abandon() {}
+  // Drop everything applied since the last Sealed (or Load, or Durable):
+  // an atomic group was refused or was a dry run.
+  virtual void Rollback() {}
+  // The log is closing: release every reader it handed out (the store stays
+  // open while any is held, and cannot be opened again until then).
+  virtual void Closing() {}
 };
 
 // Collects witness cosignatures for each new checkpoint (C2SP tlog-witness).
@@ -146,6 +176,9 @@ struct Options {
   bool create_if_missing = false;
   bool read_only = false;  // no sequencer, no checkpointer (audit, tools)
   rocksdb::Env* env = nullptr;  // tests only: a fault-injecting Env; default the OS's
+  // Tests only: the clock (unix milliseconds) that entry and checkpoint
+  // times come from; default the system clock.
+  std::function<int64_t()> clock;
 };
 
 // Counters since Open, for /metrics and benchmarks.
@@ -184,6 +217,22 @@ class Log {
   // ordered by the caller) are sequenced in that order, so a caller can
   // prepare its next drafts while earlier ones are being written.
   virtual std::future<std::vector<Result<Appended>>> AppendAllAsync(std::vector<EntryDraft> drafts) = 0;
+
+  // Appends `drafts` atomically: every one of them in one batch and one WAL
+  // sync, or none. Drafts are validated in order, each against the state
+  // including the accepted drafts before it; a refused draft does not stop
+  // the others being checked, so the answer names every draft that fails.
+  // `ok` is true when every draft was accepted; then, unless `dry_run`, all
+  // are durable. Otherwise (or with dry_run) nothing is appended and the log
+  // is exactly as before; the results of accepted drafts then show what they
+  // would have been. A draft whose idempotency key was used answers with the
+  // first append, as in AppendAll. The group is sequenced as its own batch,
+  // whatever its size.
+  struct AtomicResult {
+    bool ok = false;
+    std::vector<Result<Appended>> drafts;
+  };
+  virtual AtomicResult AppendAtomic(std::vector<EntryDraft> drafts, bool dry_run) = 0;
 
   // The durable tree size.
   virtual uint64_t Size() const = 0;

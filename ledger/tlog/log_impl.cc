@@ -105,7 +105,7 @@ Status LogImpl::Init() {
   nodes_ = std::make_unique<NodeStore>(db_.get(), options_.node_cache_bytes);
   LEDGER_RETURN_IF_ERROR(nodes_->LoadEdges(size));
   LEDGER_RETURN_IF_ERROR(CheckTail(size));
-  state_reader_ = std::make_unique<DbStateReader>(db_.get());
+  state_reader_ = std::make_unique<DbStateReader>(db_, nullptr);
   size_.store(size);
 
   // The newest stored checkpoint.
@@ -127,7 +127,7 @@ Status LogImpl::Init() {
     // Tools (export, publish) read the derived state of a read-only open; it
     // is loaded as stored, nothing is ever applied.
     if (options_.state_machine != nullptr) {
-      LEDGER_RETURN_IF_ERROR(options_.state_machine->Load(*state_reader_, size));
+      LEDGER_RETURN_IF_ERROR(options_.state_machine->Load(StateSnapshot(), size));
     }
     return Status::Ok();
   }
@@ -159,8 +159,9 @@ Status LogImpl::Init() {
     edge_tiles_[level].hashes = std::move(value);
   }
   staged_ = std::make_unique<BatchStateWriter>(state_reader_.get());
+  idempotency_ = std::make_unique<IdempotencyIndex>(db_);
   if (options_.state_machine != nullptr) {
-    LEDGER_RETURN_IF_ERROR(options_.state_machine->Load(*state_reader_, size));
+    LEDGER_RETURN_IF_ERROR(options_.state_machine->Load(StateSnapshot(), size));
   }
   if (latest_ == nullptr || latest_->size < size) LEDGER_RETURN_IF_ERROR(SignCheckpoint(size));
   sequenced_ = size;
@@ -243,7 +244,13 @@ void LogImpl::Close() {
       if (!s.ok()) fprintf(stderr, "final checkpoint: %s\n", s.ToString().c_str());
     }
   }
-  if (db_) db_->Close().PermitUncheckedError();
+  if (options_.state_machine != nullptr) options_.state_machine->Closing();
+  if (db_) {
+    // Fails (and leaves the store open until the last reader is released)
+    // while a snapshot reader handed out earlier is still held.
+    rocksdb::Status s = db_->Close();
+    if (!s.ok()) fprintf(stderr, "log: closing the store later: %s\n", s.ToString().c_str());
+  }
 }
 
 Result<std::string> LogImpl::Entry(uint64_t seq) const {

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "ledger/tlog/derived_state.h"
+#include "ledger/tlog/idempotency.h"
 #include "ledger/tlog/log.h"
 #include "ledger/tlog/merkle.h"
 #include "ledger/tlog/node_store.h"
@@ -52,6 +53,8 @@ Status FromRocks(const rocksdb::Status& s, const std::string& what);
 // deleted.
 struct Request {
   std::vector<EntryDraft> drafts;
+  bool atomic = false;   // AppendAtomic: all drafts in one batch, all or nothing
+  bool dry_run = false;  // AppendAtomic: validate, then append nothing
   std::vector<Result<Appended>> results;
   size_t taken = 0;       // drafts already put in a batch (under queue_mu_)
   size_t unresolved = 0;  // sequencer thread only
@@ -69,6 +72,10 @@ struct Batch {
   std::vector<std::pair<NodeId, Hash>> new_nodes;
   rocksdb::WriteBatch write;
   uint64_t end_size = 0;
+  bool atomic = false;  // one AppendAtomic request, alone in the batch
+  // Set by the writer once `write` is in RocksDB: the derived state exactly
+  // as of end_size, for StateMachine::Durable.
+  std::shared_ptr<const StateReader> state;
 };
 
 // A checkpoint record for the writer to store and sync.
@@ -91,6 +98,7 @@ class LogImpl : public Log {
     return AppendAllAsync(std::move(drafts)).get();
   }
   std::future<std::vector<Result<Appended>>> AppendAllAsync(std::vector<EntryDraft> drafts) override;
+  AtomicResult AppendAtomic(std::vector<EntryDraft> drafts, bool dry_run) override;
   uint64_t Size() const override { return size_.load(std::memory_order_acquire); }
   Result<std::string> Entry(uint64_t seq) const override;
   Result<Hash> LeafHash(uint64_t seq) const override;
@@ -103,6 +111,8 @@ class LogImpl : public Log {
   Result<Checkpoint> CheckpointAt(uint64_t size) const override;
   Result<Checkpoint> WaitForCheckpoint(uint64_t size, std::chrono::milliseconds timeout) const override;
   const StateReader& state() const override { return *state_reader_; }
+  // A reader of the derived state as RocksDB holds it now.
+  std::shared_ptr<const StateReader> StateSnapshot() const { return SnapshotStateReader(db_); }
   LogStats Stats() const override {
     return LogStats{stat_batches_.load(), stat_entries_.load(), stat_syncs_.load(), stat_rejected_.load()};
   }
@@ -110,14 +120,24 @@ class LogImpl : public Log {
 
  private:
   Status CheckSize(uint64_t size) const;
+  int64_t Now() const { return options_.clock ? options_.clock() : NowMs(); }
   Status CheckTail(uint64_t size);
 
   // sequencer.cc
+  std::future<std::vector<Result<Appended>>> Enqueue(std::vector<EntryDraft> drafts, bool atomic, bool dry_run);
   void SequencerLoop();
   // Builds the batch for `slices`; false when it holds no accepted entry.
   bool Prepare(Batch* b);
   void Publish(Batch& b);
   void Fail(Batch& b, const Status& why);
+  // Undoes what Prepare did for an atomic batch that was refused or a dry run.
+  struct Mark {
+    std::vector<Hash> frontier;
+    Hash last_leaf;
+    std::vector<std::pair<uint64_t, std::string>> edge_tiles;
+  };
+  Mark TakeMark() const;
+  void RollBack(const Mark& m);
   void Resolve(Request* r, size_t n);
   void WriterLoop();
 
@@ -130,7 +150,7 @@ class LogImpl : public Log {
   void CheckpointerLoop();
 
   Options options_;
-  std::unique_ptr<rocksdb::DB> db_;
+  std::shared_ptr<rocksdb::DB> db_;  // shared with snapshot readers, which may outlive the log
   std::unique_ptr<NodeStore> nodes_;
   std::unique_ptr<DbStateReader> state_reader_;
   std::unique_ptr<NoteSigner> note_signer_;
@@ -149,6 +169,7 @@ class LogImpl : public Log {
   };
   std::vector<EdgeTile> edge_tiles_;
   std::unique_ptr<BatchStateWriter> staged_;
+  std::unique_ptr<IdempotencyIndex> idempotency_;
 
   // queue_mu_ guards everything below up to the threads.
   std::mutex queue_mu_;

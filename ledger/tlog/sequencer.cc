@@ -24,6 +24,20 @@ Result<Appended> LogImpl::Append(EntryDraft draft) {
 }
 
 std::future<std::vector<Result<Appended>>> LogImpl::AppendAllAsync(std::vector<EntryDraft> drafts) {
+  return Enqueue(std::move(drafts), false, false);
+}
+
+Log::AtomicResult LogImpl::AppendAtomic(std::vector<EntryDraft> drafts, bool dry_run) {
+  const bool empty = drafts.empty();
+  AtomicResult out;
+  out.drafts = Enqueue(std::move(drafts), true, dry_run).get();
+  out.ok = !empty;
+  for (const auto& r : out.drafts) out.ok = out.ok && r.ok();
+  return out;
+}
+
+std::future<std::vector<Result<Appended>>> LogImpl::Enqueue(std::vector<EntryDraft> drafts, bool atomic,
+                                                              bool dry_run) {
   const size_t n = drafts.size();
   auto refuse = [n](Status why) {
     std::promise<std::vector<Result<Appended>>> p;
@@ -34,6 +48,8 @@ std::future<std::vector<Result<Appended>>> LogImpl::AppendAllAsync(std::vector<E
   if (options_.read_only) return refuse(Status(Code::kUnavailable, "the log is open read-only"));
   auto req = std::make_unique<Request>();
   req->drafts = std::move(drafts);
+  req->atomic = atomic;
+  req->dry_run = dry_run;
   req->results.assign(n, Status(Code::kInternal, "not sequenced"));
   req->unresolved = n;
   auto done = req->done.get_future();
@@ -93,7 +109,16 @@ void LogImpl::SequencerLoop() {
         // being written, split so that large requests pipeline too.
         next = std::make_unique<Batch>();
         size_t n = 0;
-        while (!queue_.empty() && n < options_.max_batch_entries) {
+        if (queue_.front()->atomic) {
+          // An atomic request is a batch of its own, whatever its size.
+          Request* r = queue_.front();
+          next->atomic = true;
+          next->slices.push_back({r, 0, r->drafts.size()});
+          r->taken = r->drafts.size();
+          queued_entries_ -= r->drafts.size();
+          queue_.pop_front();
+        }
+        while (!next->atomic && !queue_.empty() && !queue_.front()->atomic && n < options_.max_batch_entries) {
           Request* r = queue_.front();
           const size_t take = std::min(r->drafts.size() - r->taken, options_.max_batch_entries - n);
           next->slices.push_back({r, r->taken, r->taken + take});
@@ -114,6 +139,7 @@ void LogImpl::SequencerLoop() {
       Resolve(r, r->drafts.size() - r->taken);
     }
     staged_->DropLayers(written);
+    idempotency_->DropWritten(written);
     if (next == nullptr) continue;
     if (!Prepare(next.get())) {
       for (const auto& s : next->slices) Resolve(s.request, s.end - s.begin);
@@ -126,18 +152,57 @@ void LogImpl::SequencerLoop() {
   }
 }
 
+LogImpl::Mark LogImpl::TakeMark() const {
+  Mark m{frontier_, last_leaf_, {}};
+  for (const EdgeTile& t : edge_tiles_) m.edge_tiles.emplace_back(t.index, t.hashes);
+  return m;
+}
+
+void LogImpl::RollBack(const Mark& m) {
+  frontier_ = m.frontier;
+  last_leaf_ = m.last_leaf;
+  for (size_t i = 0; i < edge_tiles_.size(); ++i) {
+    edge_tiles_[i].index = m.edge_tiles[i].first;
+    edge_tiles_[i].hashes = m.edge_tiles[i].second;
+  }
+  staged_->DiscardBatch();
+  idempotency_->DiscardStaged();
+  if (options_.state_machine != nullptr) options_.state_machine->Rollback();
+}
+
 bool LogImpl::Prepare(Batch* b) {
   const uint64_t start = sequenced_;
+  std::optional<Mark> mark;
+  if (b->atomic) mark = TakeMark();
   uint64_t next = start;
-  const std::string time = FormatTime(NowMs() / 1000);
+  const std::string time = FormatTime(Now() / 1000);
   StateMachine* sm = options_.state_machine;
   std::set<int> touched_tiles;
   std::vector<std::tuple<int, uint64_t, std::string>> tiles;
 
+  bool replays = false;
   for (const Batch::Slice& slice : b->slices) {
     Request* r = slice.request;
     for (size_t i = slice.begin; i < slice.end; ++i) {
       EntryDraft& d = r->drafts[i];
+      if (d.idempotency) {
+        // A used key answers with the first append (or a conflict) and
+        // takes no index; the answer waits for this batch like the others,
+        // so it never precedes the first append's durability.
+        Status valid = IdempotencyIndex::Check(*d.idempotency);
+        Result<Appended> prior = valid.ok() ? idempotency_->Find(*d.idempotency) : Result<Appended>(valid);
+        if (prior.ok()) {
+          r->results[i] = std::move(prior);
+          b->accepted.push_back(&r->results[i]);
+          replays = true;
+          continue;
+        }
+        if (prior.status().code() != Code::kNotFound) {
+          r->results[i] = prior.status();
+          stat_rejected_++;
+          continue;
+        }
+      }
       Result<std::string> entry = FormatEntry(EntryFields{next, last_leaf_, time, d.type, d.by, d.body});
       if (!entry.ok()) {
         r->results[i] = entry.status();
@@ -145,7 +210,7 @@ bool LogImpl::Prepare(Batch* b) {
         continue;
       }
       if (sm != nullptr) {
-        Status st = sm->Apply(SequencedEntry{next, time, d.type, d.by, d.body, d.context}, staged_.get());
+        Status st = sm->Apply(SequencedEntry{next, time, d.type, d.by, d.body}, staged_.get());
         if (!st.ok()) {
           staged_->Discard();
           r->results[i] = st;
@@ -170,15 +235,29 @@ bool LogImpl::Prepare(Batch* b) {
         }
       });
       r->results[i] = Appended{next, leaf, std::move(*entry)};
+      if (d.idempotency) idempotency_->Stage(*d.idempotency, *r->results[i]);
       b->accepted.push_back(&r->results[i]);
       last_leaf_ = leaf;
       ++next;
     }
   }
-  if (next == start) {
-    staged_->Clear();
+  if (b->atomic) {
+    const Request* r = b->slices.front().request;
+    bool all = true;
+    for (const auto& res : r->results) all = all && res.ok();
+    if (!all || r->dry_run) {
+      // Nothing of a refused or dry-run group is kept; its answers stand as
+      // computed (what each draft would have been, or why it was refused).
+      RollBack(*mark);
+      stat_rejected_ += next - start;
+      return false;
+    }
+  }
+  if (next == start && !replays) {
+    staged_->DiscardBatch();
     return false;
   }
+  if (sm != nullptr) sm->Sealed(next);
   for (int level : touched_tiles) {
     const EdgeTile& t = edge_tiles_[level];
     if (!t.hashes.empty()) tiles.emplace_back(level, t.index, t.hashes);
@@ -186,11 +265,14 @@ bool LogImpl::Prepare(Batch* b) {
   std::sort(tiles.begin(), tiles.end(), [](const auto& x, const auto& y) {
     return std::tie(std::get<0>(x), std::get<1>(x)) < std::tie(std::get<0>(y), std::get<1>(y));
   });
-  // Keys go into the batch in order ('D' < 'E' < 'M' < 'T', each range
+  // Keys go into the batch in order ('D' < 'E' < 'I' < 'M' < 'T', each range
   // ascending): RocksDB's memtable then inserts each key beside the last
   // instead of searching its skip list from the top.
   staged_->Flush(&b->write, next);
-  for (Result<Appended>* a : b->accepted) b->write.Put(keys::EntryKey((*a)->seq), (*a)->entry);
+  for (Result<Appended>* a : b->accepted) {
+    if (!(*a)->replayed) b->write.Put(keys::EntryKey((*a)->seq), (*a)->entry);
+  }
+  idempotency_->Flush(&b->write, next);
   b->write.Put(keys::kMetaSize, keys::EncodeU64(next));
   for (const auto& [level, index, bytes] : tiles) b->write.Put(keys::TileKey(level, index), bytes);
   sequenced_ = next;
@@ -223,6 +305,9 @@ void LogImpl::WriterLoop() {
     for (Batch* b : batches) {
       s = db_->Write(rocksdb::WriteOptions(), &b->write);
       if (!s.ok()) break;
+      // Only this thread writes: the snapshot holds exactly the batches up
+      // to this one, which is what Durable(end_size) must publish.
+      if (options_.state_machine != nullptr) b->state = SnapshotStateReader(db_);
     }
     if (s.ok() && !sides.empty()) {
       rocksdb::WriteBatch side;
@@ -252,7 +337,7 @@ void LogImpl::WriterLoop() {
 void LogImpl::Publish(Batch& b) {
   for (const auto& [id, h] : b.new_nodes) nodes_->Extend(id, h);
   size_.store(b.end_size, std::memory_order_release);
-  if (options_.state_machine != nullptr) options_.state_machine->Durable(b.end_size);
+  if (options_.state_machine != nullptr) options_.state_machine->Durable(b.end_size, std::move(b.state));
   // Taking cp_mu_ orders this wake-up after the checkpointer's check of Size().
   { std::lock_guard lock(cp_mu_); }
   cp_cv_.notify_all();
@@ -261,6 +346,8 @@ void LogImpl::Publish(Batch& b) {
 
 void LogImpl::Fail(Batch& b, const Status& why) {
   if (options_.state_machine != nullptr) options_.state_machine->Abandon();
+  staged_->Clear();
+  idempotency_->Clear();
   for (auto* res : b.accepted) *res = why;
   for (const auto& s : b.slices) Resolve(s.request, s.end - s.begin);
 }

@@ -7,6 +7,7 @@
 //                                      tree level 8*L, indices 256*index..
 //   'C' <u64 tree size>             -> <i64 unix ms> <signed checkpoint note>
 //   'D' <domain key>                -> domain-defined derived state
+//   'I' <idempotency key>           -> <u64 seq> <request hash[32]> <payload>
 #ifndef LEDGER_TLOG_STORE_KEYS_H_
 #define LEDGER_TLOG_STORE_KEYS_H_
 
@@ -21,6 +22,7 @@ inline constexpr char kEntry = 'E';
 inline constexpr char kTile = 'T';
 inline constexpr char kCheckpoint = 'C';
 inline constexpr char kDerived = 'D';
+inline constexpr char kIdempotency = 'I';
 
 inline constexpr std::string_view kMetaOrigin = "Morigin";
 inline constexpr std::string_view kMetaVerifierKey = "Mvkey";
@@ -54,6 +56,7 @@ inline std::string CheckpointKey(uint64_t size) {
   return k;
 }
 inline std::string DerivedKey(std::string_view key) { return std::string(1, kDerived) + std::string(key); }
+inline std::string IdempotencyKey(std::string_view key) { return std::string(1, kIdempotency) + std::string(key); }
 inline std::string EncodeU64(uint64_t v) {
   std::string s;
   PutU64(&s, v);

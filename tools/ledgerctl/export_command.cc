@@ -1,6 +1,7 @@
 // ledgerctl export: grants in the 360Giving standard's fields
 // (ledger/funds/export_360giving.h), as JSON or CSV, as of the ledger's
-// newest signed checkpoint.
+// newest signed checkpoint (or, while ledgerd is writing, the store's newest
+// tree size, whose root the export names).
 //
 //   ledgerctl export --data DIR --format 360giving|csv [--out FILE]
 //                    [--funder-id ID] [--funder-name NAME] [--data-source URL]
@@ -12,6 +13,7 @@
 
 #include "ledger/crypto/base64.h"
 #include "ledger/funds/export_360giving.h"
+#include "ledger/funds/ledger.h"
 #include "ledger/funds/state_machine.h"
 #include "ledger/tlog/data_dir.h"
 #include "tools/ledgerctl/flags.h"
@@ -40,33 +42,26 @@ int CmdExport(const Flags& f) {
   opts.state_machine = &sm;
   auto log = tlog::Log::Open(opts);
   if (!log.ok()) return Fail(log.status().ToString());
+  auto anchored = funds::Ledger(log->get(), &sm).ViewAtCheckpoint();
+  if (!anchored.ok()) return Fail(anchored.status().ToString());
   funds::ExportAnchor a;
   a.origin = (*log)->origin();
-  auto cp = (*log)->LatestCheckpoint();
-  if (cp.ok()) {
-    a.tree_size = cp->size;
-    a.root = crypto::Base64Encode(crypto::AsBytes(cp->root));
-  } else if (cp.status().code() == Code::kNotFound) {
-    a.root = crypto::Base64Encode(crypto::AsBytes(crypto::Sha256Of("")));
-  } else {
-    return Fail(cp.status().ToString());
-  }
+  a.tree_size = anchored->view.size;
+  a.root = anchored->root;
   a.funder_id = f.Get("funder-id");
   a.funder_name = f.Get("funder-name");
   a.data_source = f.Get("data-source");
   std::string text;
-  {
-    auto snap = sm.Read();
-    if (format == "csv") {
-      auto csv = funds::Export360GivingCsv(snap.data(), a);
-      if (!csv.ok()) return Fail(csv.status().ToString());
-      text = std::move(*csv);
-    } else {
-      auto j = funds::Export360GivingJson(snap.data(), a);
-      if (!j.ok()) return Fail(j.status().ToString());
-      text = j->dump(1) + "\n";
-    }
+  if (format == "csv") {
+    auto csv = funds::Export360GivingCsv(anchored->view, a);
+    if (!csv.ok()) return Fail(csv.status().ToString());
+    text = std::move(*csv);
+  } else {
+    auto j = funds::Export360GivingJson(anchored->view, a);
+    if (!j.ok()) return Fail(j.status().ToString());
+    text = j->dump(1) + "\n";
   }
+  anchored = Status(Code::kUnavailable, "released");
   (*log)->Close();
   if (!f.Has("out")) {
     fwrite(text.data(), 1, text.size(), stdout);

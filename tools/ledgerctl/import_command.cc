@@ -1,30 +1,34 @@
 // ledgerctl import: records the rows of a CSV file (bank statements, grant
 // lists) as entries of one type, all or nothing.
 //
-//   ledgerctl import --data DIR --file F.csv --type TYPE [--receipts OUT]
-//                    [--as NAME] [--org ORG]
+//   ledgerctl import --data DIR --file F.csv --type TYPE --as ACCOUNT [--receipts OUT] [--dry-run]
 //
 // TYPE is donation, disbursement, grant, expense, admin_cost or
 // lottery.allocation. The header line names body fields (ledger/funds/body.h);
 // a dotted name is a nested member (recipient.id, recipient.name,
 // donor.public_name). amount, sales, rate_bp and target are integers (amounts
 // in fen); every other cell is a string; an empty cell leaves the field out.
-// A donation's donor secret is drawn here as ledgerd would: the row gives at
+// A donation's donor secret is drawn as ledgerd draws it: the row gives at
 // most donor.public_name.
 //
-// Every row is checked before anything is written: parsed, turned into a
-// body, and applied in file order to a scratch copy of the fund state (the
-// real rules of funds::FundsStateMachine over an in-memory copy of the stored
-// derived state), so a row may rely on the rows above it. One bad row refuses
-// the whole file, naming each bad row (data rows count from 1; the header is
-// line 1 of the file) and why; nothing is appended. Then the rows are
-// recorded with funds::Ledger::RecordAll in order, with a progress bar on
-// stderr for large files. The donor receipt codes of imported donations go to
-// --receipts OUT (mode 0600), one "row,seq,receipt" line each.
+// The rows are recorded as ACCOUNT, an account made by `ledgerctl token`
+// (tokens.jsonl), and checked exactly as POST /api/v1/entries checks its
+// token's requests: through funds::Ledger::Prepare (the role may record the
+// type; a grantee's expenses only on its organisation's grants), then the
+// fund rules in the sequencer. The whole file is one atomic group
+// (tlog::Log::AppendAtomic): one batch and one sync, or nothing. Every bad row
+// is named (data rows count from 1; the header is line 1 of the file) and
+// nothing is appended. --dry-run checks every row and records nothing.
+//
+// Every row carries an idempotency key "import/<SHA-256 of the file>/<row>"
+// scoped by the account's token: importing the same file again records
+// nothing more and answers with the first import (and its receipt codes);
+// a changed file under the same name is a new file.
+//
+// The donor receipt codes of imported donations go to --receipts OUT
+// (mode 0600), one "row,seq,receipt" line each.
 //
 // The store is opened for writing, so ledgerd must not be running on DIR.
-// Recorded as account NAME (--as, default "import") with the recorder role;
-// expenses with the grantee role of organisation --org.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -40,17 +44,17 @@
 #include "ledger/funds/donor.h"
 #include "ledger/funds/ledger.h"
 #include "ledger/funds/state_machine.h"
+#include "ledger/crypto/sha256.h"
+#include "api/token_store.h"
 #include "ledger/tlog/data_dir.h"
 #include "ledger/tlog/entry.h"
 #include "tools/ledgerctl/flags.h"
-#include "tools/ledgerctl/memory_state.h"
 
 namespace ledger::tools {
 namespace {
 
 using nlohmann::json;
 
-constexpr size_t kChunk = 1024;
 constexpr size_t kMaxReported = 50;
 
 int Fail(const std::string& msg, int code = 1) {
@@ -163,43 +167,39 @@ Result<json> RowBody(const std::vector<std::vector<std::string>>& header, const 
   return body;
 }
 
-void Progress(size_t done, size_t total) {
-  const int width = 30;
-  int filled = static_cast<int>(width * done / total);
-  fprintf(stderr, "\rimport: [%s%s] %zu / %zu rows", std::string(filled, '#').c_str(),
-          std::string(width - filled, ' ').c_str(), done, total);
-  if (done == total) fprintf(stderr, "\n");
-}
-
 }  // namespace
 
 int CmdImport(const Flags& f) {
   static const std::set<std::string> kTypes = {"donation", "disbursement", "grant", "expense", "admin_cost",
                                                "lottery.allocation"};
-  if (!f.Has("data") || !f.Has("file") || !kTypes.count(f.Get("type")) || !f.positional.empty()) {
+  if (!f.Has("data") || !f.Has("file") || !f.Has("as") || !kTypes.count(f.Get("type")) || !f.positional.empty()) {
     return Fail("usage: ledgerctl import --data DIR --file F.csv --type "
-                "donation|disbursement|grant|expense|admin_cost|lottery.allocation [--receipts OUT] [--as NAME] "
-                "[--org ORG]",
+                "donation|disbursement|grant|expense|admin_cost|lottery.allocation --as ACCOUNT [--receipts OUT] "
+                "[--dry-run]",
                 2);
   }
   auto type = funds::ParseEntryType(f.Get("type"));
   if (!type.ok()) return Fail(type.status().message(), 2);
-  funds::Actor actor{funds::Role::kRecorder, f.Get("as", "import"), ""};
-  if (*type == funds::EntryType::kExpense) {
-    if (!f.Has("org")) return Fail("expenses are recorded by a grantee: give --org ORG", 2);
-    actor.role = funds::Role::kGrantee;
-    actor.org = f.Get("org");
-  }
   if (f.Has("receipts") && *type != funds::EntryType::kDonation) {
     return Fail("--receipts is for donations only", 2);
   }
+  const tlog::DataDir dir{f.Get("data")};
 
-  // 1. Read and parse the file.
+  // 1. The account, as ledgerd would see its token.
+  api::TokenStore tokens(dir.tokens_file());
+  auto account = tokens.FindAccount(f.Get("as"));
+  if (!account.ok()) return Fail("--as " + f.Get("as") + ": " + account.status().message(), 2);
+  auto role = funds::ParseRole(account->role);
+  if (!role.ok()) return Fail(role.status().message());
+  const funds::Actor actor{*role, account->name, account->org, account->token_id};
+
+  // 2. Read and parse the file.
   std::ifstream in(f.Get("file"), std::ios::binary);
   if (!in) return Fail("cannot read " + f.Get("file"));
   std::stringstream ss;
   ss << in.rdbuf();
-  auto records = ParseCsv(ss.str());
+  const std::string file_bytes = ss.str();
+  auto records = ParseCsv(file_bytes);
   if (!records.ok()) return Fail(f.Get("file") + ": " + records.status().message());
   if (records->empty()) return Fail(f.Get("file") + " is empty (it needs a header line)");
   std::vector<std::vector<std::string>> header;
@@ -210,7 +210,7 @@ int CmdImport(const Flags& f) {
     std::string part;
     while (std::getline(hs, part, '.')) path.push_back(part);
     bool ok = !h.empty() && h.back() != '.' && !path.empty();
-    for (const auto& p : path) ok = ok && !p.empty() && p.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == std::string::npos;
+    for (const auto& p : path) ok = ok && !p.empty() && p.find_first_not_of("abcdefghijklmnopqrstuvwxyz_0123456789") == std::string::npos;
     if (!ok) return Fail("header \"" + h + "\" is not a body field name (like amount or recipient.id)");
     if (!seen.insert(h).second) return Fail("header \"" + h + "\" appears twice");
     header.push_back(std::move(path));
@@ -225,31 +225,10 @@ int CmdImport(const Flags& f) {
   const size_t rows = records->size() - 1;
   if (rows == 0) return Fail(f.Get("file") + " has a header but no rows");
 
-  // 2. Open the ledger (for writing: ledgerd must not hold it).
-  funds::FundsStateMachine sm;
-  auto log = tlog::OpenWritableLog(tlog::DataDir{f.Get("data")}, /*require_private_mode=*/false, &sm);
-  if (!log.ok()) {
-    // RocksDB's lock held by a running ledgerd shows as an I/O error.
-    if (log.status().code() != Code::kIOError) return Fail(log.status().message());
-    return Fail(log.status().ToString() +
-                " (is ledgerd running on this directory? stop it, or record through POST /api/v1/entries)");
-  }
-  const uint64_t start_size = (*log)->Size();
-
-  // 3. Dry run: every row, in order, against a scratch copy of the fund state.
-  MemoryState scratch;
-  Status copied = (*log)->state().Scan("", "", [&](std::string_view k, std::string_view v) {
-    scratch.Put(k, v);
-    return true;
-  });
-  if (!copied.ok()) return Fail("copying the fund state: " + copied.message());
-  funds::FundsStateMachine dry;
-  if (Status st = dry.Load(scratch, start_size); !st.ok()) return Fail("loading the fund state: " + st.message());
-  const std::string now = tlog::FormatTime(time(nullptr));
-  const std::string zero_secret(funds::kDonorSecretSize, '\0');
-  std::vector<funds::RecordRequest> requests;
+  // 3. Rows to requests; a row whose cells do not make a body is bad already.
   std::vector<std::string> problems;
-  uint64_t seq = start_size;
+  std::vector<funds::RecordRequest> requests;
+  std::vector<size_t> row_of;  // request -> data row (from 1)
   for (size_t r = 1; r <= rows; ++r) {
     const CsvRecord& rec = (*records)[r];
     auto bad = [&](const std::string& why) {
@@ -264,97 +243,81 @@ int CmdImport(const Flags& f) {
       bad(body.status().message());
       continue;
     }
-    Status st = funds::CheckRole(actor, *type);
-    json stored = *body;
-    if (st.ok() && *type == funds::EntryType::kDonation) {
-      auto b = funds::DonationRequestToBody(*body, zero_secret);
-      if (b.ok()) stored = std::move(*b);
-      else st = b.status();
-    }
-    auto ctx = std::make_shared<funds::DraftContext>();
-    std::string canonical;
-    if (st.ok()) {
-      auto parsed = funds::ParseBody(*type, stored);
-      auto text = funds::CanonicalJson(stored);
-      if (!parsed.ok()) st = parsed.status();
-      else if (!text.ok()) st = text.status();
-      else {
-        ctx->type = *type;
-        ctx->body = std::move(*parsed);
-        ctx->actor = actor;
-        canonical = std::move(*text);
-      }
-    }
-    if (st.ok()) {
-      std::any context = std::shared_ptr<const funds::DraftContext>(ctx);
-      st = dry.Apply(tlog::SequencedEntry{seq, now, funds::EntryTypeName(*type), actor.name, canonical, context},
-                     &scratch);
-    }
-    if (!st.ok()) {
-      bad(st.message() + (st.rule().empty() ? "" : " [" + st.rule() + "]"));
-      continue;
-    }
-    ++seq;
     requests.push_back(funds::RecordRequest{actor, std::string(funds::EntryTypeName(*type)), std::move(*body), ""});
+    row_of.push_back(r);
   }
+
+  // 4. Open the ledger (for writing: ledgerd must not hold it).
+  funds::FundsStateMachine sm;
+  auto log = tlog::OpenWritableLog(dir, /*require_private_mode=*/false, &sm);
+  if (!log.ok()) {
+    // RocksDB's lock held by a running ledgerd shows as an I/O error.
+    if (log.status().code() != Code::kIOError) return Fail(log.status().message());
+    return Fail(log.status().ToString() +
+                " (is ledgerd running on this directory? stop it, or record through POST /api/v1/entries)");
+  }
+  const uint64_t start_size = (*log)->Size();
+
+  // 5. One atomic group, keyed by the file's content. A file with a row that
+  // did not even parse is still checked row by row, as a dry run.
+  const std::string key = "import/" + crypto::ToHex(crypto::Sha256Of(file_bytes));
+  const bool dry_run = f.Has("dry-run") || !problems.empty();
+  funds::Ledger ledger(log->get(), &sm);
+  funds::Ledger::GroupOutcome out = ledger.RecordAtomic(requests, dry_run, key);
+  for (size_t i = 0; i < out.rows.size(); ++i) {
+    if (out.rows[i].ok()) continue;
+    const Status& st = out.rows[i].status();
+    const size_t r = row_of[i];
+    problems.push_back("row " + std::to_string(r) + " (line " + std::to_string((*records)[r].line) + "): " +
+                       st.message() + (st.rule().empty() ? "" : " [" + st.rule() + "]"));
+  }
+  const uint64_t end_size = (*log)->Size();
+  (*log)->Close();
   if (!problems.empty()) {
+    std::sort(problems.begin(), problems.end(), [](const std::string& a, const std::string& b) {
+      return std::stoul(a.substr(4)) < std::stoul(b.substr(4));
+    });
     fprintf(stderr, "ledgerctl import: refused %s: %zu of %zu rows are bad; nothing was recorded\n",
             f.Get("file").c_str(), problems.size(), rows);
     for (size_t i = 0; i < problems.size() && i < kMaxReported; ++i) fprintf(stderr, "  %s\n", problems[i].c_str());
     if (problems.size() > kMaxReported) fprintf(stderr, "  ... and %zu more\n", problems.size() - kMaxReported);
-    (*log)->Close();
     return 3;
   }
+  if (f.Has("dry-run")) {
+    printf("dry run: all %zu %s rows of %s would be recorded (as %s); nothing was recorded\n", rows,
+           f.Get("type").c_str(), f.Get("file").c_str(), actor.name.c_str());
+    return 0;
+  }
 
-  // 4. The receipts file, before anything is recorded.
-  int receipts_fd = -1;
+  // 6. The receipts file.
+  size_t replayed = 0, receipts = 0;
+  std::string lines;
+  for (size_t i = 0; i < out.rows.size(); ++i) {
+    replayed += out.rows[i]->replayed;
+    if (out.rows[i]->receipt) {
+      lines += std::to_string(row_of[i]) + "," + std::to_string(out.rows[i]->seq) + "," + *out.rows[i]->receipt + "\n";
+      ++receipts;
+    }
+  }
   if (f.Has("receipts")) {
-    receipts_fd = open(f.Get("receipts").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (receipts_fd < 0 || fchmod(receipts_fd, 0600) != 0) {
-      (*log)->Close();
-      return Fail("cannot write " + f.Get("receipts"));
+    int fd = open(f.Get("receipts").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    bool ok = fd >= 0 && fchmod(fd, 0600) == 0 &&
+              write(fd, lines.data(), lines.size()) == static_cast<ssize_t>(lines.size()) && fsync(fd) == 0;
+    if (fd >= 0) close(fd);
+    if (!ok) {
+      return Fail("recorded every row, but writing " + f.Get("receipts") +
+                  " failed; run the same import again to get the receipt codes back");
     }
   }
-
-  // 5. Record, in order, in chunks.
-  size_t done = 0, receipts = 0;
-  std::string failure;
-  for (size_t begin = 0; begin < requests.size() && failure.empty(); begin += kChunk) {
-    const size_t end = std::min(requests.size(), begin + kChunk);
-    std::vector<funds::RecordRequest> chunk(std::make_move_iterator(requests.begin() + begin),
-                                            std::make_move_iterator(requests.begin() + end));
-    auto results = funds::Ledger(log->get(), &sm).RecordAll(std::move(chunk));
-    std::string lines;
-    for (size_t i = 0; i < results.size(); ++i) {
-      if (!results[i].ok()) {
-        if (failure.empty()) failure = "row " + std::to_string(begin + i + 1) + ": " + results[i].status().message();
-        continue;
-      }
-      ++done;
-      if (results[i]->receipt && receipts_fd >= 0) {
-        lines += std::to_string(begin + i + 1) + "," + std::to_string(results[i]->seq) + "," + *results[i]->receipt + "\n";
-        ++receipts;
-      }
-    }
-    if (receipts_fd >= 0 && !lines.empty() &&
-        write(receipts_fd, lines.data(), lines.size()) != static_cast<ssize_t>(lines.size())) {
-      failure = "writing " + f.Get("receipts") + " failed";
-    }
-    if (rows > kChunk) Progress(end, requests.size());
+  if (replayed == rows) {
+    printf("%s was imported before (entries %llu..%llu); nothing new was recorded%s\n", f.Get("file").c_str(),
+           (unsigned long long)out.rows.front()->seq, (unsigned long long)out.rows.back()->seq,
+           f.Has("receipts") ? (", receipt codes written to " + f.Get("receipts")).c_str() : "");
+    return 0;
   }
-  if (receipts_fd >= 0) {
-    if (fsync(receipts_fd) != 0 && failure.empty()) failure = "syncing " + f.Get("receipts") + " failed";
-    close(receipts_fd);
-  }
-  const uint64_t end_size = (*log)->Size();
-  (*log)->Close();
-  if (!failure.empty()) {
-    return Fail("recorded " + std::to_string(done) + " of " + std::to_string(rows) +
-                " rows, then: " + failure + " (the dry run passed; the ledger changed meanwhile?)");
-  }
-  printf("imported %zu %s rows from %s: entries %llu..%llu%s\n", done, f.Get("type").c_str(), f.Get("file").c_str(),
-         (unsigned long long)start_size, (unsigned long long)(end_size - 1),
-         receipts_fd >= 0 ? (", " + std::to_string(receipts) + " receipt codes in " + f.Get("receipts")).c_str() : "");
+  printf("imported %zu %s rows from %s as %s: entries %llu..%llu%s\n", rows, f.Get("type").c_str(),
+         f.Get("file").c_str(), actor.name.c_str(), (unsigned long long)start_size, (unsigned long long)(end_size - 1),
+         f.Has("receipts") ? (", " + std::to_string(receipts) + " receipt codes in " + f.Get("receipts")).c_str() : "");
   return 0;
 }
 

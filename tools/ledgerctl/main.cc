@@ -57,8 +57,8 @@ int Usage() {
           "                                         exit 3 naming every figure that differs\n"
           "  export --data DIR --format 360giving|csv [--out FILE] [--funder-id ID] [--funder-name NAME]\n"
           "                                         grants in the 360Giving standard's fields (read-only)\n"
-          "  import --data DIR --file F.csv --type TYPE [--receipts OUT] [--as NAME] [--org ORG]\n"
-          "                                         record CSV rows, all or nothing; receipts mode 0600\n"
+          "  import --data DIR --file F.csv --type TYPE --as ACCOUNT [--receipts OUT] [--dry-run]\n"
+          "                                         record CSV rows as an account, all or nothing; receipts mode 0600\n"
           "  backup --data DIR --out B              copy a ledger (also while ledgerd runs)\n"
           "  restore --from B --data DIR            restore a backup into a new directory\n"
           "  publish --data DIR --out OUT [--site DIR]\n"
@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
   using namespace ledger::tools;
   if (argc < 2) return Usage();
   std::string cmd = argv[1];
-  Flags f = Flags::Parse(argc - 2, argv + 2, {"quiet", "no-rules"});
+  Flags f = Flags::Parse(argc - 2, argv + 2, {"quiet", "no-rules", "dry-run"});
   if (!f.error.empty()) {
     fprintf(stderr, "ledgerctl %s: %s\n", cmd.c_str(), f.error.c_str());
     return 2;

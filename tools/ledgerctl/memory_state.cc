@@ -20,6 +20,18 @@ Status MemoryState::Scan(std::string_view prefix, std::string_view start,
   return Status::Ok();
 }
 
+Status MemoryState::ScanBack(std::string_view prefix, std::string_view start,
+                             const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  auto it = start.empty() || !start.starts_with(prefix) ? kv_.lower_bound(std::string(prefix) + std::string(256, '\xff'))
+                                                        : kv_.upper_bound(start);
+  while (it != kv_.begin()) {
+    --it;
+    if (!std::string_view(it->first).starts_with(prefix)) break;
+    if (!fn(it->first, it->second)) break;
+  }
+  return Status::Ok();
+}
+
 nlohmann::json MemoryState::ToJson() const {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [k, v] : kv_) j[crypto::Base64Encode(k)] = crypto::Base64Encode(v);

@@ -20,6 +20,13 @@ class MemoryState : public tlog::StateWriter {
   Result<std::string> Get(std::string_view key) const override;
   Status Scan(std::string_view prefix, std::string_view start,
               const std::function<bool(std::string_view, std::string_view)>& fn) const override;
+  Status ScanBack(std::string_view prefix, std::string_view start,
+                  const std::function<bool(std::string_view, std::string_view)>& fn) const override;
+  // This state as the reader a StateMachine's Load and Durable take; it does
+  // not own the state, which must outlive the state machine's use of it.
+  std::shared_ptr<const tlog::StateReader> Reader() const {
+    return std::shared_ptr<const tlog::StateReader>(std::shared_ptr<void>(), this);
+  }
   void Put(std::string_view key, std::string_view value) override {
     kv_[std::string(key)] = std::string(value);
   }

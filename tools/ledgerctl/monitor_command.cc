@@ -271,7 +271,7 @@ int CmdMonitor(const Flags& f) {
   // 4. Every new entry, bundle by bundle.
   funds::FundsStateMachine rules;
   if (s.rules) {
-    Status st = rules.Load(s.derived, s.size);
+    Status st = rules.Load(s.derived.Reader(), s.size);
     if (!st.ok()) return Trouble("loading the saved fund state: " + st.message());
   }
   const uint64_t start = s.size;
@@ -312,14 +312,12 @@ int CmdMonitor(const Flags& f) {
                           ", leaf " + std::to_string(seq) + "-1 is " + B64(s.last_leaf));
       }
       if (s.rules) {
-        std::any none;
-        tlog::SequencedEntry se{seq, fields->time, fields->type, fields->by, fields->body, none};
+        tlog::SequencedEntry se{seq, fields->time, fields->type, fields->by, fields->body};
         Status st = rules.Apply(se, &s.derived);
         if (!st.ok()) {
           return Misbehaved("entry " + std::to_string(seq) + " (" + fields->type + ") breaks a fund rule" +
                             (st.rule().empty() ? "" : " [" + st.rule() + "]") + ": " + st.message());
         }
-        rules.Durable(seq + 1);
       }
       // Fold the leaf onto the right edge.
       if (s.frontier_set.size() < 65) s.frontier_set.resize(65, false), s.frontier.resize(65);

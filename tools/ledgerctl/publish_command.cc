@@ -23,10 +23,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <sstream>
 
 #include "api/log_views.h"
 #include "ledger/funds/ledger.h"
+#include "ledger/funds/record_codec.h"
 #include "ledger/funds/state_machine.h"
 #include "ledger/tlog/data_dir.h"
 #include "ledger/tlog/entry.h"
@@ -85,15 +87,43 @@ Status PutJson(const fs::path& out, const std::string& rel, const Result<json>& 
   return Put(out, rel, j->dump(), false, c);
 }
 
+// A read-only open of the store whose newest checkpoint covers every entry
+// in it, so that the views (computed over the whole store) and the tiles and
+// entries (published up to the checkpoint) describe the same tree. While
+// ledgerd writes, the store may briefly hold entries its newest checkpoint
+// does not cover yet: open again, for up to about five seconds.
+struct Opened {
+  std::unique_ptr<funds::FundsStateMachine> sm;
+  std::unique_ptr<tlog::Log> log;
+  tlog::Checkpoint cp;
+};
+
+Result<Opened> OpenCovered(const std::string& data) {
+  for (int attempt = 0;; ++attempt) {
+    Opened o;
+    o.sm = std::make_unique<funds::FundsStateMachine>();
+    tlog::Options opts;
+    opts.path = tlog::DataDir{data}.db();
+    opts.read_only = true;
+    opts.state_machine = o.sm.get();
+    LEDGER_ASSIGN_OR_RETURN(o.log, tlog::Log::Open(opts));
+    LEDGER_ASSIGN_OR_RETURN(o.cp, o.log->LatestCheckpoint());
+    if (o.cp.size == o.log->Size()) return o;
+    if (attempt == 25) {
+      return Status(Code::kUnavailable, "the store holds " + std::to_string(o.log->Size()) +
+                                            " entries but its newest checkpoint covers " + std::to_string(o.cp.size) +
+                                            ": ledgerd is writing faster than it signs; run publish again");
+    }
+    o.log->Close();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
 Status Publish(const std::string& data, const fs::path& out, const std::string& site, Counts* c) {
-  funds::FundsStateMachine sm;
-  tlog::Options opts;
-  opts.path = tlog::DataDir{data}.db();
-  opts.read_only = true;
-  opts.state_machine = &sm;
-  LEDGER_ASSIGN_OR_RETURN(auto log, tlog::Log::Open(opts));
-  funds::Ledger ledger(log.get(), &sm);
-  LEDGER_ASSIGN_OR_RETURN(tlog::Checkpoint cp, log->LatestCheckpoint());
+  LEDGER_ASSIGN_OR_RETURN(Opened opened, OpenCovered(data));
+  tlog::Log* log = opened.log.get();
+  funds::Ledger ledger(log, opened.sm.get());
+  const tlog::Checkpoint& cp = opened.cp;
   const uint64_t n = cp.size;
 
   // C2SP tiles and entry bundles for the checkpointed tree.
@@ -125,10 +155,13 @@ Status Publish(const std::string& data, const fs::path& out, const std::string& 
   // Entries, and each donation's receipt and trace.
   std::vector<uint64_t> donations;
   {
-    auto snap = sm.Read();
-    for (const auto& e : snap->entries) {
-      if (e.type == funds::EntryType::kDonation && e.seq < n) donations.push_back(e.seq);
-    }
+    LEDGER_ASSIGN_OR_RETURN(funds::FundsView v, ledger.View());
+    LEDGER_RETURN_IF_ERROR(funds::ScanIndex(*v.store, funds::TypeIndexPrefix("donation"), {}, false,
+                                            [&](std::string_view, uint64_t seq) {
+                                              donations.push_back(seq);
+                                              return true;
+                                            }));
+    std::sort(donations.begin(), donations.end());
   }
   for (uint64_t seq = 0; seq < n; ++seq) {
     const std::string rel = "api/v1/entries/" + std::to_string(seq);

@@ -10,8 +10,9 @@
 // T of that same tree (RFC 9162 consistency proof T -> S computed from the
 // tiles); download entry bundles 0..T-1 over the C2SP static paths, check each
 // entry's seq and prev and that the leaves hash to R; replay them through
-// funds::FundsStateMachine over an in-memory state (the real fund rules);
-// compute the report with funds::ComputeReport at T and compare every figure.
+// funds::FundsStateMachine over an in-memory state (the real fund rules, which
+// also build the per-period measures); compute the report with
+// funds::ComputeReport over that state at T and compare every figure.
 //
 // Output: one line per fund and field, "match" or "MISMATCH" with both
 // figures. Exit codes: 0 every figure matches, 1 could not check (network,
@@ -164,7 +165,7 @@ int CmdReport(const Flags& f) {
   // 4. Download, check and replay entries 0..size-1.
   funds::FundsStateMachine rules;
   MemoryState state;
-  if (Status st = rules.Load(state, 0); !st.ok()) return Trouble(st.message());
+  if (Status st = rules.Load(state.Reader(), 0); !st.ok()) return Trouble(st.message());
   std::vector<Hash> frontier;
   Hash last{};
   for (uint64_t b = 0; b * tlog::kTileWidth < size; ++b) {
@@ -186,14 +187,14 @@ int CmdReport(const Flags& f) {
       const Hash leaf = tlog::HashLeaf(e);
       tlog::AppendLeaf(seq, leaf, &frontier, [](const tlog::NodeId&, const Hash&) {});
       last = leaf;
-      std::any none;
-      tlog::SequencedEntry se{seq, fields->time, fields->type, fields->by, fields->body, none};
+      tlog::SequencedEntry se{seq, fields->time, fields->type, fields->by, fields->body};
       Status st = rules.Apply(se, &state);
       if (!st.ok()) {
         return Bad("entry " + std::to_string(seq) + " (" + fields->type + ") breaks a fund rule: " + st.message());
       }
     }
-    rules.Durable(std::min<uint64_t>(size, base + width));
+    rules.Sealed(std::min<uint64_t>(size, base + width));
+    rules.Durable(std::min<uint64_t>(size, base + width), state.Reader());
   }
   if (size > 0) {
     std::optional<Hash> h;
@@ -204,8 +205,7 @@ int CmdReport(const Flags& f) {
   }
 
   // 5. Recompute and compare.
-  auto snap = rules.Read();
-  auto mine = funds::ComputeReport(snap.data(), size, served["root"].get<std::string>(), q);
+  auto mine = funds::ComputeReport(rules.View(), served["root"].get<std::string>(), q);
   if (!mine.ok()) return Bad("recomputing the report: " + mine.status().message());
   json own = funds::ReportJson(*mine);
   printf("report %s..%s%s at tree size %llu, root %s (consistent with signed checkpoint %llu)\n", q.from.c_str(),
