@@ -13,11 +13,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "api/token_store.h"
 #include "ledger/tlog/data_dir.h"
@@ -112,7 +114,9 @@ class TextHygieneHttpTest : public ::testing::Test {
   void SetUp() override {
     char tmpl[] = "/tmp/ledgerd-text-XXXXXX";
     dir_ = mkdtemp(tmpl);
-    ASSERT_TRUE(tlog::InitDataDir(tlog::DataDir{dir_}, "test.example/text").ok());
+    auto vkey = tlog::InitDataDir(tlog::DataDir{dir_}, "test.example/text");
+    ASSERT_TRUE(vkey.ok()) << vkey.status().ToString();
+    vkey_ = *vkey;
     TokenStore tokens(tlog::DataDir{dir_}.tokens_file());
     admin_ = *tokens.Issue("admin", "admin-1", "");
     rec_ = *tokens.Issue("recorder", "rec-1", "");
@@ -172,7 +176,14 @@ class TextHygieneHttpTest : public ::testing::Test {
             {"body", {{"fund", "f1"}, {"amount", 1}, {"channel", "cash"}, {"received_at", "2020-03-02"}}}});
   }
 
-  std::string dir_, admin_, rec_, grantee_;
+  // Replaces the charity ledgerd by one started with `flags`.
+  void Restart(std::vector<std::string> flags) {
+    server_ = std::make_unique<testing::LedgerdProcess>(dir_, std::move(flags));
+    server_->set_log_file(dir_ + "/ledgerd.log");
+    ASSERT_TRUE(server_->Start());
+  }
+
+  std::string dir_, vkey_, admin_, rec_, grantee_;
   std::unique_ptr<testing::LedgerdProcess> server_;
 };
 
@@ -354,6 +365,64 @@ TEST_F(TextHygieneHttpTest, NoRequestCanForgeALogLine) {
   EXPECT_EQ(writes, replay->status == 201 ? 8 : 7) << log;
   EXPECT_NE(log.find("replayed seq=" + std::to_string(seq) + " type=donation by=rec-1\n"), std::string::npos)
       << log;
+}
+
+// A witness is an outside party too: what it answers reaches ledgerd's log
+// escaped.
+TEST_F(TextHygieneHttpTest, AWitnessCannotForgeALogLine) {
+  const std::string forged = "recorded seq=999 type=fund.open by=admin-1";
+  httplib::Server witness;
+  std::atomic<int> asked{0};
+  witness.Post("/add-checkpoint", [&](const httplib::Request&, httplib::Response& res) {
+    ++asked;
+    res.status = 403;
+    res.set_content("not today\n" + forged + "\n\x1b[2K", "text/plain");
+  });
+  const int port = witness.bind_to_any_port("127.0.0.1");
+  std::thread t([&] { witness.listen_after_bind(); });
+  const std::string wdir = dir_ + "/witness";
+  int code = 0;
+  std::string wkey = testing::RunCommand(
+      {testing::BinDir() + "/ledgerctl", "witness-key", "--data", wdir, "--name", "witness.example/w1"}, &code);
+  ASSERT_EQ(code, 0);
+  while (!wkey.empty() && wkey.back() == '\n') wkey.pop_back();
+  server_.reset();
+  Restart({"--witness", "http://127.0.0.1:" + std::to_string(port) + "=" + wkey});
+  Scenario();
+  for (int i = 0; i < 100 && asked == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  server_->Stop();
+  witness.stop();
+  t.join();
+  ASSERT_GT(asked.load(), 0) << "ledgerd never asked the witness";
+  const std::string log = ReadFile(dir_ + "/ledgerd.log");
+  EXPECT_NE(log.find("refused the checkpoint"), std::string::npos) << log;
+  for (const std::string& line : Lines(log)) {
+    EXPECT_FALSE(line.starts_with(forged)) << "forged line in the log:\n" << log;
+    EXPECT_EQ(line.find('\x1b'), std::string::npos) << log;
+  }
+}
+
+// A log operator signs what it likes: a monitor prints what it found about a
+// hostile entry without letting the entry's text print lines of its own.
+TEST_F(TextHygieneHttpTest, AHostileLogCannotForgeMonitorOutput) {
+  server_.reset();
+  Restart({"--generic"});  // a bare log takes any body, as a dishonest operator could
+  const std::string forged = "OK: test.example/text size 1, root AAAA; 1 new entries verified";
+  Record(admin_, {{"type", "fund.open"},
+                  {"body", {{"id", "x\n" + forged + "\n"}, {"name", {{"zh", "a"}, {"en", "b"}}},
+                            {"purpose", "p"}, {"kind", "charity"}}}});
+  int code = 0;
+  std::string out;
+  for (int i = 0; i < 100; ++i) {  // until a checkpoint covers the entry
+    out = testing::RunCommand({testing::BinDir() + "/ledgerctl", "monitor", "--url", server_->url(), "--vkey",
+                               vkey_, "--state", dir_ + "/monitor.json"},
+                              &code);
+    if (code != 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(code, 3) << out;
+  EXPECT_NE(out.find("ALERT: entry 0 (fund.open) breaks a fund rule"), std::string::npos) << out;
+  for (const std::string& line : Lines(out)) EXPECT_FALSE(line.starts_with("OK:")) << out;
 }
 
 TEST_F(TextHygieneHttpTest, ReportCsvWritesFormulasAsTextAndNegativeAmountsAsNumbers) {
