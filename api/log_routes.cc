@@ -83,10 +83,9 @@ void LogWrite(const json& out) {
   const json& entry = out.contains("entry") ? out["entry"] : out;
   auto replayed = out.find("replayed");
   const bool replay = replayed != out.end() && replayed->is_boolean() && replayed->get<bool>();
-  const std::string line = std::string(replay ? "replayed" : "recorded") +
-                           " seq=" + EscapeForLog(field(out, "seq")) +
-                           " type=" + EscapeForLog(field(entry, "type")) +
-                           " by=" + EscapeForLog(field(entry, "by")) + "\n";
+  const std::string line =
+      std::string(replay ? "replayed" : "recorded") + " seq=" + EscapeForLog(field(out, "seq")) +
+      " type=" + EscapeForLog(field(entry, "type")) + " by=" + EscapeForLog(field(entry, "by")) + "\n";
   fwrite(line.data(), 1, line.size(), stderr);
 }
 

@@ -46,8 +46,7 @@ class Fields {
     return v.value_or("");
   }
 
-  std::optional<std::string> Optional(const char* key, size_t max = kMaxText,
-                                      Lines lines = Lines::kOne) {
+  std::optional<std::string> Optional(const char* key, size_t max = kMaxText, Lines lines = Lines::kOne) {
     const json* v = Take(key);
     if (v == nullptr) return std::nullopt;
     if (!v->is_string()) {
@@ -56,16 +55,14 @@ class Fields {
     }
     const auto& s = v->get_ref<const std::string&>();
     if (s.empty() || s.size() > max) {
-      FailAt(key, Path(key) + " must be a non-empty string of at most " + std::to_string(max) +
-                      " bytes");
+      FailAt(key, Path(key) + " must be a non-empty string of at most " + std::to_string(max) + " bytes");
       return std::nullopt;
     }
     if (auto bad = text::FindRefused(s, lines == Lines::kMany)) {
       std::string why = bad->cls == text::CharClass::kLineFeed
                             ? "; only purpose, description and reason may span lines"
                             : "; text fields refuse control, bidi and invisible characters";
-      FailAt(key, Path(key) + " holds " + text::Describe(*bad) + why,
-             std::string(text::RuleName(bad->cls)));
+      FailAt(key, Path(key) + " holds " + text::Describe(*bad) + why, std::string(text::RuleName(bad->cls)));
       return std::nullopt;
     }
     return s;
@@ -112,8 +109,7 @@ class Fields {
     if (v->is_number_unsigned()) {
       uint64_t u = v->get<uint64_t>();
       if (u > static_cast<uint64_t>(hi)) {
-        FailAt(key, Path(key) + " " + std::to_string(u) + " is above " + std::to_string(hi),
-               "amount.range");
+        FailAt(key, Path(key) + " " + std::to_string(u) + " is above " + std::to_string(hi), "amount.range");
         return 0;
       }
       n = static_cast<int64_t>(u);
@@ -160,8 +156,7 @@ class Fields {
       for (const auto& [k, v] : j_.items()) {
         if (!taken_.count(k)) {
           const std::string name = EscapeForLog(k);
-          status_ = InvalidArgument(where_ + " has unknown field \"" + name + "\"",
-                                    "body.unknown_field")
+          status_ = InvalidArgument(where_ + " has unknown field \"" + name + "\"", "body.unknown_field")
                         .WithField(where_ + "." + name);
           break;
         }

@@ -143,8 +143,8 @@ std::string ReportCsv(const ReportData& r) {
       "from,to,tree_size,root,fund,name_zh,name_en,opening,income,granted,disbursed,used,"
       "admin_cost,closing,donations,grants,disbursements,expenses\r\n";
   auto line = [&](const ReportLine& l) {
-    std::vector<std::string> cells = {r.from, r.to, std::to_string(r.tree_size), r.root, l.id, l.name_zh,
-                                      l.name_en};
+    std::vector<std::string> cells = {r.from,    r.to,     std::to_string(r.tree_size), r.root, l.id,
+                                      l.name_zh, l.name_en};
     for (int64_t v : {l.opening, l.income, l.granted, l.disbursed, l.used, l.admin_cost, l.closing,
                       l.donations, l.grants, l.disbursements, l.expenses}) {
       cells.push_back(std::to_string(v));

@@ -383,7 +383,8 @@ TEST_F(TextHygieneHttpTest, AWitnessCannotForgeALogLine) {
   const std::string wdir = dir_ + "/witness";
   int code = 0;
   std::string wkey = testing::RunCommand(
-      {testing::BinDir() + "/ledgerctl", "witness-key", "--data", wdir, "--name", "witness.example/w1"}, &code);
+      {testing::BinDir() + "/ledgerctl", "witness-key", "--data", wdir, "--name", "witness.example/w1"},
+      &code);
   ASSERT_EQ(code, 0);
   while (!wkey.empty() && wkey.back() == '\n') wkey.pop_back();
   server_.reset();
@@ -409,8 +410,11 @@ TEST_F(TextHygieneHttpTest, AHostileLogCannotForgeMonitorOutput) {
   Restart({"--generic"});  // a bare log takes any body, as a dishonest operator could
   const std::string forged = "OK: test.example/text size 1, root AAAA; 1 new entries verified";
   Record(admin_, {{"type", "fund.open"},
-                  {"body", {{"id", "x\n" + forged + "\n"}, {"name", {{"zh", "a"}, {"en", "b"}}},
-                            {"purpose", "p"}, {"kind", "charity"}}}});
+                  {"body",
+                   {{"id", "x\n" + forged + "\n"},
+                    {"name", {{"zh", "a"}, {"en", "b"}}},
+                    {"purpose", "p"},
+                    {"kind", "charity"}}}});
   int code = 0;
   std::string out;
   for (int i = 0; i < 100; ++i) {  // until a checkpoint covers the entry
@@ -423,6 +427,32 @@ TEST_F(TextHygieneHttpTest, AHostileLogCannotForgeMonitorOutput) {
   EXPECT_EQ(code, 3) << out;
   EXPECT_NE(out.find("ALERT: entry 0 (fund.open) breaks a fund rule"), std::string::npos) << out;
   for (const std::string& line : Lines(out)) EXPECT_FALSE(line.starts_with("OK:")) << out;
+}
+
+// Account names (the entries' `by`) and grantee organisations are
+// identifiers, never free text.
+TEST_F(TextHygieneHttpTest, AccountNamesAndOrgsAreIdentifiers) {
+  auto token = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {testing::BinDir() + "/ledgerctl", "token", "--data", dir_});
+    int code = 0;
+    std::string out = testing::RunCommand(args, &code);
+    return std::make_pair(code, out);
+  };
+  for (const std::string& name : {std::string("rec\n2"), std::string("rec\x1b[31m"), std::string("rec\u202e"),
+                                  std::string("rec 2"), std::string("-rec")}) {
+    auto [code, out] = token({"--role", "recorder", "--name", name});
+    EXPECT_NE(code, 0) << ::testing::PrintToString(name);
+    EXPECT_TRUE(out.empty()) << "a token was printed for " << ::testing::PrintToString(name);
+  }
+  for (const std::string& org :
+       {std::string("org-b\n"), std::string("org\u202eb"), std::string("Org B"), std::string("org\tb")}) {
+    auto [code, out] = token({"--role", "grantee", "--name", "grantee-b", "--org", org});
+    EXPECT_NE(code, 0) << ::testing::PrintToString(org);
+    EXPECT_TRUE(out.empty()) << "a token was printed for --org " << ::testing::PrintToString(org);
+  }
+  auto [code, out] = token({"--role", "grantee", "--name", "grantee-b", "--org", "org-b"});
+  EXPECT_EQ(code, 0);
+  EXPECT_EQ(out.size(), 65u) << out;  // 64 hex digits and a newline
 }
 
 TEST_F(TextHygieneHttpTest, ReportCsvWritesFormulasAsTextAndNegativeAmountsAsNumbers) {

@@ -33,9 +33,12 @@ std::vector<std::string> ReadRecord(const std::string& text, std::vector<std::st
   for (; i < text.size(); ++i) {
     char c = text[i];
     if (in_quotes) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') cell += '"', ++i;
-      else if (c == '"') in_quotes = false;
-      else cell += c;
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"')
+        cell += '"', ++i;
+      else if (c == '"')
+        in_quotes = false;
+      else
+        cell += c;
     } else if (c == '"' && cell.empty() && !quoted) {
       in_quotes = quoted = true;
     } else if (c == ',') {
@@ -82,7 +85,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     size_t k = c.find_first_not_of(' ');
     if (k == std::string::npos) continue;
     const char f = c[k];
-    if ((f == '=' || f == '+' || f == '-' || f == '@' || f == '\t' || f == '\r') && !ledger::csv::IsPlainNumber(c)) {
+    if ((f == '=' || f == '+' || f == '-' || f == '@' || f == '\t' || f == '\r') &&
+        !ledger::csv::IsPlainNumber(c)) {
       abort();
     }
   }

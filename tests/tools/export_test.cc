@@ -217,23 +217,35 @@ TEST(ExportCsvTest, FormulaLookingCellsAreWrittenAsText) {
     testing::LedgerdProcess server(dir.path);
     ASSERT_TRUE(server.Start());
     auto post = [&](const std::string& token, const json& req) {
-      auto r = server.Client().Post("/api/v1/entries", {{"Authorization", "Bearer " + testing::FirstLine(token)}},
-                                    req.dump(), "application/json");
+      auto r =
+          server.Client().Post("/api/v1/entries", {{"Authorization", "Bearer " + testing::FirstLine(token)}},
+                               req.dump(), "application/json");
       ASSERT_TRUE(r);
       ASSERT_EQ(r->status, 201) << req.dump() << " -> " << r->body;
     };
     post(admin.out, {{"type", "fund.open"},
-                     {"body", {{"id", "f1"}, {"name", {{"zh", "@SUM(A1:A9)"}, {"en", "-1+1"}}}, {"purpose", "p"},
-                               {"kind", "charity"}}}});
-    post(rec.out, {{"type", "donation"},
-                   {"body", {{"fund", "f1"}, {"amount", 100000}, {"channel", "bank"}, {"received_at", "2020-03-01"}}}});
+                     {"body",
+                      {{"id", "f1"},
+                       {"name", {{"zh", "@SUM(A1:A9)"}, {"en", "-1+1"}}},
+                       {"purpose", "p"},
+                       {"kind", "charity"}}}});
+    post(
+        rec.out,
+        {{"type", "donation"},
+         {"body", {{"fund", "f1"}, {"amount", 100000}, {"channel", "bank"}, {"received_at", "2020-03-01"}}}});
     post(rec.out, {{"type", "grant"},
-                   {"body", {{"id", "g1"}, {"fund", "f1"}, {"recipient", {{"id", "org-a"}, {"name", "+cmd|' /C calc'!A0"}}},
-                             {"title", hyperlink}, {"amount", 50050}, {"award_date", "2020-04-01"},
-                             {"programme", "-2+3+cmd|' /C calc'!A0"}}}});
+                   {"body",
+                    {{"id", "g1"},
+                     {"fund", "f1"},
+                     {"recipient", {{"id", "org-a"}, {"name", "+cmd|' /C calc'!A0"}}},
+                     {"title", hyperlink},
+                     {"amount", 50050},
+                     {"award_date", "2020-04-01"},
+                     {"programme", "-2+3+cmd|' /C calc'!A0"}}}});
   }
   const std::string out = dir.path + "/grants.csv";
-  auto r = Ledgerctl({"export", "--data", dir.path, "--format", "csv", "--out", out, "--funder-name", "=1+1"});
+  auto r =
+      Ledgerctl({"export", "--data", dir.path, "--format", "csv", "--out", out, "--funder-name", "=1+1"});
   ASSERT_EQ(r.code, 0) << r.out;
   const std::string text = testing::ReadFile(out);
   auto rows = ParseCsv(text);

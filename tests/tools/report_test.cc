@@ -129,8 +129,8 @@ TEST_F(ReportTest, AServerCannotPrintLinesOfItsOwn) {
     f["id"] = "x\n" + forged + "\n\x1b[2K";
     j["funds"].push_back(f);
   });
-  auto r = Ledgerctl({"report", "--url", proxy.url(), "--vkey", *vkey_, "--from", "2016-01-01", "--to",
-                      "2020-12-31"});
+  auto r = Ledgerctl(
+      {"report", "--url", proxy.url(), "--vkey", *vkey_, "--from", "2016-01-01", "--to", "2020-12-31"});
   EXPECT_EQ(r.code, 3) << r.out;
   EXPECT_NE(r.out.find("not in the entries up to tree size"), std::string::npos) << r.out;
   std::stringstream ss(r.out);

@@ -235,8 +235,8 @@ int CmdReport(const Flags& f) {
       printf("MISMATCH  %-28s missing from the server's report\n", ("fund " + id).c_str());
     } else if (!own_funds.count(id)) {
       ++bad;
-      printf("MISMATCH  %-28s not in the entries up to tree size %llu\n", ("fund " + EscapeForLog(id)).c_str(),
-             (unsigned long long)size);
+      printf("MISMATCH  %-28s not in the entries up to tree size %llu\n",
+             ("fund " + EscapeForLog(id)).c_str(), (unsigned long long)size);
     } else {
       bad += CompareLine("fund " + id, *server_funds[id], *own_funds[id]);
     }
