@@ -68,7 +68,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZERS = fuzz_entry fuzz_funds_body fuzz_note fuzz_checkpoint fuzz_tlog_proof \
-          fuzz_merkle_verifier fuzz_tile_path fuzz_strict_json fuzz_witness_request
+          fuzz_merkle_verifier fuzz_tile_path fuzz_strict_json fuzz_witness_request fuzz_text
 
 fuzz-build: setup
 	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DCMAKE_CXX_COMPILER=clang++ \

@@ -1,12 +1,15 @@
 // The log's routes: C2SP static paths and the JSON log API.
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <string_view>
 
 #include "api/connection_pool.h"
 #include "api/json_body.h"
 #include "api/log_views.h"
 #include "api/problem.h"
 #include "api/server.h"
+#include "ledger/base/log_escape.h"
 #include "ledger/crypto/base64.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/entry.h"
@@ -43,6 +46,47 @@ void TooManyRequests(httplib::Response& res, const std::string& detail, int64_t 
   WriteProblem(res, 429, detail + "; retry after " + std::to_string(retry_after) + " s");
   res.headers.erase("Retry-After");  // WriteProblem's default of 1 s
   res.set_header("Retry-After", std::to_string(retry_after));
+}
+
+// An Idempotency-Key is up to 128 bytes of printable ASCII (0x20..0x7E):
+// nothing that a log, a terminal or another header could take for structure.
+Status CheckIdempotencyKey(std::string_view key) {
+  if (key.size() > 128) {
+    return InvalidArgument("Idempotency-Key is longer than 128 bytes", "idempotency_key.length")
+        .WithField("header.Idempotency-Key");
+  }
+  for (size_t i = 0; i < key.size(); ++i) {
+    const auto c = static_cast<unsigned char>(key[i]);
+    if (c < 0x20 || c > 0x7E) {
+      char hex[8];
+      snprintf(hex, sizeof(hex), "0x%02X", c);
+      return InvalidArgument(std::string("Idempotency-Key holds the byte ") + hex + " at byte " +
+                                 std::to_string(i) + "; it must be printable ASCII (0x20..0x7E)",
+                             "idempotency_key.printable")
+          .WithField("header.Idempotency-Key");
+    }
+  }
+  return Status::Ok();
+}
+
+// One line per answered write, taken from the entry that the log holds
+// (never from the request, whose type a replay does not check):
+//   recorded seq=N type=T by=ACCOUNT    a new entry
+//   replayed seq=N type=T by=ACCOUNT    an Idempotency-Key returned entry N
+// Each value goes through EscapeForLog, so no value can end the line.
+void LogWrite(const json& out) {
+  auto field = [](const json& j, const char* k) -> std::string {
+    auto it = j.find(k);
+    if (it == j.end()) return "?";
+    return it->is_string() ? it->get<std::string>() : it->dump();
+  };
+  const json& entry = out.contains("entry") ? out["entry"] : out;
+  auto replayed = out.find("replayed");
+  const bool replay = replayed != out.end() && replayed->is_boolean() && replayed->get<bool>();
+  const std::string line =
+      std::string(replay ? "replayed" : "recorded") + " seq=" + EscapeForLog(field(out, "seq")) +
+      " type=" + EscapeForLog(field(entry, "type")) + " by=" + EscapeForLog(field(entry, "by")) + "\n";
+  fwrite(line.data(), 1, line.size(), stderr);
 }
 
 }  // namespace
@@ -233,18 +277,17 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
     }
     for (const auto& [k, v] : body->items()) {
       if (k != "type" && k != "body") {
-        return WriteProblem(res, InvalidArgument("unknown request field \"" + k + "\""));
+        return WriteProblem(res, InvalidArgument("unknown request field \"" + EscapeForLog(k) + "\""));
       }
     }
     std::string idem = req.get_header_value("Idempotency-Key");
-    if (idem.size() > 128) return WriteProblem(res, InvalidArgument("Idempotency-Key is longer than 128 bytes"));
+    RETURN_PROBLEM_IF_ERROR(res, CheckIdempotencyKey(idem));
     auto out = ctx.recorder->Record(*actor, (*body)["type"].get<std::string>(), (*body)["body"], idem);
     // The endpoint exists; a body naming a fund, grant or entry that does
     // not is a request that cannot be processed (422), not a missing page.
     if (out.status().code() == Code::kNotFound) return WriteProblem(res, out.status(), 422);
     RETURN_PROBLEM_IF_ERROR(res, out.status());
-    fprintf(stderr, "recorded seq=%s type=%s by=%s\n", (*out)["seq"].dump().c_str(),
-            (*body)["type"].get<std::string>().c_str(), actor->name.c_str());
+    LogWrite(*out);
     WriteJson(res, *out, 201);
   });
 

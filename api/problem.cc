@@ -55,6 +55,7 @@ void WriteProblem(httplib::Response& res, const Status& status, int http_status)
                       {"status", http_status},
                       {"detail", status.message()}};
   if (!status.rule().empty()) j["rule"] = status.rule();
+  if (!status.field().empty()) j["field"] = status.field();
   res.status = http_status;
   if (http_status == 503 || http_status == 429) res.set_header("Retry-After", "1");
   if (http_status == 401) res.set_header("WWW-Authenticate", "Bearer");

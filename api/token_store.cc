@@ -11,6 +11,7 @@
 #include "ledger/crypto/base64.h"
 #include "ledger/crypto/ed25519.h"
 #include "ledger/crypto/sha256.h"
+#include "ledger/funds/body.h"
 #include "ledger/tlog/entry.h"
 
 namespace ledger::api {
@@ -75,6 +76,11 @@ Result<std::string> TokenStore::Issue(const std::string& role, const std::string
     return InvalidArgument("account name must match [A-Za-z0-9][A-Za-z0-9._@:-]*, at most 128 bytes");
   }
   if (role == "grantee" && org.empty()) return InvalidArgument("a grantee token needs --org");
+  // The org is matched against grant recipient ids, and is shown wherever the
+  // account is: it is an id, never free text.
+  if (!org.empty() && !funds::IsValidId(org)) {
+    return InvalidArgument("--org must be an organisation id ([a-z0-9][a-z0-9._-]{0,63})");
+  }
   if (role != "grantee" && !org.empty()) return InvalidArgument("only grantee tokens are bound to an --org");
   std::lock_guard lock(mu_);
   LEDGER_RETURN_IF_ERROR(ReloadIfChanged());

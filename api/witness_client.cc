@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "ledger/base/log_escape.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/note.h"
 #include "ledger/tlog/witness.h"
@@ -110,6 +111,7 @@ std::vector<std::string> WitnessClient::Ask(Witness& w, const std::string& note,
     if (res->status != 200) {
       std::string msg = res->body.substr(0, 200);
       while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+      msg = EscapeForLog(msg);  // the witness's words: one line, no terminal controls
       fprintf(stderr, "witness %s refused the checkpoint of size %llu: %d %s\n", w.url.c_str(),
               (unsigned long long)size, res->status, msg.c_str());
       return {};

@@ -47,12 +47,20 @@ class [[nodiscard]] Status {
   // A short stable name of the rule that was broken (for example
   // "grant.amount_within_uncommitted"); empty when no domain rule applies.
   const std::string& rule() const { return rule_; }
+  // The request member the error is about, as a dotted path ("body.title");
+  // empty when the error is not about one member.
+  const std::string& field() const { return field_; }
+  Status WithField(std::string field) && {
+    field_ = std::move(field);
+    return std::move(*this);
+  }
   std::string ToString() const;
 
  private:
   Code code_ = Code::kOk;
   std::string message_;
   std::string rule_;
+  std::string field_;
 };
 
 inline Status InvalidArgument(std::string m, std::string rule = {}) {

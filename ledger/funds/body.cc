@@ -4,6 +4,8 @@
 #include <set>
 #include <utility>
 
+#include "ledger/base/log_escape.h"
+#include "ledger/base/text.h"
 #include "ledger/crypto/base64.h"
 #include "ledger/funds/dates.h"
 #include "ledger/funds/money.h"
@@ -16,33 +18,51 @@ using nlohmann::json;
 constexpr size_t kMaxText = 1024;
 constexpr size_t kMaxDescription = 4096;
 
+// Whether a text member may hold line breaks (LF only; ledger/base/text.h).
+enum class Lines { kOne, kMany };
+
 // Reads members of one JSON object, remembering which were consumed so that
-// Finish() can refuse the rest. The first error sticks.
+// Finish() can refuse the rest. The first error sticks, with the member's
+// path as its field.
+//
+// Every string member of every body goes through Optional(), which refuses
+// what ledger/base/text.h refuses (controls, bidi controls, invisible format
+// characters, noncharacters, invalid UTF-8), and line breaks unless the
+// member is declared Lines::kMany. The error names the member and the rule
+// and never repeats the refused text.
 class Fields {
  public:
   Fields(const json& j, std::string where) : j_(j), where_(std::move(where)) {
-    if (!j_.is_object()) Fail(where_ + " must be a JSON object");
+    if (!j_.is_object()) {
+      status_ = InvalidArgument(where_ + " must be a JSON object", "body.schema").WithField(where_);
+    }
   }
 
   const Status& status() const { return status_; }
 
-  std::string Str(const char* key, size_t max = kMaxText) {
-    auto v = Optional(key, max);
-    if (!v && status_.ok()) Fail(Path(key) + " is required");
+  std::string Str(const char* key, size_t max = kMaxText, Lines lines = Lines::kOne) {
+    auto v = Optional(key, max, lines);
+    if (!v && status_.ok()) FailAt(key, Path(key) + " is required");
     return v.value_or("");
   }
 
-  std::optional<std::string> Optional(const char* key, size_t max = kMaxText) {
+  std::optional<std::string> Optional(const char* key, size_t max = kMaxText, Lines lines = Lines::kOne) {
     const json* v = Take(key);
     if (v == nullptr) return std::nullopt;
     if (!v->is_string()) {
-      Fail(Path(key) + " must be a string");
+      FailAt(key, Path(key) + " must be a string");
       return std::nullopt;
     }
     const auto& s = v->get_ref<const std::string&>();
     if (s.empty() || s.size() > max) {
-      Fail(Path(key) + " must be a non-empty string of at most " + std::to_string(max) +
-           " bytes");
+      FailAt(key, Path(key) + " must be a non-empty string of at most " + std::to_string(max) + " bytes");
+      return std::nullopt;
+    }
+    if (auto bad = text::FindRefused(s, lines == Lines::kMany)) {
+      std::string why = bad->cls == text::CharClass::kLineFeed
+                            ? "; only purpose, description and reason may span lines"
+                            : "; text fields refuse control, bidi and invisible characters";
+      FailAt(key, Path(key) + " holds " + text::Describe(*bad) + why, std::string(text::RuleName(bad->cls)));
       return std::nullopt;
     }
     return s;
@@ -51,7 +71,7 @@ class Fields {
   std::string Id(const char* key) {
     std::string s = Str(key);
     if (status_.ok() && !IsValidId(s)) {
-      Fail(Path(key) + " \"" + s + "\" is not an id ([a-z0-9][a-z0-9._-]{0,63})");
+      FailAt(key, Path(key) + " \"" + s + "\" is not an id ([a-z0-9][a-z0-9._-]{0,63})");
     }
     return s;
   }
@@ -59,14 +79,16 @@ class Fields {
   std::string Date(const char* key) {
     std::string s = Str(key);
     if (status_.ok() && !IsIsoDate(s)) {
-      Fail(Path(key) + " \"" + s + "\" is not a calendar date YYYY-MM-DD", "date.iso");
+      FailAt(key, Path(key) + " \"" + s + "\" is not a calendar date YYYY-MM-DD", "date.iso");
     }
     return s;
   }
 
   std::string Period(const char* key) {
     std::string s = Str(key);
-    if (status_.ok() && !IsPeriod(s)) Fail(Path(key) + " \"" + s + "\" is not a period YYYY-MM");
+    if (status_.ok() && !IsPeriod(s)) {
+      FailAt(key, Path(key) + " \"" + s + "\" is not a period YYYY-MM");
+    }
     return s;
   }
 
@@ -84,31 +106,32 @@ class Fields {
   int64_t Int(const char* key, int64_t lo, int64_t hi) {
     const json* v = Take(key);
     if (v == nullptr) {
-      if (status_.ok()) Fail(Path(key) + " is required");
+      if (status_.ok()) FailAt(key, Path(key) + " is required");
       return 0;
     }
     if (v->is_number_float()) {
-      Fail(Path(key) + " must be an integer (floats are refused)", "amount.integer");
+      FailAt(key, Path(key) + " must be an integer (floats are refused)", "amount.integer");
       return 0;
     }
     int64_t n = 0;
     if (v->is_number_unsigned()) {
       uint64_t u = v->get<uint64_t>();
       if (u > static_cast<uint64_t>(hi)) {
-        Fail(Path(key) + " " + std::to_string(u) + " is above " + std::to_string(hi), "amount.range");
+        FailAt(key, Path(key) + " " + std::to_string(u) + " is above " + std::to_string(hi), "amount.range");
         return 0;
       }
       n = static_cast<int64_t>(u);
     } else if (v->is_number_integer()) {
       n = v->get<int64_t>();
     } else {
-      Fail(Path(key) + " must be an integer");
+      FailAt(key, Path(key) + " must be an integer");
       return 0;
     }
     if (n < lo || n > hi) {
-      Fail(Path(key) + " " + std::to_string(n) + " is outside " + std::to_string(lo) + ".." +
-               std::to_string(hi),
-           lo == 1 ? "amount.positive" : "amount.range");
+      FailAt(key,
+             Path(key) + " " + std::to_string(n) + " is outside " + std::to_string(lo) + ".." +
+                 std::to_string(hi),
+             lo == 1 ? "amount.positive" : "amount.range");
       return 0;
     }
     return n;
@@ -118,11 +141,11 @@ class Fields {
   const json* Object(const char* key, bool required) {
     const json* v = Take(key);
     if (v == nullptr) {
-      if (required && status_.ok()) Fail(Path(key) + " is required");
+      if (required && status_.ok()) FailAt(key, Path(key) + " is required");
       return nullptr;
     }
     if (!v->is_object()) {
-      Fail(Path(key) + " must be an object");
+      FailAt(key, Path(key) + " must be an object");
       return nullptr;
     }
     return v;
@@ -134,12 +157,15 @@ class Fields {
     if (status_.ok()) status_ = InvalidArgument(std::move(msg), std::move(rule));
   }
 
-  // Refuses members that were never taken.
+  // Refuses members that were never taken. The name is the client's text:
+  // it is quoted escaped (ledger/base/log_escape.h).
   Status Finish() {
     if (status_.ok() && j_.is_object()) {
       for (const auto& [k, v] : j_.items()) {
         if (!taken_.count(k)) {
-          Fail(where_ + " has unknown field \"" + k + "\"", "body.unknown_field");
+          const std::string name = EscapeForLog(k);
+          status_ = InvalidArgument(where_ + " has unknown field \"" + name + "\"", "body.unknown_field")
+                        .WithField(where_ + "." + name);
           break;
         }
       }
@@ -148,6 +174,10 @@ class Fields {
   }
 
  private:
+  void FailAt(const char* key, std::string msg, std::string rule = "body.schema") {
+    if (status_.ok()) status_ = InvalidArgument(std::move(msg), std::move(rule)).WithField(Path(key));
+  }
+
   const json* Take(const char* key) {
     if (!status_.ok() || !j_.is_object()) return nullptr;
     auto it = j_.find(key);
@@ -186,7 +216,7 @@ Result<Body> ParseFundOpen(const json& j) {
     b.name_en = nf.Str("en");
     if (!nf.status().ok()) return nf.status();
   }
-  b.purpose = f.Str("purpose", kMaxDescription);
+  b.purpose = f.Str("purpose", kMaxDescription, Lines::kMany);
   std::string kind = f.Str("kind");
   if (f.status().ok()) {
     if (kind == "charity") b.kind = FundKind::kCharity;
@@ -294,7 +324,7 @@ Result<Body> ParseExpense(const json& j) {
   b.grant = f.Id("grant");
   b.amount = f.Amount("amount");
   b.category = f.Str("category");
-  b.description = f.Str("description", kMaxDescription);
+  b.description = f.Str("description", kMaxDescription, Lines::kMany);
   b.evidence_sha256 = f.Str("evidence_sha256");
   if (f.status().ok() && !IsLowerHex64(b.evidence_sha256)) {
     f.Fail("body.evidence_sha256 must be 64 lowercase hex digits as sha256sum prints them",
@@ -320,7 +350,7 @@ Result<Body> ParseCorrection(const json& j) {
   Fields f(j, "body");
   CorrectionBody b;
   b.target = static_cast<uint64_t>(f.Int("target", 0, std::numeric_limits<int64_t>::max()));
-  b.reason = f.Str("reason", kMaxDescription);
+  b.reason = f.Str("reason", kMaxDescription, Lines::kMany);
   LEDGER_RETURN_IF_ERROR(f.Finish());
   return Body(std::move(b));
 }

@@ -19,6 +19,11 @@
 //   admin_cost          {fund, amount, category, period}
 //   correction          {target, reason}
 // Ids (fund, grant, recipient) match [a-z0-9][a-z0-9._-]{0,63}.
+// Every string member is text as ledger/base/text.h defines it: no control,
+// bidi or invisible format characters, no noncharacters, well-formed UTF-8;
+// only purpose, description and reason may hold line breaks (LF). The error
+// names the member (Status::field(), e.g. "body.title") and the rule
+// ("text.bidi").
 //
 // Thread-safe: pure functions.
 #ifndef LEDGER_FUNDS_BODY_H_

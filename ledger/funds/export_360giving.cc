@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "ledger/base/csv.h"
 #include "ledger/funds/record_codec.h"
 
 namespace ledger::funds {
@@ -53,16 +54,6 @@ std::string Description(const GrantFigures& f) {
   std::string s = f.g.title + " (" + f.fund->name_zh + " / " + f.fund->name_en;
   if (!f.g.programme.empty()) s += "; programme " + f.g.programme;
   return s + ")";
-}
-
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += "\"\"";
-    else out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace
@@ -126,8 +117,7 @@ Result<std::string> Export360GivingCsv(const FundsView& v, const ExportAnchor& a
                                      g.recipient_name, funder_id, funder_name, f.fund->name_zh, g.award_date,
                                      g.programme, g.programme, g.modified, a.data_source, a.origin,
                                      std::to_string(g.seq), std::to_string(a.tree_size), a.root};
-    for (size_t i = 0; i < cols.size(); ++i) out += (i ? "," : "") + CsvField(cols[i]);
-    out += "\r\n";
+    csv::AppendRow(&out, cols);
   }
   return out;
 }

@@ -28,7 +28,8 @@
 //                          inclusion proof (/api/v1/proof/inclusion?seq=&size=)
 //
 // CSV: one header line of 360Giving titles, then one line per grant; amounts
-// as decimal yuan with two places ("1234.50"), RFC 4180 quoting.
+// as decimal yuan with two places ("1234.50"); cells written by
+// ledger/base/csv.h (RFC 4180 quoting; formula-looking text as text).
 //
 // Thread-safe: pure functions over a FundsView.
 #ifndef LEDGER_FUNDS_EXPORT_360GIVING_H_

@@ -1,5 +1,6 @@
 #include "ledger/funds/report.h"
 
+#include "ledger/base/csv.h"
 #include "ledger/funds/dates.h"
 #include "ledger/funds/measures_range.h"
 #include "ledger/funds/money.h"
@@ -61,16 +62,6 @@ json LineJson(const ReportLine& l, bool with_name) {
   return j;
 }
 
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += "\"\"";
-    else out += c;
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 Result<ReportData> ComputeReport(const FundsView& v, std::string root_b64, const ReportQuery& q) {
@@ -110,13 +101,13 @@ std::string ReportCsv(const ReportData& r) {
       "from,to,tree_size,root,fund,name_zh,name_en,opening,income,granted,disbursed,used,"
       "admin_cost,closing,donations,grants,disbursements,expenses\r\n";
   auto line = [&](const ReportLine& l) {
-    out += r.from + "," + r.to + "," + std::to_string(r.tree_size) + "," + CsvField(r.root) + "," +
-           CsvField(l.id) + "," + CsvField(l.name_zh) + "," + CsvField(l.name_en);
+    std::vector<std::string> cells = {r.from,    r.to,     std::to_string(r.tree_size), r.root, l.id,
+                                      l.name_zh, l.name_en};
     for (int64_t v : {l.opening, l.income, l.granted, l.disbursed, l.used, l.admin_cost, l.closing,
                       l.donations, l.grants, l.disbursements, l.expenses}) {
-      out += "," + std::to_string(v);
+      cells.push_back(std::to_string(v));
     }
-    out += "\r\n";
+    csv::AppendRow(&out, cells);
   };
   for (const auto& l : r.funds) line(l);
   line(r.totals);

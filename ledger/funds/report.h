@@ -50,8 +50,9 @@ struct ReportData {
 Result<ReportData> ComputeReport(const FundsView& v, std::string root_b64, const ReportQuery& q);
 nlohmann::json ReportJson(const ReportData& r);
 // One header line, one line per fund, then a line with fund "TOTAL"; every
-// line repeats from,to,tree_size,root so the file stands alone. Fields with
-// commas, quotes or newlines are quoted (RFC 4180).
+// line repeats from,to,tree_size,root so the file stands alone. Cells are
+// written by ledger/base/csv.h: RFC 4180 quoting, and text that a spreadsheet
+// would take for a formula is written as text.
 std::string ReportCsv(const ReportData& r);
 
 }  // namespace ledger::funds

@@ -120,10 +120,17 @@ TEST_F(ViewsTest, ReportAsOfATreeSizeIgnoresLaterEntriesAndCorrections) {
   EXPECT_EQ(now->funds[0].admin_cost, 0);
 }
 
+// RFC 4180, then docs/format.md section 11's reverse of the formula rule: a
+// cell that begins with ' had that one character added (a base64 root that
+// begins with '+' is written '+...).
 std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
   std::vector<std::vector<std::string>> rows(1);
   std::string field;
   bool quoted = false;
+  auto end_field = [&] {
+    if (!field.empty() && field[0] == '\'') field.erase(0, 1);
+    rows.back().push_back(field), field.clear();
+  };
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (quoted) {
@@ -138,11 +145,11 @@ std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
     } else if (c == '"') {
       quoted = true;
     } else if (c == ',') {
-      rows.back().push_back(field), field.clear();
+      end_field();
     } else if (c == '\r') {
       continue;
     } else if (c == '\n') {
-      rows.back().push_back(field), field.clear();
+      end_field();
       rows.emplace_back();
     } else {
       field += c;

