@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
   if (!ledger.Fund("bench").ok()) {
     auto r = ledger.Record({funds::Role::kAdmin, "admin", ""}, "fund.open",
                            json{{"id", "bench"}, {"name", {{"zh", "基准"}, {"en", "Bench"}}}, {"purpose", "p"},
-                                {"kind", "charity"}});
+                                {"kind", "charity"}, {"opened_on", "2015-01-01"}});
     if (!r.ok()) {
       fprintf(stderr, "fill_ledger: fund.open: %s\n", r.status().ToString().c_str());
       (*log)->Close();

@@ -16,6 +16,7 @@
 #include "ledger/crypto/ed25519.h"
 #include "ledger/funds/demo.h"
 #include "ledger/funds/ledger.h"
+#include "ledger/funds/record_codec.h"
 #include "ledger/funds/state_machine.h"
 #include "ledger/tlog/log.h"
 
@@ -92,8 +93,8 @@ void BM_FundsDonationRecordAll(benchmark::State& state) {
   funds::Ledger ledger(log.get(), &sm);
   (void)ledger.Record({funds::Role::kAdmin, "admin", ""}, "fund.open",
                       json{{"id", "serious-illness"}, {"name", {{"zh", "重大疾病救助"}, {"en", "x"}}},
-                           {"purpose", "p"}, {"kind", "charity"}});
-  const funds::Actor rec{funds::Role::kRecorder, "recorder-1", ""};
+                           {"purpose", "p"}, {"kind", "charity"}, {"opened_on", "2015-01-01"}});
+  const funds::Actor rec{funds::Role::kRecorder, "recorder-1", "", "tok"};
   int i = 0;
   for (auto _ : state) {
     std::vector<funds::RecordRequest> reqs;
@@ -122,10 +123,12 @@ struct Demo {
       std::exit(1);
     }
     (void)log->WaitForCheckpoint(log->Size(), std::chrono::seconds(10));
-    auto snap = sm.Read();
-    for (const auto& e : snap->entries) {
-      if (e.type == funds::EntryType::kDonation && e.fund == "serious-illness") last_donation = e.seq;
-    }
+    funds::FundsView v = sm.View();
+    (void)funds::ScanIndex(*v.store, funds::FundTypeIndexPrefix("serious-illness", "donation"), {}, false,
+                           [&](std::string_view, uint64_t seq) {
+                             last_donation = std::max(last_donation, seq);
+                             return true;
+                           });
   }
   ~Demo() {
     log->Close();

@@ -165,7 +165,7 @@ Status LogImpl::Init() {
   }
   if (latest_ == nullptr || latest_->size < size) LEDGER_RETURN_IF_ERROR(SignCheckpoint(size));
   sequenced_ = size;
-  written_ = synced_ = size;
+  written_ = size;
   writer_running_ = true;
   sequencer_ = std::thread([this] { SequencerLoop(); });
   writer_ = std::thread([this] { WriterLoop(); });

@@ -72,6 +72,7 @@ struct Batch {
   std::vector<std::pair<NodeId, Hash>> new_nodes;
   rocksdb::WriteBatch write;
   uint64_t end_size = 0;
+  uint64_t id = 0;  // batches are numbered from 1 in sequencing order
   bool atomic = false;  // one AppendAtomic request, alone in the batch
   // Set by the writer once `write` is in RocksDB: the derived state exactly
   // as of end_size, for StateMachine::Durable.
@@ -182,7 +183,8 @@ class LogImpl : public Log {
   std::deque<SideWrite*> side_writes_;           // checkpoints for the writer
   bool writer_running_ = false;
   uint64_t written_ = 0;                         // batches up to this size are in RocksDB
-  uint64_t synced_ = 0;                          // ... and their WAL is synced
+  uint64_t synced_id_ = 0;                       // batches up to this id are written and synced
+  uint64_t next_batch_id_ = 1;                   // sequencer thread only
   bool stopping_ = false;
   bool writer_stopping_ = false;
   bool failed_ = false;  // a write or WAL sync failed; refuse all appends

@@ -88,11 +88,11 @@ void LogImpl::SequencerLoop() {
       std::unique_lock lock(queue_mu_);
       sequencer_cv_.wait(lock, [&] {
         return (!queue_.empty() && (failed_ || inflight_.size() < kMaxInflightBatches)) ||
-               (!inflight_.empty() && (failed_ || synced_ >= inflight_.front()->end_size)) ||
+               (!inflight_.empty() && (failed_ || synced_id_ >= inflight_.front()->id)) ||
                (stopping_ && queue_.empty() && inflight_.empty());
       });
       if (stopping_ && queue_.empty() && inflight_.empty()) return;
-      while (!inflight_.empty() && !failed_ && synced_ >= inflight_.front()->end_size) {
+      while (!inflight_.empty() && !failed_ && synced_id_ >= inflight_.front()->id) {
         durable.push_back(std::move(inflight_.front()));
         inflight_.pop_front();
       }
@@ -277,6 +277,7 @@ bool LogImpl::Prepare(Batch* b) {
   for (const auto& [level, index, bytes] : tiles) b->write.Put(keys::TileKey(level, index), bytes);
   sequenced_ = next;
   b->end_size = next;
+  b->id = next_batch_id_++;
   stat_batches_++;
   stat_entries_ += next - start;
   return true;
@@ -325,7 +326,7 @@ void LogImpl::WriterLoop() {
     for (SideWrite* w : sides) w->done.set_value(s);
     lock.lock();
     if (s.ok()) {
-      if (!batches.empty()) synced_ = batches.back()->end_size;
+      if (!batches.empty()) synced_id_ = batches.back()->id;
     } else {
       fprintf(stderr, "log: writing or syncing the WAL failed: %s\n", s.ToString().c_str());
       failed_ = true;

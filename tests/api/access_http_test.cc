@@ -51,7 +51,7 @@ class AccessHttpTest : public ::testing::Test {
   static json FundOpen() {
     return {{"type", "fund.open"},
             {"body", {{"id", "f1"}, {"name", {{"zh", "助学"}, {"en", "Study"}}}, {"purpose", "p"},
-                      {"kind", "charity"}}}};
+                      {"kind", "charity"}, {"opened_on", "2015-01-01"}}}};
   }
   static json Donation() {
     return {{"type", "donation"},

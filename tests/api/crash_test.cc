@@ -102,7 +102,7 @@ TEST_F(CrashTest, AcknowledgedEntriesSurviveSigkill) {
     auto c = server_->Client();
     json open = {{"type", "fund.open"},
                  {"body", {{"id", "f1"}, {"name", {{"zh", "助学"}, {"en", "Study"}}}, {"purpose", "p"},
-                           {"kind", "charity"}}}};
+                           {"kind", "charity"}, {"opened_on", "2015-01-01"}}}};
     auto r = c.Post("/api/v1/entries", {{"Authorization", "Bearer " + admin_}}, open.dump(), "application/json");
     ASSERT_TRUE(r);
     ASSERT_EQ(r->status, 201) << r->body;

@@ -76,7 +76,7 @@ class FundsHttpTest : public ::testing::Test {
     ASSERT_EQ(Post(admin_, {{"type", "fund.open"},
                             {"body", {{"id", "poor-students"},
                                       {"name", {{"zh", "贫困大学生资助"}, {"en", "Students"}}},
-                                      {"purpose", "p"}, {"kind", "charity"}}}})->status, 201);
+                                      {"purpose", "p"}, {"kind", "charity"}, {"opened_on", "2015-01-01"}}}})->status, 201);
     auto d = Post(recorder_token_, {{"type", "donation"},
                                     {"body", {{"fund", "poor-students"}, {"amount", 120000},
                                               {"channel", "online"}, {"received_at", "2020-01-02"}}}});

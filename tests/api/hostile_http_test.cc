@@ -137,7 +137,7 @@ TEST_F(HostileHttpTest, EveryHostileRequestIsRefusedAndAppendsNothing) {
   // A fund with money, a grant to org-a partly paid out.
   Record(admin_, {{"type", "fund.open"},
                   {"body", {{"id", "f1"}, {"name", {{"zh", "助学"}, {"en", "Study"}}}, {"purpose", "p"},
-                            {"kind", "charity"}}}});
+                            {"kind", "charity"}, {"opened_on", "2015-01-01"}}}});
   Record(rec_, Donation({{"amount", 100000}}));
   Record(revoked_, Donation({{"amount", 1}}));  // works until revoked
   Record(rec_, {{"type", "grant"},
@@ -184,10 +184,11 @@ TEST_F(HostileHttpTest, EveryHostileRequestIsRefusedAndAppendsNothing) {
       {"grantee records a donation", "POST", E, grantee_a_, ok, 403, "may not record donation"},
       {"recorder opens a fund", "POST", E, rec_,
        json{{"type", "fund.open"},
-            {"body", {{"id", "f2"}, {"name", {{"zh", "x"}, {"en", "x"}}}, {"purpose", "p"}, {"kind", "charity"}}}}
+            {"body", {{"id", "f2"}, {"name", {{"zh", "x"}, {"en", "x"}}}, {"purpose", "p"}, {"kind", "charity"}, {"opened_on", "2015-01-01"}}}}
            .dump(),
        403, "may not record fund.open"},
-      {"grantee of another organisation", "POST", E, grantee_b_, expense_with("amount", 1000), 403, "org-a"},
+      {"grantee of another organisation", "POST", E, grantee_b_, expense_with("amount", 1000), 403,
+       "of another organisation"},
       // Malformed bodies.
       {"malformed JSON", "POST", E, rec_, R"({"type":"donation","body":{)", 400, "malformed JSON"},
       {"empty body", "POST", E, rec_, "", 400, "malformed JSON"},
@@ -209,8 +210,8 @@ TEST_F(HostileHttpTest, EveryHostileRequestIsRefusedAndAppendsNothing) {
        400, "integers"},
       {"number above int64", "POST", E, rec_, R"({"type":"donation","body":{"amount":9223372036854775808}})",
        400, "out of range"},
-      {"int64 max overflows the fund", "POST", E, rec_, Donation({{"amount", INT64_MAX}}).dump(), 422,
-       "fund income"},
+      {"int64 max is above the ceiling of one entry", "POST", E, rec_, Donation({{"amount", INT64_MAX}}).dump(), 400,
+       "ceiling of one entry"},
       {"number overflowing a double", "POST", E, rec_, R"({"type":"donation","body":{"amount":2e600}})", 400,
        "out of range"},
       {"float", "POST", E, rec_, R"({"type":"donation","body":{"amount":1.5}})", 400, "integers"},

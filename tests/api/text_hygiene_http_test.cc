@@ -155,7 +155,7 @@ class TextHygieneHttpTest : public ::testing::Test {
                      {{"id", "f1"},
                       {"name", {{"zh", "助学"}, {"en", "Study"}}},
                       {"purpose", "p"},
-                      {"kind", "charity"}}}});
+                      {"kind", "charity"}, {"opened_on", "2015-01-01"}}}});
     Record(
         rec_,
         {{"type", "donation"},
@@ -204,7 +204,7 @@ TEST_F(TextHygieneHttpTest, ControlBidiAndInvisibleCharactersAreRefusedNamingThe
   ASSERT_EQ(size_before, 5u);
 
   const json fund = {
-      {"id", "f2"}, {"name", {{"zh", "助学"}, {"en", "Study"}}}, {"purpose", "p"}, {"kind", "charity"}};
+      {"id", "f2"}, {"name", {{"zh", "助学"}, {"en", "Study"}}}, {"purpose", "p"}, {"kind", "charity"}, {"opened_on", "2015-01-01"}};
   const json donation = {{"fund", "f1"},
                          {"amount", 500},
                          {"channel", "online"},
@@ -282,7 +282,7 @@ TEST_F(TextHygieneHttpTest, ControlBidiAndInvisibleCharactersAreRefusedNamingThe
   EXPECT_EQ(escaped->status, 400);
   EXPECT_EQ(json::parse(escaped->body).value("rule", ""), "text.bidi") << escaped->body;
   auto nul = Post(admin_, R"({"type":"fund.open","body":{"id":"f3","name":{"zh":"a\u0000","en":"b"},)"
-                          R"("purpose":"p","kind":"charity"}})");
+                          R"("purpose":"p","kind":"charity","opened_on":"2015-01-01"}})");
   ASSERT_TRUE(nul);
   EXPECT_EQ(nul->status, 400);
   EXPECT_EQ(json::parse(nul->body).value("field", ""), "body.name.zh") << nul->body;
@@ -414,7 +414,7 @@ TEST_F(TextHygieneHttpTest, AHostileLogCannotForgeMonitorOutput) {
                    {{"id", "x\n" + forged + "\n"},
                     {"name", {{"zh", "a"}, {"en", "b"}}},
                     {"purpose", "p"},
-                    {"kind", "charity"}}}});
+                    {"kind", "charity"}, {"opened_on", "2015-01-01"}}}});
   int code = 0;
   std::string out;
   for (int i = 0; i < 100; ++i) {  // until a checkpoint covers the entry
@@ -462,13 +462,13 @@ TEST_F(TextHygieneHttpTest, ReportCsvWritesFormulasAsTextAndNegativeAmountsAsNum
       admin_,
       {{"type", "fund.open"},
        {"body",
-        {{"id", "f1"}, {"name", {{"zh", hyperlink}, {"en", sum}}}, {"purpose", "p"}, {"kind", "charity"}}}});
+        {{"id", "f1"}, {"name", {{"zh", hyperlink}, {"en", sum}}}, {"purpose", "p"}, {"kind", "charity"}, {"opened_on", "2015-01-01"}}}});
   Record(admin_, {{"type", "fund.open"},
                   {"body",
                    {{"id", "f2"},
                     {"name", {{"zh", "+cmd|' /C calc'!A0"}, {"en", "-2+3"}}},
                     {"purpose", "p"},
-                    {"kind", "charity"}}}});
+                    {"kind", "charity"}, {"opened_on", "2015-01-01"}}}});
   // Paid in January out of a gift received in March: a report from February
   // opens the fund below zero.
   Record(rec_, {{"type", "donation"},

@@ -1,4 +1,5 @@
 #include "ledger/funds/body.h"
+#include "ledger/funds/money.h"
 
 #include <gtest/gtest.h>
 
@@ -57,8 +58,12 @@ TEST(BodyTest, RefusesFloatsZeroNegativeAndOversizedAmounts) {
     EXPECT_EQ(Parse(EntryType::kDonation, j).code(), Code::kInvalidArgument) << amount.dump();
   }
   json j = Donation();
-  j["amount"] = 9223372036854775807LL;
+  j["amount"] = kMaxEntryAmountFen;
   EXPECT_TRUE(Parse(EntryType::kDonation, j).ok());
+  j["amount"] = kMaxEntryAmountFen + 1;
+  EXPECT_EQ(Parse(EntryType::kDonation, j).rule(), "amount.ceiling");
+  j["amount"] = 9223372036854775807LL;
+  EXPECT_EQ(Parse(EntryType::kDonation, j).rule(), "amount.ceiling");
 }
 
 TEST(BodyTest, ChannelMustBeKnown) {
@@ -98,9 +103,9 @@ TEST(BodyTest, LotteryAmountIsFloorOfSalesTimesRate) {
   EXPECT_EQ(s.rule(), "lottery.amount_formula");
   EXPECT_NE(s.message().find("350001"), std::string::npos) << s.message();
   // No overflow for the largest sales: the product is computed in 128 bits.
-  j["sales"] = 9223372036854775807LL;
+  j["sales"] = kMaxEntryAmountFen;
   j["rate_bp"] = 10000;
-  j["amount"] = 9223372036854775807LL;
+  j["amount"] = kMaxEntryAmountFen;
   EXPECT_TRUE(Parse(EntryType::kLotteryAllocation, j).ok());
 }
 

@@ -15,6 +15,7 @@ class DemoTest : public FundsFixture {};
 TEST_F(DemoTest, ReportGivesThePublishedFigures) {
   Status s = LoadDemo(&ledger_);
   ASSERT_TRUE(s.ok()) << s.ToString() << " rule " << s.rule();
+  AwaitCheckpoint();
   auto r = ledger_.Report(ReportQuery{"2016-01-01", "2020-12-31", ""});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   std::map<std::string, json> by_id;
@@ -44,7 +45,7 @@ TEST_F(DemoTest, ReportGivesThePublishedFigures) {
   // Donations: thousands, mostly anonymous, a few named; corrections present.
   int donations = 0, named = 0, corrections = 0, expenses = 0;
   for (uint64_t i = 0; i < log_.Size(); ++i) {
-    json e = json::parse(*log_.Entry(i));
+    json e = json::parse(*log_->Entry(i));
     if (e["type"] == "donation") {
       ++donations;
       if (e["body"]["donor"].contains("public_name")) ++named;
@@ -73,9 +74,9 @@ TEST_F(DemoTest, ReportGivesThePublishedFigures) {
 TEST_F(DemoTest, DeterministicApartFromTimesAndSecrets) {
   ASSERT_TRUE(LoadDemo(&ledger_).ok());
   FundsStateMachine sm2;
-  FakeLog log2(&sm2);
+  TestLog log2(&sm2);
   log2.set_time("2027-03-03T03:03:03Z");
-  Ledger ledger2(&log2, &sm2);
+  Ledger ledger2(log2.get(), &sm2);
   ASSERT_TRUE(LoadDemo(&ledger2).ok());
   ASSERT_EQ(log_.Size(), log2.Size());
   auto strip = [](json e) {
@@ -85,7 +86,7 @@ TEST_F(DemoTest, DeterministicApartFromTimesAndSecrets) {
     return e;
   };
   for (uint64_t i = 0; i < log_.Size(); ++i) {
-    ASSERT_EQ(strip(json::parse(*log_.Entry(i))), strip(json::parse(*log2.Entry(i)))) << i;
+    ASSERT_EQ(strip(json::parse(*log_->Entry(i))), strip(json::parse(*log2->Entry(i)))) << i;
   }
 }
 

@@ -6,32 +6,19 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <algorithm>
 #include <random>
 
 #include "ledger/funds/record_codec.h"
+#include "ledger/funds/fund_views.h"
 #include "ledger/funds/trace.h"
+#include "ledger/tlog/memory_state.h"
 #include "tests/funds/funds_fixture.h"
 
 namespace ledger::funds::testing {
 namespace {
 
 using nlohmann::json;
-
-void ExpectSameData(const FundsData& a, const FundsData& b) {
-  EXPECT_EQ(a.size, b.size);
-  EXPECT_TRUE(a.funds == b.funds);
-  EXPECT_TRUE(a.grants == b.grants);
-  EXPECT_TRUE(a.entries == b.entries);
-  EXPECT_TRUE(a.fund_entries == b.fund_entries);
-  EXPECT_TRUE(a.lottery_periods == b.lottery_periods);
-}
-
-std::map<std::string, std::string> WithoutIdempotency(std::map<std::string, std::string> m) {
-  for (auto it = m.begin(); it != m.end();) {
-    it = it->first.rfind(kIdemPrefix, 0) == 0 ? m.erase(it) : std::next(it);
-  }
-  return m;
-}
 
 // Fund totals recomputed from the raw entries, sharing no code with state.cc.
 struct RefTotals {
@@ -58,31 +45,108 @@ std::map<std::string, RefTotals> Recompute(const std::vector<json>& entries) {
   return t;
 }
 
+// Report figures recomputed from the raw entries for [from, to].
+struct RefLine {
+  int64_t opening = 0, income = 0, granted = 0, disbursed = 0, used = 0, admin = 0, donations = 0;
+};
+std::map<std::string, RefLine> RefReport(const std::vector<json>& entries, const std::string& from,
+                                         const std::string& to) {
+  std::map<uint64_t, bool> corrected;
+  for (const auto& e : entries) {
+    if (e["type"] == "correction") corrected[e["body"]["target"].get<uint64_t>()] = true;
+  }
+  std::map<std::string, std::string> grant_fund;
+  std::map<std::string, RefLine> out;
+  for (const auto& e : entries) {
+    const json& b = e["body"];
+    const std::string type = e["type"];
+    if (type == "grant") grant_fund[b["id"]] = b["fund"];
+    if (corrected[e["seq"].get<uint64_t>()] || type == "fund.open" || type == "correction") continue;
+    std::string date, fund;
+    if (type == "donation") date = b["received_at"], fund = b["fund"];
+    if (type == "lottery.allocation" || type == "admin_cost") date = b["period"].get<std::string>() + "-01", fund = b["fund"];
+    if (type == "grant") date = b["award_date"], fund = b["fund"];
+    if (type == "disbursement") date = b["paid_at"], fund = grant_fund[b["grant"]];
+    if (type == "expense") date = b["spent_at"], fund = grant_fund[b["grant"]];
+    const int64_t a = b["amount"];
+    RefLine& l = out[fund];
+    const bool in = type == "donation" || type == "lottery.allocation";
+    const bool out_money = type == "disbursement" || type == "admin_cost";
+    if (date < from) {
+      l.opening += in ? a : out_money ? -a : 0;
+      continue;
+    }
+    if (date > to) continue;
+    if (in) l.income += a;
+    if (type == "donation") ++l.donations;
+    if (type == "grant") l.granted += a;
+    if (type == "disbursement") l.disbursed += a;
+    if (type == "expense") l.used += a;
+    if (type == "admin_cost") l.admin += a;
+  }
+  return out;
+}
+
+// A reader that counts what it hands out, to check how much Load reads.
+class CountingReader : public tlog::StateReader {
+ public:
+  explicit CountingReader(const tlog::StateReader& r) : r_(r) {}
+  Result<std::string> Get(std::string_view key) const override {
+    ++reads;
+    return r_.Get(key);
+  }
+  Status Scan(std::string_view prefix, std::string_view start,
+              const std::function<bool(std::string_view, std::string_view)>& fn) const override {
+    return r_.Scan(prefix, start, [&](std::string_view k, std::string_view v) {
+      ++reads;
+      return fn(k, v);
+    });
+  }
+  Status ScanBack(std::string_view prefix, std::string_view start,
+                  const std::function<bool(std::string_view, std::string_view)>& fn) const override {
+    return r_.ScanBack(prefix, start, [&](std::string_view k, std::string_view v) {
+      ++reads;
+      return fn(k, v);
+    });
+  }
+  mutable size_t reads = 0;
+
+ private:
+  const tlog::StateReader& r_;
+};
+
 class ReplayTest : public FundsFixture {
  protected:
   void CheckInvariants() {
-    auto snap = sm_.Read();
-    for (const auto& [id, f] : snap->funds) {
-      const FundTotals& t = f.totals;
-      ASSERT_GE(t.uncommitted(), 0) << id;
-      ASSERT_GE(t.balance(), 0) << id;
-      ASSERT_GE(t.committed, t.disbursed) << id;
+    FundsView v = sm_.View();
+    for (const auto& [id, f] : v.hot->funds) {
+      const Measures& t = f->totals;
+      ASSERT_GE(f->uncommitted(), 0) << id;
+      ASSERT_GE(f->balance(), 0) << id;
+      ASSERT_GE(t.granted, t.disbursed) << id;
       ASSERT_GE(t.disbursed, t.used) << id;
     }
-    for (const auto& [id, g] : snap->grants) {
-      ASSERT_LE(0, g.used);
-      ASSERT_LE(g.used, g.paid) << id;
-      ASSERT_LE(g.paid, g.amount) << id;
-      if (g.corrected) {
-        ASSERT_EQ(g.paid, 0);
-      }
-    }
+    Status s = v.store->Scan(kGrantPrefix, {}, [&](std::string_view, std::string_view val) {
+      auto g = DecodeGrant(val);
+      EXPECT_TRUE(g.ok());
+      EXPECT_LE(0, g->used);
+      EXPECT_LE(g->used, g->paid) << g->id;
+      EXPECT_LE(g->paid, g->amount) << g->id;
+      if (g->corrected) EXPECT_EQ(g->paid, 0);
+      return true;
+    });
+    ASSERT_TRUE(s.ok());
   }
 };
 
 TEST_F(ReplayTest, RandomOperationsKeepInvariantsAndReplayEqualsStoredState) {
   std::mt19937_64 rng(12345);
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
+  auto date = [&] {
+    char d[16];
+    std::snprintf(d, sizeof(d), "%04d-%02d-%02d", 2016 + pick(5), 1 + pick(12), 1 + pick(28));
+    return std::string(d);
+  };
   const std::vector<std::string> funds = {"a", "b", "lot"};
   ASSERT_TRUE(Open("a").ok());
   ASSERT_TRUE(Open("b").ok());
@@ -97,29 +161,31 @@ TEST_F(ReplayTest, RandomOperationsKeepInvariantsAndReplayEqualsStoredState) {
     switch (pick(8)) {
       case 0:
       case 1:
-        r = Donate(f, amount);
+        r = Donate(f, amount, date());
         break;
       case 2: {
         char p[16];
-        std::snprintf(p, sizeof(p), "%04d-%02d", 2000 + period / 12, period % 12 + 1);
+        std::snprintf(p, sizeof(p), "%04d-%02d", 2016 + period / 12, period % 12 + 1);
         if (pick(4) != 0) ++period;  // sometimes repeat a period: refused
         r = Allocate(f, p, amount * 10);
         break;
       }
       case 3: {
         std::string id = "g" + std::to_string(step);
-        r = GrantTo(id, f, amount, pick(2) ? "org-a" : "org-b");
+        r = GrantTo(id, f, amount, pick(2) ? "org-a" : "org-b", date());
         if (r.ok()) grants.push_back(id);
         break;
       }
       case 4:
-        if (!grants.empty()) r = Pay(grants[pick(grants.size())], amount / 2 + 1);
+        if (!grants.empty()) r = Pay(grants[pick(grants.size())], amount / 2 + 1, date());
         break;
       case 5:
-        if (!grants.empty()) r = Spend(grants[pick(grants.size())], amount / 4 + 1, pick(2) ? "org-a" : "org-b");
+        if (!grants.empty()) {
+          r = Spend(grants[pick(grants.size())], amount / 4 + 1, pick(2) ? "org-a" : "org-b", date());
+        }
         break;
       case 6:
-        r = AdminCost(f, amount / 10 + 1);
+        r = AdminCost(f, amount / 10 + 1, date().substr(0, 7));
         break;
       case 7:
         if (!seqs.empty()) r = Correct(seqs[pick(seqs.size())]);
@@ -137,77 +203,153 @@ TEST_F(ReplayTest, RandomOperationsKeepInvariantsAndReplayEqualsStoredState) {
   EXPECT_GT(accepted, 300);
   EXPECT_GT(refused, 100);
 
-  // Replay every entry from scratch, without contexts, one entry per batch.
+  // Replay every entry from scratch, from its bytes alone, one per batch.
   FundsStateMachine fresh;
-  MapState store;
-  ASSERT_TRUE(fresh.Load(store, 0).ok());
+  tlog::MemoryState store;
+  ASSERT_TRUE(fresh.Load(store.Reader(), 0).ok());
   std::vector<json> entries;
   for (uint64_t i = 0; i < log_.Size(); ++i) {
-    auto bytes = log_.Entry(i);
+    auto bytes = log_->Entry(i);
     ASSERT_TRUE(bytes.ok());
     json e = json::parse(*bytes);
     std::string type = e["type"], by = e["by"], time = e["time"], body = e["body"].dump();
-    std::any none;
-    tlog::SequencedEntry se{i, time, type, by, body, none};
-    MapState one(&store);
-    ASSERT_TRUE(fresh.Apply(se, &one).ok()) << i << " " << *bytes;
-    one.MergeInto(&store);
-    fresh.Durable(i + 1);
+    ASSERT_TRUE(fresh.Apply(tlog::SequencedEntry{i, time, type, by, body}, &store).ok()) << i << " " << *bytes;
+    fresh.Sealed(i + 1);
+    fresh.Durable(i + 1, store.Reader());
     entries.push_back(std::move(e));
   }
-  EXPECT_TRUE(WithoutIdempotency(store.Flatten()) == WithoutIdempotency(log_.StoreContents()));
-  ExpectSameData(fresh.Read().data(), sm_.Read().data());
+  const auto stored = log_.StoreContents();
+  EXPECT_EQ(stored.size(), store.contents().size());
+  EXPECT_TRUE(std::equal(stored.begin(), stored.end(), store.contents().begin(), store.contents().end()))
+      << "replay from the entries alone must rebuild byte-identical derived keys";
+  EXPECT_EQ(FundsListJson(fresh.View()), FundsListJson(sm_.View()));
 
-  // Load() from the stored derived state gives the same state again.
-  MapState stored;
-  for (const auto& [k, v] : log_.StoreContents()) stored.Put(k, v);
+  // Load() reads the hot state only: O(funds) keys, not O(entries).
+  tlog::MemoryState copy;
+  for (const auto& [k, v] : stored) copy.Put(k, v);
+  CountingReader counting(copy);
   FundsStateMachine loaded;
-  ASSERT_TRUE(loaded.Load(stored, log_.Size()).ok());
-  ExpectSameData(loaded.Read().data(), sm_.Read().data());
-  EXPECT_EQ(loaded.Read()->idempotency, sm_.Read()->idempotency);
-  EXPECT_EQ(loaded.Load(stored, log_.Size() + 1).code(), Code::kCorruption);
+  ASSERT_TRUE(loaded.Load(std::shared_ptr<const tlog::StateReader>(std::shared_ptr<void>(), &counting), log_.Size())
+                  .ok());
+  EXPECT_LE(counting.reads, 2 + 2 * funds.size()) << "Load read " << counting.reads << " keys of " << stored.size();
+  EXPECT_EQ(FundsListJson(loaded.View()), FundsListJson(sm_.View()));
+  EXPECT_EQ(loaded.Load(copy.Reader(), log_.Size() + 1).code(), Code::kCorruption);
 
   // Independent recomputation of every fund's totals.
   auto ref = Recompute(entries);
-  auto snap = sm_.Read();
-  for (const auto& [id, f] : snap->funds) {
-    EXPECT_EQ(f.totals.income, ref[id].income) << id;
-    EXPECT_EQ(f.totals.committed, ref[id].committed) << id;
-    EXPECT_EQ(f.totals.disbursed, ref[id].disbursed) << id;
-    EXPECT_EQ(f.totals.used, ref[id].used) << id;
-    EXPECT_EQ(f.totals.admin_cost, ref[id].admin) << id;
+  FundsView v = sm_.View();
+  for (const auto& [id, f] : v.hot->funds) {
+    EXPECT_EQ(f->totals.income(), ref[id].income) << id;
+    EXPECT_EQ(f->totals.granted, ref[id].committed) << id;
+    EXPECT_EQ(f->totals.disbursed, ref[id].disbursed) << id;
+    EXPECT_EQ(f->totals.used, ref[id].used) << id;
+    EXPECT_EQ(f->totals.admin_cost, ref[id].admin) << id;
+  }
+
+  // Reports from the stored per-period measures equal a recomputation from
+  // the raw entries, for ranges that cut years, months and days.
+  for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{{"2016-01-01", "2020-12-31"},
+                                                                           {"2017-03-15", "2019-02-03"},
+                                                                           {"2018-01-01", "2018-12-31"},
+                                                                           {"2016-02-29", "2016-03-01"},
+                                                                           {"2019-07-01", "2019-07-31"},
+                                                                           {"2020-12-31", "2020-12-31"}}) {
+    auto mine = ComputeReport(v, "root", ReportQuery{from, to, ""});
+    ASSERT_TRUE(mine.ok());
+    auto want = RefReport(entries, from, to);
+    for (const ReportLine& l : mine->funds) {
+      const RefLine& w = want[l.id];
+      EXPECT_EQ(l.opening, w.opening) << l.id << " " << from << ".." << to;
+      EXPECT_EQ(l.income, w.income) << l.id << " " << from << ".." << to;
+      EXPECT_EQ(l.granted, w.granted) << l.id << " " << from << ".." << to;
+      EXPECT_EQ(l.disbursed, w.disbursed) << l.id << " " << from << ".." << to;
+      EXPECT_EQ(l.used, w.used) << l.id << " " << from << ".." << to;
+      EXPECT_EQ(l.admin_cost, w.admin) << l.id << " " << from << ".." << to;
+      EXPECT_EQ(l.donations, w.donations) << l.id << " " << from << ".." << to;
+    }
+  }
+
+  // The entries browser by fund and business date equals a brute-force sort.
+  for (const std::string& f : funds) {
+    std::vector<std::pair<std::string, uint64_t>> want;
+    std::map<std::string, std::string> grant_fund;
+    for (const auto& e : entries) {
+      const uint64_t seq = e["seq"];
+      auto rec = v.Entry(seq);
+      ASSERT_TRUE(rec.ok());
+      if (rec->fund == f && rec->date >= "2017-01-01" && rec->date <= "2019-06-30") want.emplace_back(rec->date, seq);
+    }
+    std::sort(want.begin(), want.end());
+    EntriesQuery q;
+    q.fund = f;
+    q.from = "2017-01-01";
+    q.to = "2019-06-30";
+    q.limit = 37;
+    std::vector<uint64_t> got;
+    for (int guard = 0; guard < 1000; ++guard) {
+      auto page = SelectEntries(v, q);
+      ASSERT_TRUE(page.ok());
+      got.insert(got.end(), page->seqs.begin(), page->seqs.end());
+      if (page->next_cursor.empty()) break;
+      q.cursor = page->next_cursor;
+    }
+    ASSERT_EQ(got.size(), want.size()) << f;
+    for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], want[i].second) << f << " " << i;
+    // And backwards.
+    q.cursor.clear();
+    q.descending = true;
+    std::vector<uint64_t> back;
+    for (int guard = 0; guard < 1000; ++guard) {
+      auto page = SelectEntries(v, q);
+      ASSERT_TRUE(page.ok());
+      back.insert(back.end(), page->seqs.begin(), page->seqs.end());
+      if (page->next_cursor.empty()) break;
+      q.cursor = page->next_cursor;
+    }
+    std::reverse(back.begin(), back.end());
+    EXPECT_EQ(back, got) << f;
   }
 
   // Traces conserve each inflow, and together fund each outflow exactly.
+  auto entry_bytes = [&](uint64_t s) { return log_->Entry(s); };
   std::map<uint64_t, int64_t> funded;  // outflow seq -> traced amount
-  for (const auto& r : snap->entries) {
-    if (r.type != EntryType::kDonation && r.type != EntryType::kLotteryAllocation) continue;
-    auto t = TraceJson(snap.data(), r.seq);
-    ASSERT_TRUE(t.ok());
+  for (const auto& e : entries) {
+    const uint64_t seq = e["seq"];
+    auto r = v.Entry(seq);
+    ASSERT_TRUE(r.ok());
+    if (!IsInflow(r->type)) continue;
+    auto t = TraceJson(v, seq, entry_bytes);
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
     int64_t sum = (*t)["unspent"];
     EXPECT_GE(sum, 0);
     for (const auto& fl : (*t)["flows"]) {
       sum += fl["amount"].get<int64_t>();
       funded[fl["seq"]] += fl["amount"].get<int64_t>();
     }
-    EXPECT_EQ(sum, r.amount) << r.seq;
+    EXPECT_EQ(sum, r->amount) << seq;
+    EXPECT_EQ((*t)["summary"]["to_grants"].get<int64_t>() + (*t)["summary"]["to_admin"].get<int64_t>() +
+                  (*t)["summary"]["unspent"].get<int64_t>(),
+              r->amount)
+        << seq;
   }
-  for (const auto& r : snap->entries) {
-    bool outflow = r.type == EntryType::kGrant || r.type == EntryType::kAdminCost;
-    if (outflow && !r.corrected_by) {
-      EXPECT_EQ(funded[r.seq], r.amount) << r.seq;
+  for (const auto& e : entries) {
+    const uint64_t seq = e["seq"];
+    auto r = v.Entry(seq);
+    ASSERT_TRUE(r.ok());
+    if (IsOutflow(r->type) && !r->corrected_by) {
+      EXPECT_EQ(funded[seq], r->amount) << seq;
     } else {
-      EXPECT_EQ(funded.count(r.seq), 0u) << r.seq;
+      EXPECT_EQ(funded.count(seq), 0u) << seq;
     }
   }
 }
 
 TEST(LoadTest, CorruptRecordIsReported) {
-  MapState store;
+  tlog::MemoryState store;
   store.Put(kMetaKey, "1");
-  store.Put(EntryKey(0), "garbage");
+  store.Put(FundKey("f"), "garbage");
   FundsStateMachine sm;
-  EXPECT_EQ(sm.Load(store, 1).code(), Code::kCorruption);
+  EXPECT_EQ(sm.Load(store.Reader(), 1).code(), Code::kCorruption);
 }
 
 }  // namespace

@@ -158,10 +158,10 @@ TEST(Log, TilesAndBundles) {
 // Records every applied entry; rejects bodies containing "reject".
 class CountingMachine : public StateMachine {
  public:
-  Status Load(const StateReader& store, uint64_t) override {
-    auto v = store.Get("count");
+  Status Load(std::shared_ptr<const StateReader> store, uint64_t) override {
+    auto v = store->Get("count");
     loaded = v.ok() ? std::stoi(*v) : 0;
-    pending = durable = loaded;
+    pending = sealed = durable = loaded;
     return Status::Ok();
   }
   Status Apply(const SequencedEntry& e, StateWriter* w) override {
@@ -172,8 +172,10 @@ class CountingMachine : public StateMachine {
     w->Put("seq/" + std::to_string(e.seq), std::string(e.type));
     return Status::Ok();
   }
-  void Durable(uint64_t) override { durable = pending; }
-  int loaded = 0, pending = 0, durable = 0;
+  void Sealed(uint64_t) override { sealed = pending; }
+  void Rollback() override { pending = sealed; }
+  void Durable(uint64_t, std::shared_ptr<const StateReader>) override { durable = sealed; }
+  int loaded = 0, pending = 0, sealed = 0, durable = 0;
 };
 
 TEST(Log, RejectedDraftsLeaveNoTraceAndStateIsInTheSameBatch) {
@@ -472,6 +474,123 @@ TEST(AuditLarge, SegmentsJoinAndHighTiles) {
     ASSERT_TRUE(r->first_bad_index.has_value()) << r->problem;
     EXPECT_EQ(*r->first_bad_index, c.first_bad) << r->problem;
   }
+}
+
+EntryDraft Keyed(int i, const std::string& key, const std::string& request, const std::string& payload = "") {
+  EntryDraft d = Draft(i);
+  d.idempotency = IdempotencyKey{key, crypto::Sha256Of(request), payload};
+  return d;
+}
+
+TEST(Log, IdempotencyKeyAnswersWithTheFirstAppendForGood) {
+  TempDir dir;
+  {
+    auto log = MustOpen(TestOptions(dir.path()));
+    // Twice in one batch: the second is the first, replayed, with no index.
+    std::vector<EntryDraft> drafts;
+    drafts.push_back(Keyed(0, "k", "req", "secret"));
+    drafts.push_back(Keyed(1, "k", "req", "other payload"));
+    auto rs = log->AppendAll(std::move(drafts));
+    ASSERT_TRUE(rs[0].ok() && rs[1].ok());
+    EXPECT_FALSE(rs[0]->replayed);
+    EXPECT_TRUE(rs[1]->replayed);
+    EXPECT_EQ(rs[1]->seq, 0u);
+    EXPECT_EQ(rs[1]->entry, rs[0]->entry);
+    EXPECT_EQ(rs[1]->leaf_hash, rs[0]->leaf_hash);
+    EXPECT_EQ(rs[1]->payload, "secret");
+    EXPECT_EQ(log->Size(), 1u);
+    // Another request under the key is refused and takes no index.
+    auto c = log->Append(Keyed(2, "k", "another request"));
+    EXPECT_EQ(c.status().rule(), "idempotency.key_conflict");
+    ASSERT_TRUE(log->Append(Draft(3)).ok());
+    EXPECT_EQ(log->Size(), 2u);
+  }
+  // After a restart, from the store.
+  auto log = MustOpen(TestOptions(dir.path()));
+  auto r = log->Append(Keyed(9, "k", "req"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->replayed);
+  EXPECT_EQ(r->seq, 0u);
+  EXPECT_EQ(r->payload, "secret");
+  EXPECT_EQ(r->leaf_hash, *log->LeafHash(0));
+  EXPECT_EQ(log->Size(), 2u);
+  EXPECT_EQ(log->Append(Keyed(9, std::string(2000, 'x'), "req")).status().rule(), "idempotency.key");
+}
+
+TEST(Log, AtomicAppendIsOneBatchOrNothing) {
+  TempDir dir;
+  CountingMachine sm;
+  auto log = MustOpen(TestOptions(dir.path(), &sm));
+  ASSERT_TRUE(log->Append(Draft(0)).ok());
+  const auto batches = log->Stats().batches;
+  // A refused draft refuses the group, but every draft is still checked.
+  std::vector<EntryDraft> group = {Draft(1), EntryDraft{"test.entry", "t", "{\"reject\":1}", {}}, Draft(3),
+                                   EntryDraft{"test.entry", "t", "{\"reject\":2}", {}}};
+  auto r = log->AppendAtomic(group, false);
+  EXPECT_FALSE(r.ok);
+  ASSERT_EQ(r.drafts.size(), 4u);
+  EXPECT_TRUE(r.drafts[0].ok());
+  EXPECT_EQ(r.drafts[1].status().rule(), "test.rule");
+  EXPECT_TRUE(r.drafts[2].ok());
+  EXPECT_EQ(r.drafts[3].status().rule(), "test.rule");
+  EXPECT_EQ(log->Size(), 1u);
+  EXPECT_EQ(*log->state().Get("count"), "1");
+  EXPECT_EQ(log->state().Get("seq/1").status().code(), Code::kNotFound);
+  // A dry run of good drafts appends nothing either.
+  std::vector<EntryDraft> good = {Draft(1), Draft(2), Draft(3)};
+  r = log->AppendAtomic(good, true);
+  EXPECT_TRUE(r.ok);
+  EXPECT_EQ(r.drafts[2]->seq, 3u);
+  EXPECT_EQ(log->Size(), 1u);
+  EXPECT_EQ(log->Stats().batches, batches);
+  // The real run: one batch, and the state machine saw what it kept.
+  r = log->AppendAtomic(good, false);
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(log->Size(), 4u);
+  EXPECT_EQ(log->Stats().batches, batches + 1);
+  EXPECT_EQ(*log->state().Get("count"), "4");
+  EXPECT_EQ(sm.durable, 4);
+  // And the log carries on as before.
+  ASSERT_TRUE(log->Append(Draft(5)).ok());
+  EXPECT_EQ(*log->state().Get("count"), "5");
+  auto audit = AuditLog(dir.path() + "/db");
+  ASSERT_TRUE(audit.ok());
+  EXPECT_TRUE(audit->ok) << audit->problem;
+}
+
+// Keeps the reader each Durable hands over and checks it shows exactly that
+// size, however many later batches were written meanwhile.
+class SnapshotMachine : public StateMachine {
+ public:
+  Status Load(std::shared_ptr<const StateReader>, uint64_t) override { return Status::Ok(); }
+  Status Apply(const SequencedEntry& e, StateWriter* w) override {
+    w->Put("size", std::to_string(e.seq + 1));
+    return Status::Ok();
+  }
+  void Durable(uint64_t n, std::shared_ptr<const StateReader> at) override {
+    auto v = at->Get("size");
+    if (!v.ok() || *v != std::to_string(n)) ++mismatches;
+    held.push_back({n, std::move(at)});
+  }
+  int mismatches = 0;
+  std::vector<std::pair<uint64_t, std::shared_ptr<const StateReader>>> held;
+};
+
+TEST(Log, DurableReadersShowExactlyTheirSizeForAsLongAsTheyAreHeld) {
+  TempDir dir;
+  SnapshotMachine sm;
+  auto log = MustOpen(TestOptions(dir.path(), &sm));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) ASSERT_TRUE(log->Append(Draft(t * 1000 + i)).ok());
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(sm.mismatches, 0);
+  EXPECT_GT(sm.held.size(), 1u);
+  for (const auto& [n, reader] : sm.held) EXPECT_EQ(*reader->Get("size"), std::to_string(n));
+  sm.held.clear();
 }
 
 }  // namespace

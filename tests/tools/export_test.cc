@@ -106,8 +106,7 @@ class ExportTest : public ::testing::Test {
     EXPECT_TRUE(log.ok()) << log.status().ToString();
     std::map<std::string, json> out;
     if (!log.ok()) return out;
-    auto snap = sm.Read();
-    auto grants = funds::GrantsJson(snap.data(), "");
+    auto grants = funds::GrantsJson(sm.View(), "");
     EXPECT_TRUE(grants.ok());
     for (const json& g : (*grants)["grants"]) {
       if (!g.value("corrected", false)) out[g["id"].get<std::string>()] = g;
@@ -228,7 +227,7 @@ TEST(ExportCsvTest, FormulaLookingCellsAreWrittenAsText) {
                       {{"id", "f1"},
                        {"name", {{"zh", "@SUM(A1:A9)"}, {"en", "-1+1"}}},
                        {"purpose", "p"},
-                       {"kind", "charity"}}}});
+                       {"kind", "charity"}, {"opened_on", "2015-01-01"}}}});
     post(
         rec.out,
         {{"type", "donation"},

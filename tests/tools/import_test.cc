@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 #include "ledger/funds/donor.h"
@@ -38,9 +39,17 @@ class ImportTest : public ::testing::Test {
     funds::Ledger ledger(log->get(), &sm);
     auto r = ledger.Record(funds::Actor{funds::Role::kAdmin, "admin", ""}, "fund.open",
                            json{{"id", "f1"}, {"name", {{"zh", "助学"}, {"en", "Students"}}}, {"purpose", "p"},
-                                {"kind", "charity"}});
+                                {"kind", "charity"}, {"opened_on", "2015-01-01"}});
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     (*log)->Close();
+    // The accounts imports act as.
+    for (auto [role, name, org] : {std::tuple{"recorder", "bank-import", ""}, {"recorder", "import", ""},
+                                   {"admin", "boss", ""}, {"grantee", "school-1-staff", "school-1"}}) {
+      std::vector<std::string> args = {"token", "--data", dir_.path, "--role", role, "--name", name};
+      if (*org) args.insert(args.end(), {"--org", org});
+      auto t = Ledgerctl(args);
+      ASSERT_EQ(t.code, 0) << t.out;
+    }
   }
 
   std::string Write(const std::string& name, const std::string& text) {
@@ -84,8 +93,8 @@ TEST_F(ImportTest, AGoodFileIsRecordedAndItsReceiptsVerify) {
                       "--receipts", receipts, "--as", "bank-import"});
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("imported 1500 donation rows"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("1500 / 1500 rows"), std::string::npos) << r.out;
   EXPECT_EQ(Size(), 1u + n);
+  const std::string first_receipts = testing::ReadFile(receipts);
 
   struct stat st;
   ASSERT_EQ(stat(receipts.c_str(), &st), 0);
@@ -115,9 +124,18 @@ TEST_F(ImportTest, AGoodFileIsRecordedAndItsReceiptsVerify) {
     ++count;
   }
   EXPECT_EQ(count, n);
+  EXPECT_EQ(json::parse(Entries().at(1))["by"], "bank-import");
+
+  // The same file again records nothing and gives the same receipt codes.
+  auto again = Ledgerctl({"import", "--data", dir_.path, "--file", Write("d.csv", csv), "--type", "donation",
+                          "--receipts", receipts, "--as", "bank-import"});
+  ASSERT_EQ(again.code, 0) << again.out;
+  EXPECT_NE(again.out.find("was imported before"), std::string::npos) << again.out;
+  EXPECT_EQ(Size(), 1u + n);
+  EXPECT_EQ(testing::ReadFile(receipts), first_receipts);
 
   // Grants with nested recipient columns, relying on the donations above.
-  auto g = Ledgerctl({"import", "--data", dir_.path, "--type", "grant", "--file",
+  auto g = Ledgerctl({"import", "--data", dir_.path, "--type", "grant", "--as", "import", "--file",
                       Write("g.csv",
                             "id,fund,recipient.id,recipient.name,title,amount,award_date\n"
                             "g1,f1,school-1,\"第一小学\",Books,100000,2021-04-01\n"
@@ -129,10 +147,59 @@ TEST_F(ImportTest, AGoodFileIsRecordedAndItsReceiptsVerify) {
   EXPECT_EQ(e["by"], "import");
 }
 
+TEST_F(ImportTest, ImportActsAsAnExistingAccountCheckedAsTheApiChecksIt) {
+  auto d = Ledgerctl({"import", "--data", dir_.path, "--type", "donation", "--as", "import", "--file",
+                      Write("d.csv", "fund,amount,channel,received_at\nf1,100000,bank,2021-01-01\n")});
+  ASSERT_EQ(d.code, 0) << d.out;
+  const uint64_t before = Size();
+  const std::string grants = Write("g.csv",
+                                   "id,fund,recipient.id,recipient.name,title,amount,award_date\n"
+                                   "g1,f1,school-1,School,Books,60000,2021-02-01\n");
+  // An admin account may not record grants; an unknown account none at all.
+  auto admin = Ledgerctl({"import", "--data", dir_.path, "--type", "grant", "--as", "boss", "--file", grants});
+  EXPECT_EQ(admin.code, 3) << admin.out;
+  EXPECT_NE(admin.out.find("role.may_record"), std::string::npos) << admin.out;
+  auto nobody = Ledgerctl({"import", "--data", dir_.path, "--type", "grant", "--as", "nobody", "--file", grants});
+  EXPECT_EQ(nobody.code, 2) << nobody.out;
+  EXPECT_NE(nobody.out.find("no live account named nobody"), std::string::npos) << nobody.out;
+  auto missing = Ledgerctl({"import", "--data", dir_.path, "--type", "grant", "--file", grants});
+  EXPECT_EQ(missing.code, 2) << missing.out;
+  EXPECT_EQ(Size(), before);
+
+  // A dry run checks and records nothing; then the grant and a payment.
+  auto dry = Ledgerctl({"import", "--data", dir_.path, "--type", "grant", "--as", "import", "--dry-run", "--file",
+                        grants});
+  ASSERT_EQ(dry.code, 0) << dry.out;
+  EXPECT_NE(dry.out.find("dry run"), std::string::npos) << dry.out;
+  EXPECT_EQ(Size(), before);
+  ASSERT_EQ(Ledgerctl({"import", "--data", dir_.path, "--type", "grant", "--as", "import", "--file", grants}).code, 0);
+  ASSERT_EQ(Ledgerctl({"import", "--data", dir_.path, "--type", "disbursement", "--as", "import", "--file",
+                       Write("p.csv", "grant,amount,paid_at,payment_ref\ng1,60000,2021-02-02,BANK-1\n")})
+                .code,
+            0);
+
+  // Expenses come from the grantee's own account, with the evidence hash
+  // column (a header with digits).
+  const std::string expenses = Write("e.csv",
+                                     "grant,amount,category,description,evidence_sha256,spent_at\n"
+                                     "g1,1200,books,Textbooks," +
+                                         std::string(64, 'a') + ",2021-03-01\n");
+  auto recorder = Ledgerctl({"import", "--data", dir_.path, "--type", "expense", "--as", "import", "--file", expenses});
+  EXPECT_EQ(recorder.code, 3) << recorder.out;
+  EXPECT_NE(recorder.out.find("role.may_record"), std::string::npos) << recorder.out;
+  auto grantee = Ledgerctl({"import", "--data", dir_.path, "--type", "expense", "--as", "school-1-staff", "--file",
+                            expenses});
+  ASSERT_EQ(grantee.code, 0) << grantee.out;
+  auto e = json::parse(Entries().back());
+  EXPECT_EQ(e["type"], "expense");
+  EXPECT_EQ(e["by"], "school-1-staff");
+  EXPECT_EQ(e["body"]["evidence_sha256"], std::string(64, 'a'));
+}
+
 TEST_F(ImportTest, OneBadRowRefusesTheWholeFile) {
   const uint64_t before = Size();
   // Row 3 of 5 has an amount in yuan, not fen.
-  auto r = Ledgerctl({"import", "--data", dir_.path, "--type", "donation", "--file",
+  auto r = Ledgerctl({"import", "--data", dir_.path, "--type", "donation", "--as", "import", "--file",
                       Write("bad.csv",
                             "fund,amount,channel,received_at\n"
                             "f1,100,bank,2021-01-01\n"
@@ -149,11 +216,11 @@ TEST_F(ImportTest, OneBadRowRefusesTheWholeFile) {
 
   // A rule that needs the rows above: the second grant over-commits the fund
   // only because of the first, and the fourth reuses the first's id.
-  auto d = Ledgerctl({"import", "--data", dir_.path, "--type", "donation", "--file",
+  auto d = Ledgerctl({"import", "--data", dir_.path, "--type", "donation", "--as", "import", "--file",
                       Write("d.csv", "fund,amount,channel,received_at\nf1,1000,bank,2021-01-01\n")});
   ASSERT_EQ(d.code, 0) << d.out;
   const uint64_t with_gift = Size();
-  auto g = Ledgerctl({"import", "--data", dir_.path, "--type", "grant", "--file",
+  auto g = Ledgerctl({"import", "--data", dir_.path, "--type", "grant", "--as", "import", "--file",
                       Write("g.csv",
                             "id,fund,recipient.id,recipient.name,title,amount,award_date\n"
                             "g1,f1,s1,School,Books,600,2021-02-01\n"
@@ -173,19 +240,20 @@ TEST_F(ImportTest, OneBadRowRefusesTheWholeFile) {
 }
 
 TEST_F(ImportTest, MalformedFilesAreClearErrors) {
-  auto bad_header = Ledgerctl({"import", "--data", dir_.path, "--type", "donation", "--file",
+  auto bad_header = Ledgerctl({"import", "--data", dir_.path, "--type", "donation", "--as", "import", "--file",
                                Write("h.csv", "fund,Amount!,channel\nf1,1,bank\n")});
   EXPECT_EQ(bad_header.code, 1);
   EXPECT_NE(bad_header.out.find("header \"Amount!\""), std::string::npos) << bad_header.out;
-  auto ragged = Ledgerctl({"import", "--data", dir_.path, "--type", "donation", "--file",
+  auto ragged = Ledgerctl({"import", "--data", dir_.path, "--type", "donation", "--as", "import", "--file",
                            Write("r.csv", "fund,amount,channel,received_at\nf1,1,bank\n")});
   EXPECT_EQ(ragged.code, 3);
   EXPECT_NE(ragged.out.find("row 1 (line 2): has 3 cells, the header has 4"), std::string::npos) << ragged.out;
-  auto identity = Ledgerctl({"import", "--data", dir_.path, "--type", "donation", "--file",
+  auto identity = Ledgerctl({"import", "--data", dir_.path, "--type", "donation", "--as", "import", "--file",
                              Write("i.csv", "fund,amount,channel,received_at,donor.phone\nf1,1,bank,2021-01-01,138\n")});
   EXPECT_EQ(identity.code, 3);
   EXPECT_NE(identity.out.find("donor.no_identity"), std::string::npos) << identity.out;
-  auto type = Ledgerctl({"import", "--data", dir_.path, "--type", "fund.open", "--file", Write("x.csv", "id\n")});
+  auto type = Ledgerctl({"import", "--data", dir_.path, "--type", "fund.open", "--as", "import", "--file",
+                         Write("x.csv", "id\n")});
   EXPECT_EQ(type.code, 2);
 }
 

@@ -73,7 +73,7 @@ struct Ledger {
   void OpenFund() {
     Post(admin, {{"type", "fund.open"},
                  {"body", {{"id", "f1"}, {"name", {{"zh", "助学"}, {"en", "Students"}}}, {"purpose", "p"},
-                           {"kind", "charity"}}}});
+                           {"kind", "charity"}, {"opened_on", "2015-01-01"}}}});
   }
   void Donate(int amount) {
     Post(recorder, {{"type", "donation"},

@@ -42,7 +42,7 @@
 #include "ledger/tlog/note.h"
 #include "ledger/tlog/tile.h"
 #include "tools/ledgerctl/flags.h"
-#include "tools/ledgerctl/memory_state.h"
+#include "ledger/tlog/memory_state.h"
 #include "tools/ledgerctl/tile_client.h"
 
 namespace ledger::tools {
@@ -88,7 +88,7 @@ struct MonitorState {
   Hash last_leaf{};
   std::vector<Hash> bundle_leaves;
   bool rules = true;
-  MemoryState derived;
+  tlog::MemoryState derived;
 };
 
 Result<std::optional<MonitorState>> LoadState(const std::string& path) {
@@ -119,7 +119,7 @@ Result<std::optional<MonitorState>> LoadState(const std::string& path) {
       if (!FromB64(b, &h)) ok = false;
       s.bundle_leaves.push_back(h);
     }
-    auto derived = MemoryState::FromJson(j.at("derived"));
+    auto derived = tlog::MemoryState::FromJson(j.at("derived"));
     if (!ok || !derived.ok() || s.bundle_leaves.size() != s.size % tlog::kTileWidth) {
       return InvalidArgument(path + " is damaged");
     }

@@ -33,7 +33,7 @@
 #include "ledger/tlog/note.h"
 #include "ledger/tlog/tile.h"
 #include "tools/ledgerctl/flags.h"
-#include "tools/ledgerctl/memory_state.h"
+#include "ledger/tlog/memory_state.h"
 #include "tools/ledgerctl/tile_client.h"
 
 namespace ledger::tools {
@@ -167,7 +167,7 @@ int CmdReport(const Flags& f) {
 
   // 4. Download, check and replay entries 0..size-1.
   funds::FundsStateMachine rules;
-  MemoryState state;
+  tlog::MemoryState state;
   if (Status st = rules.Load(state.Reader(), 0); !st.ok()) return Trouble(st.message());
   std::vector<Hash> frontier;
   Hash last{};

@@ -1,11 +1,11 @@
 // MemoryState: the derived-state store of a tlog::StateMachine held in
-// memory, so tools can replay entries through the real domain rules (for
-// example funds::FundsStateMachine) without a RocksDB store. Writes land at
+// memory, so tools and tests can replay entries through the real domain rules
+// (for example funds::FundsStateMachine) without a RocksDB store. Writes land at
 // once; there is no batch to abandon, so a caller that sees Apply fail must
 // stop using the state. Serialises to JSON ({"<b64 key>":"<b64 value>"}) for
 // tools that keep it between runs. Not thread-safe.
-#ifndef LEDGER_TOOLS_LEDGERCTL_MEMORY_STATE_H_
-#define LEDGER_TOOLS_LEDGERCTL_MEMORY_STATE_H_
+#ifndef LEDGER_TLOG_MEMORY_STATE_H_
+#define LEDGER_TLOG_MEMORY_STATE_H_
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -13,9 +13,9 @@
 
 #include "ledger/tlog/log.h"
 
-namespace ledger::tools {
+namespace ledger::tlog {
 
-class MemoryState : public tlog::StateWriter {
+class MemoryState : public StateWriter {
  public:
   Result<std::string> Get(std::string_view key) const override;
   Status Scan(std::string_view prefix, std::string_view start,
@@ -24,8 +24,8 @@ class MemoryState : public tlog::StateWriter {
                   const std::function<bool(std::string_view, std::string_view)>& fn) const override;
   // This state as the reader a StateMachine's Load and Durable take; it does
   // not own the state, which must outlive the state machine's use of it.
-  std::shared_ptr<const tlog::StateReader> Reader() const {
-    return std::shared_ptr<const tlog::StateReader>(std::shared_ptr<void>(), this);
+  std::shared_ptr<const StateReader> Reader() const {
+    return std::shared_ptr<const StateReader>(std::shared_ptr<void>(), this);
   }
   void Put(std::string_view key, std::string_view value) override {
     kv_[std::string(key)] = std::string(value);
@@ -35,11 +35,12 @@ class MemoryState : public tlog::StateWriter {
   nlohmann::json ToJson() const;
   static Result<MemoryState> FromJson(const nlohmann::json& j);
   size_t size() const { return kv_.size(); }
+  const std::map<std::string, std::string, std::less<>>& contents() const { return kv_; }
 
  private:
   std::map<std::string, std::string, std::less<>> kv_;
 };
 
-}  // namespace ledger::tools
+}  // namespace ledger::tlog
 
-#endif  // LEDGER_TOOLS_LEDGERCTL_MEMORY_STATE_H_
+#endif  // LEDGER_TLOG_MEMORY_STATE_H_

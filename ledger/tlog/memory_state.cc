@@ -1,8 +1,8 @@
-#include "tools/ledgerctl/memory_state.h"
+#include "ledger/tlog/memory_state.h"
 
 #include "ledger/crypto/base64.h"
 
-namespace ledger::tools {
+namespace ledger::tlog {
 
 Result<std::string> MemoryState::Get(std::string_view key) const {
   auto it = kv_.find(key);
@@ -50,4 +50,4 @@ Result<MemoryState> MemoryState::FromJson(const nlohmann::json& j) {
   return s;
 }
 
-}  // namespace ledger::tools
+}  // namespace ledger::tlog
