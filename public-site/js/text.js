@@ -1,12 +1,6 @@
-// Text helpers with no DOM: HTML escaping for the few places a library wants
-// an HTML string, and the test for names the ledger holds in Chinese only.
-
-const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text made safe to place in HTML element content or a quoted attribute. */
-export function escapeHtml(s) {
-  return String(s ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
-}
+// Text helpers with no DOM. (Ledger text never becomes HTML on this site:
+// pages build DOM nodes with text content, app.js h(); there is no escaping
+// function because nothing is assembled as an HTML string.)
 
 const CJK = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]/u;
 const LATIN_LETTER = /[A-Za-z]/;
