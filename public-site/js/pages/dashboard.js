@@ -141,9 +141,18 @@ async function renderChart() {
   // Two label lines (name, amount) fit between two nodes, however small their
   // amounts: the gap is the label's height, and the chart grows to keep the
   // big flows readable.
-  const fontSize = narrow ? 11 : 13;
+  const fontSize = narrow ? 10 : 13;
   const nodeGap = Math.ceil(fontSize * 1.25 * 2) + 6;
   el.style.height = Math.max(narrow ? 420 : 480, busiest * nodeGap + 260) + 'px';
+  // Each label fits between its node and the next column (shortened with
+  // "…" on a phone); the tooltip and the table below give every full name.
+  const left = 8;
+  const right = narrow ? 72 : 160;
+  const nodeWidth = narrow ? 10 : 20;
+  const used = [...new Set(nodes.map((n) => COLUMN[n.kind] ?? 2))];
+  const lastColumn = Math.max(...used);
+  const spacing = (el.clientWidth - left - right - nodeWidth) / Math.max(1, used.length - 1);
+  const labelWidth = (n) => Math.max(40, Math.floor((COLUMN[n.kind] ?? 2) === lastColumn ? right - 12 : spacing - nodeWidth - 10));
   chart = echarts.init(el, null, { locale: lang.startsWith('zh') ? 'ZH' : 'EN', renderer: 'canvas' });
   chart.setOption({
     aria: { enabled: true, label: { description: flowDescription(nodes, links, lang) } },
@@ -155,21 +164,23 @@ async function renderChart() {
     },
     series: [{
       type: 'sankey',
-      left: 8, right: narrow ? 90 : 160, top: 16, bottom: 30,
+      left, right, top: 16, bottom: 30,
       nodeGap,
-      // Labels that would overlap (small funds next to each other) are left
-      // out; the tooltip and the table below still name every node.
+      nodeWidth,
+      // Should two labels still meet, one is left out rather than drawn over
+      // the other (the tests check that none is).
       labelLayout: { hideOverlap: true },
       nodeAlign: 'left',
       layoutIterations: 32,
       emphasis: { focus: 'adjacency' },
-      data: nodes.map((n) => ({ name: n.id, itemStyle: { color: color[n.kind] || '#5b6470' } })),
+      data: nodes.map((n) => ({ name: n.id, itemStyle: { color: color[n.kind] || '#5b6470' }, label: { width: labelWidth(n) } })),
       links: links.map((l) => ({ source: l.source, target: l.target, value: l.value })),
       lineStyle: { color: 'gradient', curveness: 0.5, opacity: 0.35 },
       label: {
         color: '#1b1f24',
         fontSize,
         lineHeight: Math.ceil(fontSize * 1.25),
+        overflow: 'truncate',
         formatter: (p) => {
           const n = byId.get(p.name);
           return `${n ? nodeLabel(n) : p.name}\n${formatMoneyShort(p.value, lang)}`;

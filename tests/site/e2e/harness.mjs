@@ -6,6 +6,7 @@
 // The site under test is public-site/, or SITE_DIR (to run a test against
 // another copy of the site, e.g. the code before a fix).
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -25,11 +26,11 @@ export function skipWithoutLedgerd() {
 
 export const log = (...a) => console.log('#', ...a);
 
-/** Chromium with a fresh profile; newPage() records problems per page. */
+/** Chromium with a fresh profile; newPage() records problems per page and sets the language (zh-CN unless told) on every load. */
 export async function openBrowser() {
   const { context, close } = await launch();
   const problems = [];
-  async function newPage({ viewport, lang, allow = () => false } = {}) {
+  async function newPage({ viewport, lang = 'zh-CN', allow = () => false } = {}) {
     const page = await context.newPage();
     if (viewport) await page.setViewportSize(viewport);
     if (lang) await page.addInitScript((l) => { try { localStorage.setItem('ledger.lang', l); } catch { /* about:blank */ } }, lang);
@@ -121,5 +122,33 @@ http {
     await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
     if (!process.env.KEEP_DATA) fs.rmSync(dir, { recursive: true, force: true });
   };
-  return { url, out, stop };
+  // A second publish into the same directory writes only what is new (the mirror catches up).
+  const republish = () => ctl(['publish', '--data', dataDir, '--out', out, '--site', site]);
+  return { url, out, stop, republish };
+}
+
+/**
+ * An HTTP proxy in front of `backend` on its own port (one browser origin
+ * for the whole test, so localStorage persists), where a test can replace
+ * what one path answers: overrides.set('/checkpoint', {type, body}).
+ */
+export async function startProxy(backend) {
+  const overrides = new Map();
+  const server = http.createServer((req, res) => {
+    const p = req.url.split('?')[0];
+    if (overrides.has(p)) {
+      const o = overrides.get(p);
+      res.writeHead(200, { 'Content-Type': o.type || 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache' });
+      return res.end(o.body);
+    }
+    const up = http.request(new URL(req.url, backend), { method: req.method, headers: { ...req.headers, host: new URL(backend).host } }, (r) => {
+      res.writeHead(r.statusCode, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', (e) => { res.writeHead(502); res.end(String(e)); });
+    req.pipe(up);
+  });
+  const port = await freePort();
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${port}/`, overrides, stop: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
 }

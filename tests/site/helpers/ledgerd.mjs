@@ -56,7 +56,7 @@ async function waitHealthy(url, proc, ms = 15000) {
  * Starts ledgerd with `ledgerctl init` + `ledgerctl demo` in a fresh data dir.
  * Returns {url, kind:'ledgerd', dataDir, origin, vkey, token, log, stop(), ctl(args)}.
  */
-export async function startLedgerd({ origin = 'e2e.charity-ledger.example/log', demo = true, site = null } = {}) {
+export async function startLedgerd({ origin = 'e2e.charity-ledger.example/log', demo = true, site = null, args: extraArgs = [], beforeStart = null } = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-site-'));
   const initOut = ctl(['init', '--data', dataDir, '--origin', origin]);
   const vkey = initOut.split(/\s+/).find((w) => VKEY_RE.test(w.trim())) || null;
@@ -80,6 +80,9 @@ export async function startLedgerd({ origin = 'e2e.charity-ledger.example/log', 
   // cwd = repo root: ledgerd serves ./public-site at / by default (`site` picks another directory).
   const args = ['--data', dataDir, '--listen', `127.0.0.1:${port}`];
   if (site) args.push('--site', site);
+  args.push(...extraArgs);
+  // beforeStart({dataDir, vkey}) may start what ledgerd needs (a witness) and return more arguments.
+  if (beforeStart) args.push(...((await beforeStart({ dataDir, vkey })) || []));
   const proc = spawn(LEDGERD, args, { stdio: ['ignore', out, out], cwd: ROOT });
   const url = `http://127.0.0.1:${port}/`;
   try {
