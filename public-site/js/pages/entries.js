@@ -96,7 +96,7 @@ function renderList() {
     table(t('entries.heading'), [
       { label: t('col.seq'), cell: (r) => h('a', { href: '?seq=' + r.seq, onclick: (ev) => { ev.preventDefault(); openDetail(r.seq); } }, '#' + r.seq) },
       { label: t('col.business_date'), nowrap: true, cell: (r) => showDate(businessDate(r.entry), lang) },
-      { label: t('col.type'), cell: (r) => (correctedBy.has(r.seq) ? [typeLabel(r.entry.type), ' ', correctedBadge(r.seq)] : typeLabel(r.entry.type)) },
+      { label: t('col.type'), nowrap: true, cell: (r) => (correctedBy.has(r.seq) ? [typeLabel(r.entry.type), ' ', correctedBadge(r.seq)] : typeLabel(r.entry.type)) },
       { label: t('col.fund'), cell: (r) => fundCell(r.entry) },
       { label: t('col.amount'), num: true, cell: (r) => (r.entry.body && r.entry.body.amount !== undefined ? h('span', { class: correctedBy.has(r.seq) ? 'struck' : '' }, money(r.entry.body.amount)) : '') },
       { label: t('col.summary'), cell: (r) => dataText(summaryText(r.entry)) },

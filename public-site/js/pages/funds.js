@@ -18,7 +18,7 @@ function render() {
   box.replaceChildren(
     table(t('funds.heading'), [
       { label: t('funds.name'), cell: (f) => h('a', { href: 'fund.html?id=' + encodeURIComponent(f.id) }, fundName(f)) },
-      { label: t('funds.kind'), cell: (f) => kindLabel(f.kind) },
+      { label: t('funds.kind'), nowrap: true, cell: (f) => kindLabel(f.kind) },
       ...FIELDS.filter((k) => k !== 'uncommitted').map((k) => ({ label: t('dash.' + k) + t('unit.yuan'), num: true, cell: (f) => amount(f[k]) })),
     ], funds, { hideCaption: true, rowHeader: true, class: 'funds-table' }),
     h('h2', {}, t('dl.heading')),

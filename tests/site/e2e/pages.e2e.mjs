@@ -113,6 +113,8 @@ test('at 1366 px the report keeps fund names whole and the root hash wraps', { s
       assert.ok(n.column >= 200, `${n.text}: column ${n.column}px`);
       assert.ok(n.lines <= (lang === 'zh-CN' ? 1 : 2), `${n.text}: ${n.lines} lines`);
     }
+    const fits = await page.evaluate(() => { const w = document.querySelector('#report .table-wrap'); return w.scrollWidth <= w.clientWidth + 1; });
+    assert.ok(fits, `${lang}: the whole report table fits at 1366 px, no scrolling inside it`);
     const anchor = await page.evaluate(() => { const a = document.querySelector('#report .anchor'); return a.scrollWidth <= a.clientWidth + 1; });
     assert.ok(anchor, 'the anchor line with the root hash fits its box');
     await page.close();
