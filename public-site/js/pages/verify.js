@@ -271,7 +271,8 @@ async function loadKeys() {
   const pinned = typeof cfg.log_vkey === 'string' && cfg.log_vkey.length > 0;
   const vkey = pinned ? cfg.log_vkey.trim() : log && log.vkey;
   const witnesses = Array.isArray(cfg.witnesses) ? cfg.witnesses.filter((w) => typeof w === 'string') : [];
-  const quorum = Number.isInteger(cfg.witness_quorum) && cfg.witness_quorum >= 0 ? Math.min(cfg.witness_quorum, witnesses.length) : Math.min(1, witnesses.length);
+  // As configured: a quorum above the number of keys can never be met, and the page says so.
+  const quorum = Number.isInteger(cfg.witness_quorum) && cfg.witness_quorum >= 0 ? cfg.witness_quorum : Math.min(1, witnesses.length);
   let parsed = null;
   let error = null;
   try {
