@@ -312,14 +312,4 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
   });
 }
 
-void RegisterSiteRoutes(httplib::Server& server, ServerContext& ctx) {
-  if (ctx.site_dir.empty()) return;
-  // httplib refuses paths with ".." segments before touching the disk.
-  server.set_mount_point("/", ctx.site_dir);
-  // Scripts with a charset are not compressed by cpp-httplib (see kJsonType):
-  // brotli at quality 11 made the 1.1 MB chart library take 3 s to arrive.
-  server.set_file_extension_and_mimetype_mapping("js", "application/javascript; charset=utf-8");
-  server.set_file_extension_and_mimetype_mapping("mjs", "application/javascript; charset=utf-8");
-}
-
 }  // namespace ledger::api

@@ -1,7 +1,8 @@
 // Shared page code: header and footer, language switch, API access (relative
 // URLs only, so the site works under any prefix), small DOM helpers.
 import { t, getLang, setLang, pickName } from './i18n.js';
-import { formatMoney } from './format.js';
+import { formatMoney, fenToYuanString } from './format.js';
+import { isChineseOnly } from './text.js';
 
 export { t, getLang, pickName };
 
@@ -20,6 +21,12 @@ export function h(tag, attrs = {}, ...children) {
     if (c === null || c === undefined || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
+  return el;
+}
+
+/** Replaces el's children; null, undefined and false leave no trace (replaceChildren would write "null"). */
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
   return el;
 }
 
@@ -64,6 +71,11 @@ export function money(v) {
   return formatMoney(v, getLang());
 }
 
+/** An amount without its unit ("1,234.56"), for wide tables whose column headers name the unit. */
+export function amount(v) {
+  return fenToYuanString(v);
+}
+
 const NAV = [
   ['index.html', 'nav.dashboard', 'dashboard'],
   ['funds.html', 'nav.funds', 'funds'],
@@ -88,7 +100,12 @@ function renderChrome(page) {
     );
   }
   const footer = $('#site-footer');
-  if (footer) footer.replaceChildren(h('p', {}, t('footer.note')));
+  if (footer) {
+    footer.replaceChildren(h('p', {}, t('footer.note')),
+      h('p', { class: 'footer-links' },
+        h('a', { href: 'api.html' }, t('footer.api')), ' · ',
+        h('a', { href: 'api/v1/export/360giving.json', download: '360giving.json' }, t('footer.360giving'))));
+  }
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
   for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.setAttribute('placeholder', t(el.dataset.i18nPlaceholder));
   for (const el of document.querySelectorAll('[data-i18n-aria-label]')) el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
@@ -126,16 +143,90 @@ export function errorBox(err, retry) {
     retry ? h('button', { type: 'button', class: 'btn-secondary', onclick: retry }, t('error.retry')) : null);
 }
 
-/** A table with a caption; columns: [{key|label, cell:(row)=>node, num:true}] */
+/**
+ * A table with a caption; columns: [{label, cell:(row)=>node, num:true, nowrap:true}].
+ * On a phone (< 640 px) the rows become cards, each cell labelled with its
+ * column (data-label; the ARIA roles keep the table's meaning for screen
+ * readers once CSS changes the display), unless opts.phone is 'scroll': then
+ * the table scrolls inside its own marked box, with a hint while it is wider
+ * than the screen. The page itself never scrolls sideways.
+ */
 export function table(caption, columns, rows, opts = {}) {
-  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
-    h('table', { class: opts.class || '' },
+  const mode = opts.phone === 'scroll' ? 'scroll' : 'cards';
+  const cls = (c) => [c.num ? 'num' : '', c.nowrap ? 'nowrap' : ''].filter(Boolean).join(' ') || null;
+  const cell = (r, c, i) => {
+    const attrs = { class: cls(c), role: 'cell', 'data-label': c.label };
+    if (i === 0 && opts.rowHeader) return h('th', { ...attrs, scope: 'row', role: 'rowheader' }, c.cell(r));
+    return h('td', attrs, c.cell(r));
+  };
+  const wrap = h('div', { class: 'table-wrap phone-' + mode, tabindex: '0', role: 'region', 'aria-label': caption },
+    h('table', { class: opts.class || '', role: 'table' },
       h('caption', { class: opts.hideCaption ? 'visually-hidden' : '' }, caption),
-      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : '' }, c.label)))),
-      h('tbody', {}, rows.length === 0
-        ? h('tr', {}, h('td', { colspan: columns.length, class: 'empty' }, opts.empty || t('none')))
-        : rows.map((r) => h('tr', {}, columns.map((c, i) => (i === 0 && opts.rowHeader ? h('th', { scope: 'row', class: c.num ? 'num' : '' }, c.cell(r)) : h('td', { class: c.num ? 'num' : '' }, c.cell(r))))))),
-      opts.foot ? h('tfoot', {}, opts.foot) : null));
+      h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, columns.map((c) => h('th', { scope: 'col', role: 'columnheader', class: cls(c) }, c.label)))),
+      h('tbody', { role: 'rowgroup' }, rows.length === 0
+        ? h('tr', { role: 'row' }, h('td', { colspan: columns.length, class: 'empty', role: 'cell' }, opts.empty || t('none')))
+        : rows.map((r) => h('tr', { role: 'row', class: opts.rowClass ? opts.rowClass(r) : null }, columns.map((c, i) => cell(r, c, i))))),
+      opts.foot ? h('tfoot', { role: 'rowgroup' }, opts.foot) : null));
+  if (mode !== 'scroll') return wrap;
+  const hint = h('p', { class: 'scroll-hint', 'aria-hidden': 'true' }, t('table.scroll'));
+  const box = h('div', { class: 'table-scroll' }, hint, wrap);
+  const update = () => box.classList.toggle('overflowing', wrap.scrollWidth > wrap.clientWidth + 1);
+  if (globalThis.ResizeObserver) new ResizeObserver(update).observe(wrap);
+  return box;
+}
+
+/**
+ * Free text from the ledger (a grant title, a recipient's name). On English
+ * pages, text written in Chinese only is marked lang="zh-CN" and, unless
+ * opts.quiet (a table that says so once above it), followed by "(Chinese only)".
+ */
+export function dataText(value, opts = {}) {
+  const s = value === null || value === undefined ? '' : String(value);
+  if (getLang().startsWith('zh') || !isChineseOnly(s)) return h('span', {}, s);
+  return h('span', { lang: 'zh-CN' }, s, opts.quiet ? null : h('span', { class: 'zh-only', lang: 'en' }, ' ', t('zh_only')));
+}
+
+/** The note above a table whose named columns hold Chinese-only text (English pages only). */
+export function zhOnlyNote(columns) {
+  if (getLang().startsWith('zh')) return null;
+  return h('p', { class: 'help zh-only-note' }, t('zh_only.columns', { cols: columns.join(', ') }));
+}
+
+/** A code the API returns (channel "bank", fund kind "lottery"...) in the page's language. */
+export function codeLabel(group, code) {
+  if (code === null || code === undefined || code === '') return '';
+  const key = `code.${group}.${code}`;
+  const s = t(key);
+  return s === key ? String(code) : s;
+}
+
+/**
+ * Download buttons: each item {id, label, filename, type, build: async () => text}.
+ * The file is built when clicked (from the JSON API), then saved through a blob URL.
+ */
+export function downloads(items) {
+  return h('p', { class: 'actions downloads' }, items.map((it) => h('button', {
+    type: 'button', class: 'btn-secondary', id: it.id,
+    onclick: async (ev) => {
+      const btn = ev.currentTarget;
+      btn.disabled = true;
+      btn.setAttribute('aria-busy', 'true');
+      try {
+        const text = await it.build();
+        const url = URL.createObjectURL(new Blob([text], { type: it.type }));
+        const a = h('a', { href: url, download: it.filename, hidden: true });
+        document.body.append(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 60000);
+      } catch (e) {
+        btn.after(errorBox(e));
+      } finally {
+        btn.disabled = false;
+        btn.removeAttribute('aria-busy');
+      }
+    },
+  }, it.label)));
 }
 
 export function fundName(fund) {
@@ -153,9 +244,9 @@ export function markReady(name = 'ready') {
 }
 
 export function kindLabel(kind) {
-  return t('fund.kind.' + kind);
+  return codeLabel('fund_kind', kind);
 }
 
 export function typeLabel(type) {
-  return t('type.' + type);
+  return codeLabel('type', type);
 }

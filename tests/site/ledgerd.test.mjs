@@ -5,6 +5,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import * as V from '../../public-site/js/verify.js';
+import * as T from '../../public-site/js/tiles.js';
+import { observeCheckpoint } from '../../public-site/js/logwatch.js';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -200,4 +202,28 @@ test('verify.js against ledgerd output', { skip, timeout: 120000 }, async (t) =>
       assert.equal(r.seq, e.seq);
     }
   });
+
+  await t.test('tiles.js: roots from ledgerd\'s tiles equal its signed roots; logwatch proves growth through the API and through tiles', async () => {
+    const note1 = await (await get('checkpoint')).text();
+    const c1 = (await V.verifyCheckpoint(note1, log.vkey, log.origin)).checkpoint;
+    const fetchBytes = async (p) => new Uint8Array(await (await get(p)).arrayBuffer());
+    const r1 = T.tileReader(c1.size, fetchBytes);
+    assert.deepEqual(await r1.rootAt(c1.size), c1.root);
+    // Grow the log, then check the earlier root from the new tree's tiles.
+    const more = await makeDonation(srv, { fund: fundId, amount: 4242 });
+    await (await get(`api/v1/receipts/${more.seq}?wait=1`)).text();
+    const note2 = await (await get('checkpoint')).text();
+    const c2 = (await V.verifyCheckpoint(note2, log.vkey, log.origin)).checkpoint;
+    assert.ok(c2.size > c1.size);
+    assert.deepEqual(await T.consistentByTiles({ first: c1.size, firstRoot: c1.root, second: c2.size, secondRoot: c2.root, fetchBytes }), { ok: true });
+    for (const [name, fetchJson] of [['proof', async (p) => (await get(p)).json()], ['tiles', async () => { throw new Error('no proof endpoint'); }]]) {
+      const store = new Map();
+      const storage = { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => store.set(k, v) };
+      assert.equal((await observeCheckpoint({ note: note1, logKey: log.vkey, storage, fetchJson, fetchBytes })).status, 'first');
+      const r = await observeCheckpoint({ note: note2, logKey: log.vkey, storage, fetchJson, fetchBytes });
+      assert.equal(r.status, 'grew', r.error);
+      assert.equal(r.via, name);
+    }
+  });
 });
+

@@ -1,17 +1,20 @@
-import { initPage, api, h, t, getLang, money, table, fundName, kindLabel, errorBox, loadingBox, markReady, pickName, $ } from '../app.js';
+import { initPage, api, h, t, getLang, money, table, fundName, kindLabel, errorBox, loadingBox, markReady, pickName, dataText, zhOnlyNote, $ } from '../app.js';
 import { formatDateTime, formatCount, formatMoneyShort } from '../format.js';
+import { isChineseOnly } from '../text.js';
+import { ECHARTS } from '../vendor.js';
 
-// ECharts (vendored, UMD) loads in parallel with the API calls.
+// The dashboard is the only page that draws a chart, so the only one that
+// loads ECharts (the vendored Sankey subset), in parallel with the API calls.
 let echartsPromise = null;
 function loadECharts() {
   if (!echartsPromise) {
     echartsPromise = new Promise((resolve, reject) => {
       if (globalThis.echarts) return resolve(globalThis.echarts);
       const s = document.createElement('script');
-      s.src = 'vendor/echarts.min.js';
+      s.src = ECHARTS;
       s.async = true;
       s.onload = () => resolve(globalThis.echarts);
-      s.onerror = () => reject(new Error('vendor/echarts.min.js'));
+      s.onerror = () => reject(new Error(ECHARTS));
       document.head.append(s);
     });
   }
@@ -61,7 +64,7 @@ function renderCheckpoint() {
     h('div', { class: 'kpi' }, h('span', { class: 'label' }, t('dash.checkpoint.size')), h('span', { class: 'value', id: 'cp-size' }, formatCount(c.size, getLang()))),
     h('div', { class: 'kpi' }, h('span', { class: 'label' }, t('dash.checkpoint.time')), h('span', { class: 'value', id: 'cp-time' }, formatDateTime(c.time, getLang()))),
     h('div', { class: 'kpi' }, h('span', { class: 'label' }, t('dash.checkpoint.witnesses')), h('span', { class: 'value', id: 'cp-witnesses' }, w.length ? w.map((x) => x.name).join(', ') : t('dash.checkpoint.nowitness'))),
-    h('div', { class: 'kpi' }, h('span', { class: 'label' }, t('dash.checkpoint.root')), h('span', { class: 'value mono', style: 'font-size:.8rem' }, c.root || '—'))));
+    h('div', { class: 'kpi' }, h('span', { class: 'label' }, t('dash.checkpoint.root')), h('span', { class: 'value mono hash' }, c.root || '—'))));
 }
 
 function nodeLabel(n) {
@@ -72,13 +75,39 @@ function renderFlowTable() {
   const box = $('#flow-table');
   if (!data.flows) return box.replaceChildren();
   const byId = new Map((data.flows.nodes || []).map((n) => [n.id, n]));
-  const name = (id) => (byId.has(id) ? nodeLabel(byId.get(id)) : id);
+  const name = (id) => dataText(byId.has(id) ? nodeLabel(byId.get(id)) : id, { quiet: true });
+  const zhOnly = (data.flows.nodes || []).some((n) => isChineseOnly(nodeLabel(n)));
   box.replaceChildren(h('details', {}, h('summary', {}, t('dash.flow.table')),
+    zhOnly ? zhOnlyNote([t('dash.flow.programmes')]) : null,
     table(t('dash.flow'), [
       { label: t('dash.flow.from'), cell: (l) => name(l.source) },
       { label: t('dash.flow.to'), cell: (l) => name(l.target) },
       { label: t('dash.flow.value'), num: true, cell: (l) => money(l.value) },
     ], data.flows.links || [], { hideCaption: true })));
+}
+
+// Which column of the Sankey each node kind sits in (left to right), so the
+// chart can be tall enough for its busiest column.
+const COLUMN = { source: 0, fund: 1, programme: 2, grant: 2, admin_cost: 2, paid: 3, disbursed: 3, used: 4 };
+
+/** The chart in words for screen readers: every link with its amount, never a number ECharts could not read. */
+export function flowDescription(nodes, links, lang) {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const name = (id) => (byId.has(id) ? nodeLabel(byId.get(id)) : id);
+  const parts = links.map((l) => t('dash.flow.aria.link', { from: name(l.source), to: name(l.target), value: formatMoneyShort(l.value, lang) }));
+  return t('dash.flow.aria', { n: links.length }) + ' ' + parts.join(lang.startsWith('zh') ? '；' : '; ') + (lang.startsWith('zh') ? '。' : '.');
+}
+
+/** Tooltip content built as DOM (text nodes only): a ledger name can never become markup. */
+function tooltipContent(p, byId) {
+  const label = (id) => {
+    const n = byId.get(id) || { id };
+    return dataText(nodeLabel(n));
+  };
+  if (p.dataType === 'edge') {
+    return h('div', { class: 'chart-tip' }, label(p.data.source), ' → ', label(p.data.target), h('br'), money(p.data.value));
+  }
+  return h('div', { class: 'chart-tip' }, label(p.data.name), p.value !== undefined ? [h('br'), money(p.value)] : null);
 }
 
 async function renderChart() {
@@ -104,30 +133,54 @@ async function renderChart() {
   const links = (data.flows.links || []).filter((l) => l.value > 0);
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const color = { source: '#b3261e', fund: '#0b57a4', programme: '#2d7d46', grant: '#2d7d46', paid: '#1f7a8c', disbursed: '#1f7a8c', used: '#9c5a00', admin_cost: '#6b4fa0' };
-  chart = echarts.init(el, null, { locale: lang.startsWith('zh') ? 'ZH' : 'EN', renderer: 'canvas' });
+  // Tall enough that the busiest column gives each node room for a label.
+  const perColumn = new Map();
+  for (const n of nodes) perColumn.set(COLUMN[n.kind] ?? 2, (perColumn.get(COLUMN[n.kind] ?? 2) || 0) + 1);
+  const busiest = Math.max(1, ...perColumn.values());
   const narrow = el.clientWidth < 600;
+  // Two label lines (name, amount) fit between two nodes, however small their
+  // amounts: the gap is the label's height, and the chart grows to keep the
+  // big flows readable.
+  const fontSize = narrow ? 10 : 13;
+  const nodeGap = Math.ceil(fontSize * 1.25 * 2) + 6;
+  el.style.height = Math.max(narrow ? 420 : 480, busiest * nodeGap + 260) + 'px';
+  // Each label fits between its node and the next column (shortened with
+  // "…" on a phone); the tooltip and the table below give every full name.
+  const left = 8;
+  const right = narrow ? 72 : 160;
+  const nodeWidth = narrow ? 10 : 20;
+  const used = [...new Set(nodes.map((n) => COLUMN[n.kind] ?? 2))];
+  const lastColumn = Math.max(...used);
+  const spacing = (el.clientWidth - left - right - nodeWidth) / Math.max(1, used.length - 1);
+  const labelWidth = (n) => Math.max(40, Math.floor((COLUMN[n.kind] ?? 2) === lastColumn ? right - 12 : spacing - nodeWidth - 10));
+  chart = echarts.init(el, null, { locale: lang.startsWith('zh') ? 'ZH' : 'EN', renderer: 'canvas' });
   chart.setOption({
-    aria: { enabled: true },
+    aria: { enabled: true, label: { description: flowDescription(nodes, links, lang) } },
     animation: false,
     tooltip: {
       trigger: 'item',
-      formatter: (p) => (p.dataType === 'edge'
-        ? `${nodeLabel(byId.get(p.data.source) || { id: p.data.source })} → ${nodeLabel(byId.get(p.data.target) || { id: p.data.target })}<br>${money(p.data.value)}`
-        : `${nodeLabel(byId.get(p.data.name) || { id: p.data.name })}<br>${p.value !== undefined ? money(p.value) : ''}`),
+      confine: true,
+      formatter: (p) => tooltipContent(p, byId),
     },
     series: [{
       type: 'sankey',
-      left: 8, right: narrow ? 90 : 160, top: 12, bottom: 12,
-      nodeGap: 14,
+      left, right, top: 16, bottom: 30,
+      nodeGap,
+      nodeWidth,
+      // Should two labels still meet, one is left out rather than drawn over
+      // the other (the tests check that none is).
+      labelLayout: { hideOverlap: true },
       nodeAlign: 'left',
       layoutIterations: 32,
       emphasis: { focus: 'adjacency' },
-      data: nodes.map((n) => ({ name: n.id, itemStyle: { color: color[n.kind] || '#5b6470' } })),
+      data: nodes.map((n) => ({ name: n.id, itemStyle: { color: color[n.kind] || '#5b6470' }, label: { width: labelWidth(n) } })),
       links: links.map((l) => ({ source: l.source, target: l.target, value: l.value })),
       lineStyle: { color: 'gradient', curveness: 0.5, opacity: 0.35 },
       label: {
         color: '#1b1f24',
-        fontSize: narrow ? 11 : 13,
+        fontSize,
+        lineHeight: Math.ceil(fontSize * 1.25),
+        overflow: 'truncate',
         formatter: (p) => {
           const n = byId.get(p.name);
           return `${n ? nodeLabel(n) : p.name}\n${formatMoneyShort(p.value, lang)}`;
@@ -153,6 +206,7 @@ function renderLottery() {
   box.replaceChildren(table(t('dash.lottery'), cols, L.periods || [], {
     hideCaption: true,
     rowHeader: true,
+    phone: 'scroll',
     foot: h('tr', {}, h('th', { scope: 'row' }, t('dash.lottery.total')), ['sales', 'allocated', 'granted', 'used'].map((k) => h('td', { class: 'num' }, money(tot[k])))),
   }));
 }

@@ -1,4 +1,4 @@
-import { initPage, api, h, t, money, table, errorBox, loadingBox, markReady, param, getLang, $ } from '../app.js';
+import { initPage, api, h, t, money, table, errorBox, loadingBox, markReady, param, getLang, dataText, fundName, $ } from '../app.js';
 import { formatDate, percentOf, toFen } from '../format.js';
 
 const id = param('id');
@@ -29,14 +29,15 @@ function render() {
   const g = data;
   const lang = getLang();
   document.title = (g.title || g.id) + ' · ' + t('site.title');
-  const fundLabel = fund ? (lang.startsWith('zh') ? fund.name.zh : fund.name.en) || g.fund : g.fund;
+  const struck = (x) => h('span', { class: x.corrected ? 'struck' : '' }, money(x.amount));
+  const fundLabel = fund ? fundName(fund) : g.fund;
   box.replaceChildren(
     h('p', { class: 'muted' }, t('grant.heading'), ' · ', h('a', { href: 'fund.html?id=' + encodeURIComponent(g.fund) }, fundLabel)),
-    h('h1', {}, g.title || g.id),
-    h('dl', { class: 'figure-list', style: 'max-width:36em' },
-      h('dt', {}, t('grant.recipient')), h('dd', {}, (g.recipient && g.recipient.name) || '—'),
+    h('h1', {}, dataText(g.title || g.id), g.corrected ? [' ', h('span', { class: 'badge bad' }, t('grant.corrected'))] : null),
+    h('dl', { class: 'figure-list grant-facts' },
+      h('dt', {}, t('grant.recipient')), h('dd', {}, g.recipient && g.recipient.name ? dataText(g.recipient.name) : '—'),
       h('dt', {}, t('grant.award_date')), h('dd', {}, formatDate(g.award_date, lang)),
-      g.programme ? [h('dt', {}, t('grant.programme')), h('dd', {}, g.programme)] : null,
+      g.programme ? [h('dt', {}, t('grant.programme')), h('dd', {}, dataText(g.programme))] : null,
       h('dt', {}, t('col.seq')), h('dd', {}, g.seq !== undefined ? h('a', { href: 'entries.html?seq=' + g.seq }, '#' + g.seq) : '—')),
     h('h2', {}, t('grant.progress')),
     h('div', { class: 'bars' },
@@ -47,19 +48,19 @@ function render() {
     table(t('grant.disbursements'), [
       { label: t('col.seq'), cell: (d) => h('a', { href: 'entries.html?seq=' + d.seq }, '#' + d.seq) },
       { label: t('col.date'), cell: (d) => formatDate(d.paid_at, lang) },
-      { label: t('grant.payment_ref'), cell: (d) => h('span', { class: 'mono' }, d.payment_ref || '') },
-      { label: t('col.amount'), num: true, cell: (d) => [money(d.amount), ' ', corrected(d)] },
-    ], g.disbursements || [], { hideCaption: true }),
+      { label: t('grant.payment_ref'), cell: (d) => h('span', { class: 'mono' }, dataText(d.payment_ref || '')) },
+      { label: t('col.amount'), num: true, cell: (d) => [struck(d), ' ', corrected(d)] },
+    ], g.disbursements || [], { hideCaption: true, rowClass: (d) => (d.corrected ? 'corrected' : null) }),
     h('h2', {}, t('grant.expenses')),
     h('p', { class: 'help' }, t('grant.evidence.help')),
     table(t('grant.expenses'), [
       { label: t('col.seq'), cell: (x) => h('a', { href: 'entries.html?seq=' + x.seq }, '#' + x.seq) },
       { label: t('col.date'), cell: (x) => formatDate(x.spent_at, lang) },
-      { label: t('grant.category'), cell: (x) => x.category || '' },
-      { label: t('grant.description'), cell: (x) => x.description || '' },
+      { label: t('grant.category'), cell: (x) => dataText(x.category || '') },
+      { label: t('grant.description'), cell: (x) => dataText(x.description || '') },
       { label: t('grant.evidence'), cell: (x) => h('code', { class: 'mono evidence' }, x.evidence_sha256 || '—') },
-      { label: t('col.amount'), num: true, cell: (x) => [money(x.amount), ' ', corrected(x)] },
-    ], g.expenses || [], { hideCaption: true }),
+      { label: t('col.amount'), num: true, cell: (x) => [struck(x), ' ', corrected(x)] },
+    ], g.expenses || [], { hideCaption: true, rowClass: (x) => (x.corrected ? 'corrected' : null) }),
   );
 }
 

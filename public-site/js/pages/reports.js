@@ -1,11 +1,14 @@
-import { initPage, api, h, t, money, table, fundName, errorBox, loadingBox, markReady, getLang, $ } from '../app.js';
+import { initPage, api, h, t, money, table, fundName, errorBox, loadingBox, markReady, fill, amount, getLang, downloads, $ } from '../app.js';
 import { formatDate } from '../format.js';
+import { toCsv, yuan } from '../csv.js';
+import { ledgerYears, yearList, reportHasActivity } from '../years.js';
 
 const now = new Date();
 const params = new URLSearchParams(location.search);
+const askedYear = /^\d{4}$/.test(params.get('year') || '') ? +params.get('year') : null;
 const state = {
-  kind: params.get('kind') || 'year',
-  year: +(params.get('year') || now.getFullYear()),
+  kind: ['year', 'quarter', 'month', 'custom'].includes(params.get('kind')) ? params.get('kind') : 'year',
+  year: askedYear || now.getFullYear(),
   quarter: +(params.get('quarter') || Math.floor(now.getMonth() / 3) + 1),
   month: +(params.get('month') || now.getMonth() + 1),
   from: params.get('from') || '',
@@ -14,6 +17,7 @@ const state = {
 let data = null;
 let error = null;
 let shown = null; // {from, to}
+let years = null; // {first, last} of the ledger's data, or null when unknown
 
 const pad = (n) => String(n).padStart(2, '0');
 const lastDay = (y, m) => new Date(Date.UTC(y, m, 0)).getUTCDate();
@@ -28,6 +32,13 @@ export function periodRange(s) {
   return { from: s.from, to: s.to };
 }
 
+/** The ledger's years, newest first, plus the year asked for when it lies outside them. */
+function yearOptions() {
+  const list = years ? yearList(years) : Array.from({ length: 8 }, (_, i) => now.getFullYear() - 7 + i);
+  if (!list.includes(state.year)) list.push(state.year);
+  return list.sort((a, b) => b - a);
+}
+
 function options(sel, items, value) {
   sel.replaceChildren(...items.map(([v, label]) => h('option', { value: v, selected: String(v) === String(value) }, label)));
 }
@@ -35,7 +46,7 @@ function options(sel, items, value) {
 function renderForm() {
   const zh = getLang().startsWith('zh');
   options($('#p-kind'), ['year', 'quarter', 'month', 'custom'].map((k) => [k, t('reports.kind.' + k)]), state.kind);
-  options($('#p-year'), Array.from({ length: 8 }, (_, i) => now.getFullYear() + 1 - i).map((y) => [y, String(y)]), state.year);
+  options($('#p-year'), yearOptions().map((y) => [y, String(y)]), state.year);
   options($('#p-quarter'), [1, 2, 3, 4].map((q) => [q, zh ? `第${q}季度` : `Q${q}`]), state.quarter);
   options($('#p-month'), Array.from({ length: 12 }, (_, i) => [i + 1, zh ? `${i + 1}月` : new Intl.DateTimeFormat('en', { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, i, 1)))]), state.month);
   $('#p-from').value = state.from;
@@ -52,28 +63,45 @@ function render() {
   if (!data) return box.replaceChildren(shown ? loadingBox() : '');
   const r = data;
   const lang = getLang();
-  const q = `from=${encodeURIComponent(r.from || shown.from)}&to=${encodeURIComponent(r.to || shown.to)}`;
+  const from = r.from || shown.from;
+  const to = r.to || shown.to;
   const tot = r.totals || {};
-  box.replaceChildren(
-    h('h2', {}, `${formatDate(r.from || shown.from, lang)} – ${formatDate(r.to || shown.to, lang)}`),
-    table(t('reports.heading'), [
+  const active = reportHasActivity(r);
+  const balances = COLS.some((c) => tot[c] !== undefined && String(tot[c]) !== '0');
+  const name = `report-${from}-${to}`;
+  fill(box,
+    h('h2', {}, `${formatDate(from, lang)} – ${formatDate(to, lang)}`),
+    active ? null : h('p', { class: 'nodata', id: 'report-nodata', role: 'status' }, balances ? t('reports.nomoves') : t('nodata')),
+    active || balances ? table(t('reports.heading'), [
       { label: t('funds.name'), cell: (f) => h('a', { href: 'fund.html?id=' + encodeURIComponent(f.id) }, fundName(f)) },
-      ...COLS.map((c) => ({ label: t('reports.' + c), num: true, cell: (f) => money(f[c]) })),
+      ...COLS.map((c) => ({ label: t('reports.' + c) + t('unit.yuan'), num: true, cell: (f) => amount(f[c]) })),
     ], r.funds || [], {
       hideCaption: true,
       rowHeader: true,
-      foot: h('tr', {}, h('th', { scope: 'row' }, t('reports.total')), COLS.map((c) => h('td', { class: 'num', dataset: { field: c } }, money(tot[c])))),
-    }),
-    r.tree_size !== undefined ? h('p', { class: 'muted' }, t('reports.anchor', { size: r.tree_size, root: r.root || '—' })) : null,
-    h('p', { class: 'actions' },
-      h('a', { class: 'btn-secondary', id: 'dl-csv', href: `api/v1/reports?${q}&format=csv`, download: `report-${r.from || shown.from}-${r.to || shown.to}.csv` }, t('reports.csv')),
-      h('a', { class: 'btn-secondary', id: 'dl-json', href: `api/v1/reports?${q}`, download: `report-${r.from || shown.from}-${r.to || shown.to}.json` }, t('reports.json'))),
+      class: 'report-table',
+      foot: h('tr', { role: 'row' }, h('th', { scope: 'row', role: 'rowheader' }, t('reports.total')), COLS.map((c) => h('td', { class: 'num', role: 'cell', 'data-label': t('reports.' + c) + t('unit.yuan'), dataset: { field: c } }, amount(tot[c])))),
+    }) : null,
+    r.tree_size !== undefined ? h('p', { class: 'muted anchor' }, t('reports.anchor', { size: r.tree_size, root: r.root || '—' })) : null,
+    h('h3', {}, t('dl.heading')),
+    downloads([
+      { id: 'dl-csv', label: t('dl.csv'), filename: name + '.csv', type: 'text/csv;charset=utf-8', build: async () => reportCsv(r) },
+      { id: 'dl-json', label: t('dl.json'), filename: name + '.json', type: 'application/json', build: async () => JSON.stringify(r, null, 1) },
+    ]),
+    h('p', { class: 'help' }, t('dl.json.help')),
   );
+}
+
+/** The report as CSV: one row per fund and a total, amounts in yuan. */
+export function reportCsv(r) {
+  const header = [t('csv.fund_id'), t('funds.name'), ...COLS.map((c) => t('reports.' + c) + t('unit.yuan'))];
+  const rows = (r.funds || []).map((f) => [f.id, fundName(f), ...COLS.map((c) => yuan(f[c]))]);
+  rows.push(['', t('reports.total'), ...COLS.map((c) => yuan((r.totals || {})[c]))]);
+  return toCsv(header, rows);
 }
 
 async function load() {
   const range = periodRange(state);
-  if (!range.from || !range.to) return;
+  if (!range.from || !range.to) return markReady();
   shown = range;
   data = null;
   error = null;
@@ -88,6 +116,14 @@ async function load() {
 }
 
 initPage('reports', render);
+// Years first: the picker offers the ledger's own years, and without ?year
+// the report opens on the newest one.
+async function start() {
+  years = await ledgerYears();
+  if (!askedYear && years && !params.get('from')) state.year = years.last;
+  renderForm();
+  await load();
+}
 $('#period').addEventListener('change', (e) => {
   const f = e.target;
   if (f.name === 'kind') state.kind = f.value;
@@ -101,4 +137,4 @@ $('#period').addEventListener('submit', (e) => {
   history.replaceState(null, '', '?' + p.toString());
   load();
 });
-load();
+start();

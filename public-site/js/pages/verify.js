@@ -1,10 +1,14 @@
-import { initPage, api, h, t, money, getLang, pickName, markReady, ApiError, $ } from '../app.js';
-import { formatDate } from '../format.js';
+import { initPage, api, apiText, h, t, money, getLang, pickName, markReady, ApiError, codeLabel, $ } from '../app.js';
+import { formatDate, formatDateTime } from '../format.js';
+import { observeCheckpoint } from '../logwatch.js';
 import * as V from '../verify.js';
 
 let config = null;
 let last = null; // {result, proofText, code, keySource, log, trace, funds, fetchError, ms}
 let running = false;
+let keyInfo = null; // {keySource, vkey, parsed, serverVkey, witnesses, quorum, error}
+let watch = null; // the latest observeCheckpoint() result worth showing
+let cosigs = null; // witness cosignatures on the latest checkpoint, against the pinned quorum
 
 async function getConfig() {
   if (config) return config;
@@ -46,7 +50,10 @@ function renderResult() {
   box.dataset.status = r.status;
   if (r.status === 'verified') {
     delete box.dataset.failedStep;
-    box.textContent = t('verify.result.verified');
+    // Only the receipt code's secret shows that the record is the reader's own gift.
+    const mine = r.steps.some((s) => s.step === V.STEPS.COMMITMENT && s.status === 'ok');
+    box.dataset.claim = mine ? 'donation' : 'record';
+    box.textContent = mine ? t('verify.result.verified') : t('verify.result.record', { seq: r.seq });
   } else {
     box.dataset.failedStep = r.failedStep;
     const failed = r.steps.find((s) => s.step === r.failedStep) || { step: r.failedStep, status: 'failed' };
@@ -69,6 +76,107 @@ function renderSteps() {
   $('#key-source').textContent = last.keySource ? t(last.keySource === 'pinned' ? 'verify.keysource.pinned' : 'verify.keysource.server') : '';
 }
 
+/** The log key this page checks with, where it came from, and the witnesses it counts. */
+function renderKey() {
+  const box = $('#key-info');
+  if (!keyInfo) return box.replaceChildren(h('p', { class: 'loading' }, t('loading')));
+  const k = keyInfo;
+  const items = [];
+  if (k.parsed) {
+    items.push(h('p', { class: 'key-id' }, t('key.id'), ' ', h('code', { id: 'log-key-id' }, `${k.parsed.name}+${k.parsed.keyIdHex}`)));
+  } else {
+    items.push(h('p', { class: 'warn', role: 'alert' }, t('key.none', { why: k.error || '' })));
+  }
+  items.push(h('p', { id: 'key-pinning', dataset: { source: k.keySource } }, t(k.keySource === 'pinned' ? 'key.pinned' : 'key.server')));
+  if (k.keySource === 'pinned' && k.serverVkey && k.serverVkey !== k.vkey) items.push(h('p', { class: 'warn', role: 'alert', id: 'key-mismatch' }, t('key.mismatch')));
+  if (!k.witnesses.length) items.push(h('p', { class: 'muted', id: 'witness-policy' }, t('key.witnesses.none')));
+  else {
+    const line = [t('key.witnesses', { n: k.witnesses.length, q: k.quorum })];
+    if (cosigs) {
+      const names = cosigs.verified.map((v) => v.name).join(', ');
+      line.push(' ', h('span', { class: 'badge ' + (cosigs.ok ? 'ok' : 'bad'), id: 'witness-count', dataset: { ok: cosigs.ok ? '1' : '0', count: cosigs.verified.length } },
+        t('key.witnesses.count', { k: cosigs.verified.length, q: k.quorum })), names ? ` (${names})` : '');
+    }
+    items.push(h('p', { id: 'witness-policy' }, line));
+  }
+  box.replaceChildren(...items);
+}
+
+function renderWatch() {
+  const box = $('#log-consistency');
+  if (!watch) {
+    box.dataset.status = 'running';
+    return box.replaceChildren(h('p', { class: 'loading' }, t('watch.running')));
+  }
+  const w = watch;
+  const lang = getLang();
+  const vars = {
+    size: w.checkpoint ? w.checkpoint.size : '',
+    old: w.remembered ? w.remembered.size : '',
+    date: w.remembered ? formatDateTime(new Date(w.remembered.at).toISOString(), lang) : '',
+    why: w.error || '',
+  };
+  box.dataset.status = w.status;
+  const loud = w.status === 'fork' || w.status === 'bad_signature';
+  const parts = [h('p', { class: loud ? 'fork-warning' : w.status === 'older' || w.status === 'unchecked' ? 'warn' : 'ok-line', role: loud ? 'alert' : null }, t('watch.' + w.status, vars))];
+  if (w.keyChanged) parts.push(h('p', { class: 'warn', role: 'alert', id: 'key-changed' }, t('watch.key_changed')));
+  if (w.evidence) {
+    const url = URL.createObjectURL(new Blob([JSON.stringify(w.evidence, null, 2)], { type: 'application/json' }));
+    parts.push(h('p', {}, h('a', { class: 'btn-secondary', href: url, download: 'ledger-fork-evidence.json', id: 'fork-evidence' }, t('watch.evidence'))));
+  }
+  parts.push(h('p', { class: 'help' }, t('watch.help')));
+  box.replaceChildren(...parts);
+}
+
+// A fork stays on screen once seen; otherwise the newest result is shown.
+function showWatch(r) {
+  if (!r || (watch && watch.status === 'fork' && r.status !== 'fork')) return;
+  watch = r;
+  renderWatch();
+}
+
+function fetchTileBytes(p) {
+  return fetch(p).then(async (res) => {
+    if (!res.ok) throw new Error(`${p}: HTTP ${res.status}`);
+    return new Uint8Array(await res.arrayBuffer());
+  });
+}
+
+function storage() {
+  try {
+    return globalThis.localStorage || null;
+  } catch {
+    return null;
+  }
+}
+
+async function observe(note, kk) {
+  return observeCheckpoint({ note, logKey: kk.vkey, origin: kk.origin, storage: storage(), fetchJson: (p) => api(p), fetchBytes: fetchTileBytes });
+}
+
+/** On load: the latest checkpoint, checked against what this browser saw before, and its cosignatures. */
+async function checkLog() {
+  const kk = await keys();
+  keyInfo = kk;
+  renderKey();
+  if (!kk.vkey) {
+    showWatch({ status: 'unchecked', error: t('key.none', { why: '' }) });
+    return;
+  }
+  let note;
+  try {
+    note = await apiText('checkpoint');
+  } catch (e) {
+    showWatch({ status: 'unchecked', error: e.message });
+    return;
+  }
+  showWatch(await observe(note, kk));
+  if (kk.witnesses.length) {
+    cosigs = await V.verifyCosignatures(note, kk.witnesses, kk.quorum, Math.floor(Date.now() / 1000));
+    renderKey();
+  }
+}
+
 function renderDonation() {
   const sec = $('#verify-donation');
   const e = last && last.result && last.result.entry;
@@ -87,7 +195,7 @@ function renderDonation() {
       h('dt', {}, t('col.amount')), h('dd', { id: 'donation-amount' }, money(b.amount)),
       h('dt', {}, t('col.fund')), h('dd', {}, h('a', { href: 'fund.html?id=' + encodeURIComponent(b.fund) }, f ? pickName(f.name) : b.fund)),
       h('dt', {}, t('verify.received_at')), h('dd', {}, formatDate(b.received_at, lang)),
-      b.channel ? [h('dt', {}, t('verify.channel')), h('dd', {}, b.channel)] : null));
+      b.channel ? [h('dt', {}, t('verify.channel')), h('dd', {}, codeLabel('channel', b.channel))] : null));
 }
 
 function renderTrace() {
@@ -141,6 +249,8 @@ function renderDetails() {
 }
 
 function render() {
+  renderKey();
+  renderWatch();
   renderResult();
   renderSteps();
   renderDonation();
@@ -148,16 +258,38 @@ function render() {
   renderDetails();
 }
 
-async function keys() {
+// config.json (written by `ledgerctl publish`; docs/format.md): log_vkey,
+// origin, witnesses (cosignature verifier keys), witness_quorum.
+let keysPromise = null;
+function keys() {
+  if (!keysPromise) keysPromise = loadKeys();
+  return keysPromise;
+}
+
+async function loadKeys() {
   const [cfg, log] = await Promise.all([getConfig(), api('api/v1/log').catch(() => null)]);
   const pinned = typeof cfg.log_vkey === 'string' && cfg.log_vkey.length > 0;
+  const vkey = pinned ? cfg.log_vkey.trim() : log && log.vkey;
+  const witnesses = Array.isArray(cfg.witnesses) ? cfg.witnesses.filter((w) => typeof w === 'string') : [];
+  // As configured: a quorum above the number of keys can never be met, and the page says so.
+  const quorum = Number.isInteger(cfg.witness_quorum) && cfg.witness_quorum >= 0 ? cfg.witness_quorum : Math.min(1, witnesses.length);
+  let parsed = null;
+  let error = null;
+  try {
+    parsed = vkey ? await V.parseVerifierKey(vkey) : null;
+  } catch (e) {
+    error = e.message;
+  }
   return {
     log,
-    vkey: pinned ? cfg.log_vkey : log && log.vkey,
+    vkey,
+    parsed,
+    error,
+    serverVkey: log && log.vkey,
     origin: cfg.origin || (pinned ? null : log && log.origin) || undefined,
     keySource: pinned ? 'pinned' : 'server',
-    witnesses: Array.isArray(cfg.witnesses) ? cfg.witnesses : [],
-    quorum: cfg.witness_quorum ?? 1,
+    witnesses,
+    quorum,
   };
 }
 
@@ -196,6 +328,17 @@ export async function run({ code, proofText }) {
         code: code || undefined, proofText, logKey: kk.vkey || '', origin: kk.origin, witnesses: kk.witnesses, quorum: kk.quorum,
         nowSeconds: Math.floor(Date.now() / 1000),
       });
+      // The receipt's checkpoint, too, must fit the history this browser saw.
+      const sig = out.result.steps.find((s) => s.step === V.STEPS.CHECKPOINT_SIGNATURE);
+      if (sig && sig.status === 'ok') {
+        try {
+          const w = await observe(V.parseTlogProof(proofText).checkpointNote, kk);
+          // A receipt's checkpoint is naturally older than the latest one.
+          if (w.status !== 'older') showWatch(w);
+        } catch {
+          /* the proof was parsed once already */
+        }
+      }
     }
   } catch (e) {
     out.fetchError = e.message;
@@ -285,6 +428,8 @@ zone.addEventListener('drop', (e) => {
   runFile(e.dataTransfer.files && e.dataTransfer.files[0]);
 });
 $('#proof-file').addEventListener('change', (e) => runFile(e.target.files[0]));
+
+checkLog().catch((e) => showWatch({ status: 'unchecked', error: e.message })).finally(() => markReady('watched'));
 
 const initial = codeFromHash();
 if (initial) {

@@ -30,7 +30,7 @@ export function freePort() {
   });
 }
 
-function ctl(args) {
+export function ctl(args) {
   return execFileSync(LEDGERCTL, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60000 });
 }
 
@@ -54,9 +54,9 @@ async function waitHealthy(url, proc, ms = 15000) {
 
 /**
  * Starts ledgerd with `ledgerctl init` + `ledgerctl demo` in a fresh data dir.
- * Returns {url, kind:'ledgerd', dataDir, origin, vkey, token, log, stop()}.
+ * Returns {url, kind:'ledgerd', dataDir, origin, vkey, token, log, stop(), ctl(args)}.
  */
-export async function startLedgerd({ origin = 'e2e.charity-ledger.example/log', demo = true } = {}) {
+export async function startLedgerd({ origin = 'e2e.charity-ledger.example/log', demo = true, site = null, args: extraArgs = [], beforeStart = null } = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-site-'));
   const initOut = ctl(['init', '--data', dataDir, '--origin', origin]);
   const vkey = initOut.split(/\s+/).find((w) => VKEY_RE.test(w.trim())) || null;
@@ -77,8 +77,13 @@ export async function startLedgerd({ origin = 'e2e.charity-ledger.example/log', 
   const port = await freePort();
   const logFile = path.join(dataDir, 'ledgerd.log');
   const out = fs.openSync(logFile, 'a');
-  // cwd = repo root: ledgerd serves ./public-site at / by default.
-  const proc = spawn(LEDGERD, ['--data', dataDir, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', out, out], cwd: ROOT });
+  // cwd = repo root: ledgerd serves ./public-site at / by default (`site` picks another directory).
+  const args = ['--data', dataDir, '--listen', `127.0.0.1:${port}`];
+  if (site) args.push('--site', site);
+  args.push(...extraArgs);
+  // beforeStart({dataDir, vkey}) may start what ledgerd needs (a witness) and return more arguments.
+  if (beforeStart) args.push(...((await beforeStart({ dataDir, vkey })) || []));
+  const proc = spawn(LEDGERD, args, { stdio: ['ignore', out, out], cwd: ROOT });
   const url = `http://127.0.0.1:${port}/`;
   try {
     await waitHealthy(url, proc);
@@ -97,7 +102,7 @@ export async function startLedgerd({ origin = 'e2e.charity-ledger.example/log', 
     fs.closeSync(out);
     if (!process.env.KEEP_DATA) fs.rmSync(dataDir, { recursive: true, force: true });
   };
-  return { url, kind: 'ledgerd', mode, demoError, dataDir, origin, vkey, token, logFile, proc, stop };
+  return { url, kind: 'ledgerd', mode, demoError, dataDir, origin, vkey, token, logFile, proc, stop, ctl };
 }
 
 /** The Node mock (tests/site/helpers/mock-ledgerd.mjs) on a free port. */

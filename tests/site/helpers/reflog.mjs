@@ -60,6 +60,28 @@ export function newSigner(name, type = 0x01) {
   return { name, type, pub, id, vkey, sign, privateKey };
 }
 
+/**
+ * A signer from a signed-note private key as `ledgerctl init` writes it
+ * (`PRIVATE+KEY+<name>+<hex key id>+<base64(type || 32-byte seed)>`): lets a
+ * test sign what only the log should sign (a forged checkpoint).
+ */
+export function signerFromKeyText(text) {
+  const [p, k, name, idHex, ...rest] = text.trim().split('+');
+  const keyB64 = rest.join('+'); // base64 may hold '+'
+  if (p !== 'PRIVATE' || k !== 'KEY') throw new Error('not a signed-note private key');
+  const raw = Buffer.from(keyB64, 'base64');
+  const type = raw[0];
+  // PKCS#8 wrapping of an Ed25519 seed (RFC 8410).
+  const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), raw.subarray(1)]);
+  const privateKey = crypto.createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  const pub = new Uint8Array(Buffer.from(crypto.createPublicKey(privateKey).export({ format: 'jwk' }).x, 'base64url'));
+  const id = keyId(name, type, pub);
+  if (Buffer.from(id).toString('hex') !== idHex) throw new Error('key id does not match the key');
+  const vkey = `${name}+${idHex}+${b64(Buffer.concat([Buffer.from([type]), pub]))}`;
+  const sign = (msg) => new Uint8Array(crypto.sign(null, Buffer.from(msg), privateKey));
+  return { name, type, pub, id, vkey, sign, privateKey };
+}
+
 export function checkpointText(origin, size, root, extensions = []) {
   return [origin, String(size), b64(root), ...extensions].join('\n') + '\n';
 }
