@@ -278,8 +278,12 @@ Result<std::vector<Hash>> LogImpl::ConsistencyProof(uint64_t old_size, uint64_t 
 }
 
 Result<std::string> LogImpl::HashTile(int level, uint64_t index, int width) const {
-  if (level < 0 || level > kMaxTileLevel || width < 1 || width > kTileWidth) {
+  if (level < 0 || level > kMaxTilePathLevel || width < 1 || width > kTileWidth) {
     return InvalidArgument("tile level or width out of range");
+  }
+  if (level > kMaxTileLevel) {
+    return NotFound("no tree has tiles at level " + std::to_string(level) + " (the highest is " +
+                    std::to_string(kMaxTileLevel) + ")");
   }
   const int hash_level = level * kTileHeight;
   const uint64_t count = Size() >> hash_level;  // nodes at that level
