@@ -13,10 +13,12 @@
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include "api/token_store.h"
+#include "ledger/crypto/base64.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/cosignature.h"
 #include "ledger/tlog/data_dir.h"
@@ -97,7 +99,11 @@ class FakeWitness {
  public:
   explicit FakeWitness(std::function<void(std::string_view note_text, httplib::Response&)> answer)
       : port_(testing::FreePort()) {
-    server_.Post("/add-checkpoint", [answer](const httplib::Request& req, httplib::Response& res) {
+    server_.Post("/add-checkpoint", [this, answer](const httplib::Request& req, httplib::Response& res) {
+      {
+        std::lock_guard lock(mu_);
+        client_ports_.push_back(req.remote_port);
+      }
       auto framed = tlog::ParseAddCheckpointRequest(req.body);
       auto note = framed.ok() ? tlog::ParseNote(framed->checkpoint) : Result<tlog::Note>(framed.status());
       if (!note.ok()) {
@@ -114,11 +120,18 @@ class FakeWitness {
     thread_.join();
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // The client port of every request, in order: one port, one connection.
+  std::vector<int> ClientPorts() {
+    std::lock_guard lock(mu_);
+    return client_ports_;
+  }
 
  private:
   int port_;
   httplib::Server server_;
   std::thread thread_;
+  std::mutex mu_;
+  std::vector<int> client_ports_;
 };
 
 // A witness that accepts, reads the request, sends "HTTP/1.1 200 OK" and
@@ -286,6 +299,36 @@ TEST(HostileWitness, AnOversizedAnswerIsIgnored) {
   EXPECT_EQ(LinesBy(cp, "big.example/w"), 0u) << cp;
   l.server->Stop();
   EXPECT_NE(l.Log().find("larger than"), std::string::npos) << l.Log();
+}
+
+// An honest witness that also signs with a key type this project does not
+// implement (an ML-DSA-44 line, type 0x06, first): that line is ignored, the
+// cosignature kept; and ledgerd keeps one connection to it alive rather than
+// opening one per checkpoint.
+TEST(HonestWitness, OneKeptAliveConnectionAndOtherSignatureTypesIgnored) {
+  auto key = NewWitnessKey("pq.example/w");
+  FakeWitness witness([&](std::string_view text, httplib::Response& res) {
+    std::string mldsa(4 + 2420, '\x42');
+    res.set_content("\xe2\x80\x94 pq.example/w " + crypto::Base64Encode(mldsa) + "\n" +
+                        *tlog::CosignatureLine(*key, text, 1700000000),
+                    "text/plain");
+  });
+  Ledger l;
+  ASSERT_TRUE(l.Start({"--generic", "--witness", witness.url() + "=" + key->vkey()}));
+  auto verifier = tlog::ParseCosignatureVerifierKey(key->vkey());
+  for (int i = 0; i < 4; ++i) {
+    const uint64_t seq = l.Note(i);
+    const std::string cp = l.CheckpointWhere(seq + 1, [&](const std::string& note) {
+      return *tlog::CountCosignatures(note, {verifier->get()}) == 1;
+    });
+    ASSERT_FALSE(cp.empty());
+    EXPECT_EQ(LinesBy(cp, "pq.example/w"), 1u) << cp;  // the cosignature, not the 0x06 line
+    std::this_thread::sleep_for(600ms);
+  }
+  const std::vector<int> ports = witness.ClientPorts();
+  ASSERT_GE(ports.size(), 4u);
+  std::set<int> distinct(ports.begin(), ports.end());
+  EXPECT_EQ(distinct.size(), 1u) << ports.size() << " requests came on " << distinct.size() << " connections";
 }
 
 // ledgerd's trust policy: served at /tlog-policy and in /api/v1/log, the
