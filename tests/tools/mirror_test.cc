@@ -39,6 +39,7 @@ class Nginx {
         << "/tmp;\n"
         << "  server {\n    listen 127.0.0.1:" << port_ << ";\n    root " << root << ";\n"
         << "    location = /checkpoint { default_type \"text/plain; charset=utf-8\"; }\n"
+        << "    location = /tlog-policy { default_type \"text/plain; charset=utf-8\"; }\n"
         << "    location /api/v1/receipts/ { default_type \"text/plain; charset=utf-8\"; }\n"
         << "    location /api/ { default_type \"application/json; charset=utf-8\"; "
            "try_files $uri $uri/index.json =404; }\n"
@@ -177,6 +178,11 @@ TEST(Mirror, NginxServesWhatMonitorAndReceiptsVerify) {
   EXPECT_EQ(code, 0) << verified;
   EXPECT_NE(verified.find("VERIFIED"), std::string::npos) << verified;
   EXPECT_EQ(c.Get("/index.html")->status, 200);
+  // The policy the mirror pins is served where ledgerd serves it.
+  auto served_policy = c.Get("/tlog-policy");
+  ASSERT_TRUE(served_policy && served_policy->status == 200);
+  EXPECT_EQ(served_policy->get_header_value("Content-Type"), "text/plain; charset=utf-8");
+  EXPECT_EQ(served_policy->body, read(out + "/tlog-policy"));
 
   // A tampered tile on the mirror is caught by the monitor on its next run.
   {
