@@ -61,18 +61,14 @@ Result<Checkpoint> LogImpl::DecodeCheckpoint(uint64_t size, std::string_view rec
   return cp;
 }
 
+// From memory, not RocksDB: the checkpointer must not read keys the writer
+// thread may be writing (format.md section 6; Init filled the map from the
+// stored keys before any thread ran).
 Result<uint32_t> LogImpl::NextCheckpointVersion(uint64_t size) const {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-  it->SeekForPrev(keys::CheckpointKey(size, ~uint32_t{0}));
-  uint64_t s;
-  uint32_t v;
-  if (!it->Valid() ||
-      !keys::ParseCheckpointKey(std::string_view(it->key().data(), it->key().size()), &s, &v) || s != size) {
-    LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the checkpoints"));
-    return 0;
-  }
-  if (v == ~uint32_t{0}) return Status(Code::kResourceExhausted, "no checkpoint version left at this size");
-  return v + 1;
+  auto it = next_version_.find(size);
+  if (it == next_version_.end()) return 0;
+  if (it->second == 0) return Status(Code::kResourceExhausted, "no checkpoint version left at this size");
+  return it->second;
 }
 
 // Checks that the record decodes as this log would decode it on opening,
@@ -87,6 +83,8 @@ Status LogImpl::StoreAndPublish(std::shared_ptr<Checkpoint> cp) {
   }
   LEDGER_ASSIGN_OR_RETURN(uint32_t version, NextCheckpointVersion(cp->size));
   LEDGER_RETURN_IF_ERROR(StoreCheckpoint(keys::CheckpointKey(cp->size, version), std::move(record)));
+  next_version_.erase(next_version_.begin(), next_version_.lower_bound(cp->size));
+  next_version_[cp->size] = version + 1;  // wraps to 0 only after 2^32 - 1 versions: refused above
   {
     std::lock_guard lock(cp_mu_);
     if (latest_ == nullptr || latest_->size <= cp->size) latest_ = std::move(cp);

@@ -2,6 +2,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "ledger/tlog/checkpoint.h"
@@ -120,6 +121,8 @@ Status LogImpl::Init() {
       if (!keys::ParseCheckpointKey(std::string_view(it->key().data(), it->key().size()), &cp_size, &version)) {
         break;
       }
+      uint32_t& next = next_version_[cp_size];
+      next = std::max(next, version + 1);
       auto cp = DecodeCheckpoint(cp_size, std::string_view(it->value().data(), it->value().size()));
       if (!cp.ok()) {
         fprintf(stderr,

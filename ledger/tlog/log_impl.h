@@ -31,6 +31,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -129,8 +130,8 @@ class LogImpl : public Log, public CosignerHost {
   Result<Checkpoint> DecodeCheckpoint(uint64_t size, std::string_view record) const;
   // Signs, cosigns (when `cosign`), stores and publishes the checkpoint of `size`.
   Status SignCheckpoint(uint64_t size, bool cosign);
-  Result<uint32_t> NextCheckpointVersion(uint64_t size) const;
-  Status StoreAndPublish(std::shared_ptr<Checkpoint> cp);  // caller holds publish_mu_
+  Result<uint32_t> NextCheckpointVersion(uint64_t size) const;  // caller holds publish_mu_
+  Status StoreAndPublish(std::shared_ptr<Checkpoint> cp);       // caller holds publish_mu_
   void CosignLatest();
   // Stores a checkpoint record durably: through the writer thread while it
   // runs, directly (synced) before it starts and after it stops.
@@ -178,6 +179,9 @@ class LogImpl : public Log, public CosignerHost {
   // Serialises storing checkpoint versions (checkpointer, AddCosignatures,
   // Close), so a version number is never taken twice. Taken before cp_mu_.
   std::mutex publish_mu_;
+  // The next free checkpoint version of each size at or above the newest
+  // readable checkpoint's (publish_mu_; filled by Init from the stored keys).
+  std::map<uint64_t, uint32_t> next_version_;
   std::atomic<bool> cosigner_stopped_{false};
   mutable std::mutex cp_mu_;
   mutable std::condition_variable cp_cv_;
