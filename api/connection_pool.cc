@@ -62,4 +62,15 @@ void ConnectionPool::Work(std::shared_ptr<State> st, bool extra) {
   if (--st->threads == 0) st->done_cv.notify_all();
 }
 
+void ConfigureConnections(httplib::Server& server, int threads, int max_threads, int timeout_s) {
+  server.set_tcp_nodelay(true);  // without it, delayed ACKs stall keep-alive clients by 40 ms
+  server.new_task_queue = [threads, max_threads] {
+    return new ConnectionPool(static_cast<size_t>(threads), static_cast<size_t>(max_threads));
+  };
+  server.set_keep_alive_max_count(100000);
+  server.set_read_timeout(timeout_s, 0);
+  server.set_write_timeout(timeout_s, 0);
+  server.set_keep_alive_timeout(std::min(timeout_s, 5));
+}
+
 }  // namespace ledger::api

@@ -47,6 +47,13 @@ class ConnectionPool : public httplib::TaskQueue {
   std::shared_ptr<State> st_ = std::make_shared<State>();
 };
 
+// How an httplib server handles connections, shared by ledgerd
+// (ConfigureServer in api/server.h) and `ledgerctl witness`: TCP_NODELAY, a
+// ConnectionPool of `threads` kept up to `max_threads`, read and write
+// timeouts of `timeout_s` seconds (a client that sends nothing for that long
+// is dropped), idle keep-alive connections closed after min(5, timeout_s) s.
+void ConfigureConnections(httplib::Server& server, int threads, int max_threads, int timeout_s);
+
 }  // namespace ledger::api
 
 #endif  // LEDGER_API_CONNECTION_POOL_H_

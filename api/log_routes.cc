@@ -125,14 +125,8 @@ Result<json> GenericRecorder::Record(const Actor& actor, const std::string& type
 }
 
 void ConfigureServer(httplib::Server& server, int threads, int max_threads) {
-  server.set_tcp_nodelay(true);  // without it, delayed ACKs stall keep-alive clients by 40 ms
-  server.new_task_queue = [threads, max_threads] {
-    return new ConnectionPool(static_cast<size_t>(threads), static_cast<size_t>(max_threads));
-  };
+  ConfigureConnections(server, threads, max_threads, 10);
   server.set_payload_max_length(kMaxBodyBytes);
-  server.set_keep_alive_max_count(100000);
-  server.set_read_timeout(10, 0);
-  server.set_write_timeout(10, 0);
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.get_header_value("Content-Type") == "application/problem+json") return;
     std::string detail = res.status == 413 ? "request body exceeds " + std::to_string(kMaxBodyBytes) + " bytes"
@@ -172,7 +166,15 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
     res.set_content(*body, "application/octet-stream");
   });
 
-  server.Get("/api/v1/log", [log](const httplib::Request&, httplib::Response& res) { WriteJson(res, LogJson(*log)); });
+  server.Get("/api/v1/log", [log, policy = ctx.policy](const httplib::Request&, httplib::Response& res) {
+    WriteJson(res, LogJson(*log, policy));
+  });
+
+  // The log's trust policy (c2sp.org/tlog-policy), the file verifiers pin.
+  server.Get("/tlog-policy", [policy = ctx.policy](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Cache-Control", "no-cache");
+    res.set_content(policy, "text/plain; charset=utf-8");
+  });
 
   server.Get("/api/v1/checkpoints/latest", [log](const httplib::Request&, httplib::Response& res) {
     auto cp = log->LatestCheckpoint();

@@ -15,8 +15,8 @@ std::string B64(const crypto::Hash& h) { return crypto::Base64Encode(crypto::AsB
 
 }  // namespace
 
-json LogJson(const tlog::Log& log) {
-  return {{"origin", log.origin()}, {"vkey", log.verifier_key()}, {"tree_size", log.Size()}};
+json LogJson(const tlog::Log& log, const std::string& policy) {
+  return {{"origin", log.origin()}, {"vkey", log.verifier_key()}, {"tree_size", log.Size()}, {"policy", policy}};
 }
 
 Result<json> CheckpointJson(const tlog::Log& log, const tlog::Checkpoint& cp) {

@@ -12,8 +12,9 @@
 
 namespace ledger::api {
 
-// GET /api/v1/log: {"origin","vkey","tree_size"}
-nlohmann::json LogJson(const tlog::Log& log);
+// GET /api/v1/log: {"origin","vkey","tree_size","policy"}, `policy` being
+// the log's tlog-policy text (also served at /tlog-policy).
+nlohmann::json LogJson(const tlog::Log& log, const std::string& policy);
 // GET /api/v1/checkpoints/latest: {"size","root","time","note","witnesses"}
 Result<nlohmann::json> CheckpointJson(const tlog::Log& log, const tlog::Checkpoint& cp);
 // GET /api/v1/entries/{seq}: {"seq","leaf_hash","entry","raw"}

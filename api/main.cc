@@ -3,6 +3,7 @@
 //   ledgerd --data DIR [--listen HOST:PORT] [--site DIR] [--threads N] [--max-threads N] [--generic]
 //           [--read-timeout S] [--rate-per-address N] [--rate-per-token N]
 //           [--tls-cert FILE --tls-key FILE] [--max-queue N]
+//           [--policy FILE | --witness URL=VKEY ... [--witness-quorum N]]
 //
 // DIR is made by `ledgerctl init`. The signing key file must be mode 0600.
 #include <signal.h>
@@ -11,6 +12,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <memory>
 #include <string>
 
@@ -20,6 +23,8 @@
 #include "ledger/funds/ledger.h"
 #include "ledger/funds/state_machine.h"
 #include "ledger/tlog/data_dir.h"
+#include "ledger/tlog/note.h"
+#include "ledger/tlog/policy.h"
 
 namespace {
 
@@ -38,8 +43,10 @@ int Usage() {
           "  --threads  HTTP worker threads kept ready (default 96)\n"
           "  --max-threads N         more threads, up to N, while every thread holds a connection (default 1024)\n"
           "  --generic  a bare log: accept any entry type, no charity rules\n"
-          "  --witness URL=VKEY      a C2SP tlog-witness to cosign each checkpoint (repeatable)\n"
-          "  --witness-quorum N      warn when a checkpoint gets fewer than N cosignatures (default: all)\n"
+          "  --policy FILE           the log's C2SP tlog-policy: its witnesses with a URL are asked to cosign;\n"
+          "                          served at /tlog-policy and in /api/v1/log\n"
+          "  --witness URL=VKEY      shorthand: a C2SP tlog-witness to cosign each checkpoint (repeatable)\n"
+          "  --witness-quorum N      shorthand: N of the --witness witnesses (default: all)\n"
           "  --read-timeout S        drop a client that sends nothing for S seconds (default 10)\n"
           "  --rate-per-address N    requests/s per client address, burst 2N (default 1000; 0 = off)\n"
           "  --rate-per-token N      writes/s per bearer token, burst 2N (default 1000; 0 = off)\n"
@@ -60,6 +67,7 @@ int main(int argc, char** argv) {
   api::RateLimitOptions rate;
   std::string tls_cert, tls_key;
   std::vector<api::WitnessConfig> witnesses;
+  std::string policy_file;
   long witness_quorum = -1;
   long max_queue = 65536;
   for (int i = 1; i < argc; ++i) {
@@ -84,6 +92,7 @@ int main(int argc, char** argv) {
       }
       witnesses.push_back(*w);
     } else if (a == "--witness-quorum") witness_quorum = std::atol(value().c_str());
+    else if (a == "--policy") policy_file = value();
     else if (a == "--max-queue") max_queue = std::atol(value().c_str());
     else if (a == "--help" || a == "-h") return Usage();
     else {
@@ -119,10 +128,43 @@ int main(int argc, char** argv) {
     return 2;
   }
   opts.max_queue_entries = static_cast<size_t>(max_queue);
+  // The trust policy: a file, or the shorthand flags written as one.
+  const std::string log_vkey = tlog::FormatVerifierKey(key->origin, key->signer->PublicKey());
+  if (!policy_file.empty() && (!witnesses.empty() || witness_quorum >= 0)) {
+    fprintf(stderr, "ledgerd: give --policy or --witness/--witness-quorum, not both\n");
+    return 2;
+  }
+  Result<tlog::Policy> policy = InvalidArgument("no policy");
+  if (!policy_file.empty()) {
+    std::ifstream in(policy_file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) {
+      fprintf(stderr, "ledgerd: cannot read --policy %s\n", policy_file.c_str());
+      return 2;
+    }
+    policy = tlog::Policy::Parse(text.str());
+    if (policy.ok() && !policy->ListsLog(log_vkey)) {
+      policy = InvalidArgument("it has no log line with this log's key " + log_vkey);
+    }
+  } else {
+    std::vector<tlog::Policy::FlatWitness> flat;
+    for (const auto& w : witnesses) flat.push_back({w.vkey, w.url});
+    if (witness_quorum > static_cast<long>(witnesses.size())) {
+      fprintf(stderr, "ledgerd: --witness-quorum %ld is more than the %zu witnesses given\n", witness_quorum,
+              witnesses.size());
+      return 2;
+    }
+    policy = tlog::Policy::FromFlags(log_vkey, flat, witness_quorum < 0 ? witnesses.size()
+                                                                        : static_cast<size_t>(witness_quorum));
+  }
+  if (!policy.ok()) {
+    fprintf(stderr, "ledgerd: the policy %s: %s\n", policy_file.c_str(), policy.status().message().c_str());
+    return 2;
+  }
   std::unique_ptr<api::WitnessClient> witness_client;
-  if (!witnesses.empty() || witness_quorum > 0) {
-    auto wc = api::WitnessClient::Create(
-        witnesses, witness_quorum < 0 ? witnesses.size() : static_cast<size_t>(witness_quorum));
+  if (!policy->witnesses().empty()) {
+    auto wc = api::WitnessClient::Create(*policy);
     if (!wc.ok()) {
       fprintf(stderr, "ledgerd: %s\n", wc.status().message().c_str());
       return 2;
@@ -137,7 +179,6 @@ int main(int argc, char** argv) {
     fprintf(stderr, "ledgerd: %s\n", log.status().ToString().c_str());
     return 1;
   }
-  if (witness_client != nullptr) witness_client->SetLog(log->get());
   api::TokenStore tokens(dir.tokens_file());
   std::unique_ptr<funds::Ledger> ledger;
   std::unique_ptr<api::Recorder> recorder;
@@ -149,6 +190,7 @@ int main(int argc, char** argv) {
   }
   api::RateLimiter limiter(rate);
   api::ServerContext ctx{log->get(), &tokens, recorder.get(), ledger.get(), site};
+  ctx.policy = policy->text();
   if (rate.per_address > 0 || rate.per_token > 0) ctx.rate_limiter = &limiter;
 
   std::unique_ptr<httplib::Server> server_ptr;

@@ -31,6 +31,7 @@ struct ServerContext {
   funds::Ledger* ledger = nullptr;  // null when serving a bare log
   std::string site_dir;             // public-site files; empty = none
   RateLimiter* rate_limiter = nullptr;  // null = no rate limits
+  std::string policy;                   // the log's tlog-policy text (GET /tlog-policy)
 };
 
 // Server-wide settings: TCP_NODELAY, connection threads (`threads` kept,
@@ -38,7 +39,7 @@ struct ServerContext {
 // CORS, logging.
 void ConfigureServer(httplib::Server& server, int threads, int max_threads);
 
-// GET /checkpoint, /tile/..., /api/v1/log, /api/v1/checkpoints/latest,
+// GET /checkpoint, /tile/..., /tlog-policy, /api/v1/log, /api/v1/checkpoints/latest,
 // /api/v1/entries/{seq}, /api/v1/proof/..., /api/v1/receipts/{seq}, /healthz,
 // /metrics; POST /api/v1/entries. With ctx.rate_limiter, every request is
 // limited per client address (GETs before routing, POSTs once their body is

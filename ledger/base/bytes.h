@@ -30,7 +30,8 @@ inline std::string Hex8(uint32_t v) {
   return s;
 }
 
-// Exactly eight lowercase hex digits.
+// Exactly eight hex digits, either case (Go's note package parses key IDs
+// with strconv.ParseUint(s, 16, 32), which takes both).
 inline bool ParseHex8(std::string_view s, uint32_t* out) {
   if (s.size() != 8) return false;
   uint32_t v = 0;
@@ -40,6 +41,8 @@ inline bool ParseHex8(std::string_view s, uint32_t* out) {
       d = c - '0';
     } else if (c >= 'a' && c <= 'f') {
       d = c - 'a' + 10;
+    } else if (c >= 'A' && c <= 'F') {
+      d = c - 'A' + 10;
     } else {
       return false;
     }

@@ -263,28 +263,27 @@ Result<AuditReport> AuditLog(const std::string& path,
   std::unique_ptr<rocksdb::Iterator> cit(db->NewIterator(rocksdb::ReadOptions()));
   for (cit->Seek(std::string(1, keys::kCheckpoint)); cit->Valid() && cit->key()[0] == keys::kCheckpoint;
        cit->Next()) {
-    if (cit->key().size() != 9 || cit->value().size() < 8) {
+    uint64_t cp_size;
+    uint32_t version;
+    if (!keys::ParseCheckpointKey(std::string_view(cit->key().data(), cit->key().size()), &cp_size, &version) ||
+        cit->value().size() < 8) {
       return Bad(report, std::nullopt, "a checkpoint record is malformed");
     }
-    const uint64_t cp_size = keys::GetU64(std::string_view(cit->key().data() + 1, 8));
+    const std::string which = "checkpoint at size " + std::to_string(cp_size) +
+                              (version > 0 ? " (version " + std::to_string(version) + ")" : "");
     std::string_view note_text(cit->value().data() + 8, cit->value().size() - 8);
     auto note = OpenNote(note_text, {verifier.get()});
-    if (!note.ok()) {
-      return Bad(report, std::nullopt, "checkpoint at size " + std::to_string(cp_size) + ": " +
-                                           note.status().message());
-    }
+    if (!note.ok()) return Bad(report, std::nullopt, which + ": " + note.status().message());
     auto body = ParseCheckpointBody(note->text);
     if (!body.ok() || body->origin != origin || body->size != cp_size || cp_size > size) {
-      return Bad(report, std::nullopt, "checkpoint at size " + std::to_string(cp_size) +
-                                           " does not belong to this log");
+      return Bad(report, std::nullopt, which + " does not belong to this log");
     }
     LEDGER_ASSIGN_OR_RETURN(Hash root, TreeRoot(cp_size, nodes));
     if (root != body->root) {
       return Bad(report, std::nullopt,
-                 "checkpoint at size " + std::to_string(cp_size) +
-                     " names a root the entries do not give");
+                 which + " names a root the entries do not give");
     }
-    ++report.checkpoints;
+    if (version == 0) ++report.checkpoints;
   }
   return report;
 }

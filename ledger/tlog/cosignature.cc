@@ -73,7 +73,7 @@ Result<std::unique_ptr<CosignatureVerifier>> ParseCosignatureVerifierKey(std::st
   std::string_view name = vkey.substr(0, p1), hex = vkey.substr(p1 + 1, p2 - p1 - 1);
   uint32_t id;
   if (!IsValidKeyName(name)) return InvalidArgument("witness key has an invalid key name");
-  if (!ParseHex8(hex, &id)) return InvalidArgument("witness key ID is not 8 lowercase hex digits");
+  if (!ParseHex8(hex, &id)) return InvalidArgument("witness key ID is not 8 hex digits");
   auto raw = crypto::Base64Decode(vkey.substr(p2 + 1));
   if (!raw) return InvalidArgument("witness key is not valid base64");
   if (raw->size() != 1 + crypto::kEd25519PublicKeySize ||
@@ -137,7 +137,7 @@ Result<size_t> CountCosignatures(std::string_view note,
     for (size_t i = 0; i < verifiers.size(); ++i) {
       const CosignatureVerifier* v = verifiers[i];
       if (v->name() != s.name || v->key_id() != s.key_id) continue;
-      if (!v->Verify(parsed.text, s.signature)) {
+      if (!VerifiesAs(*v, parsed.text, s)) {
         return Status(Code::kFailedPrecondition,
                       "cosignature by witness " + s.name + " does not verify", "note.cosignature");
       }

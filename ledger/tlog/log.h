@@ -22,7 +22,12 @@
 //   drafts; entry i's "prev" is the leaf hash of entry i-1.
 // - Once the tree has grown, a signed checkpoint covering it MUST be stored
 //   and published within checkpoint_interval plus the time to sign and sync.
-// - Every published checkpoint is kept; none is ever overwritten.
+// - Every published checkpoint is kept; none is ever overwritten. A
+//   checkpoint that gains cosignatures after publication is stored again as
+//   a new version (same text, a superset of the signature lines); every
+//   version stays stored.
+// - No checkpoint is stored that ParseNote refuses (for example one with more
+//   than 100 signature lines).
 // - If a synced write fails, the Log MUST refuse every later append
 //   (Unavailable) rather than continue from a state the disk may not hold.
 //
@@ -152,15 +157,33 @@ class StateMachine {
   virtual void Closing() {}
 };
 
-// Collects witness cosignatures for each new checkpoint (C2SP tlog-witness).
-// Called on the checkpointer thread after the log signed `note` and before
-// it is stored and published; it MUST bound its own time (a witness that is
-// down must not hold checkpoints back for long). Returns the cosignature
-// lines to add, each "— <name> <base64>\n".
+// What a Cosigner may ask of the log, from any thread, until Cosigner::Stop
+// returns.
+class CosignerHost {
+ public:
+  virtual ~CosignerHost() = default;
+  virtual Result<std::vector<Hash>> ConsistencyProof(uint64_t old_size, uint64_t new_size) const = 0;
+  // Adds cosignature lines ("— <name> <base64>\n" each) that arrived after
+  // the checkpoint of `size` was published: the log stores a new version of
+  // that checkpoint with them and publishes it (docs/format.md section 6).
+  // Dropped when `size` is no longer the newest checkpoint, for lines that
+  // repeat a key already present, and when the note would not parse.
+  virtual void AddCosignatures(uint64_t size, const std::vector<std::string>& lines) = 0;
+};
+
+// Collects witness cosignatures (C2SP tlog-witness) off the checkpoint's
+// critical path. The checkpointer calls Cosign after the log signed `note`;
+// it returns the lines that arrived within a short publication grace (it
+// MUST NOT block longer, whatever the witnesses do), and the log stores and
+// publishes the checkpoint with them at once. Lines that arrive later go to
+// host.AddCosignatures from the cosigner's own threads.
 class Cosigner {
  public:
   virtual ~Cosigner() = default;
-  virtual std::vector<std::string> Cosign(const std::string& note, uint64_t size) = 0;
+  virtual std::vector<std::string> Cosign(const std::string& note, uint64_t size, CosignerHost& host) = 0;
+  // Called by Log::Close before the log stops writing: ends every exchange
+  // in flight; after it returns no call into a host runs or will run.
+  virtual void Stop() = 0;
 };
 
 struct Options {
@@ -249,7 +272,8 @@ class Log {
 
   // The newest published checkpoint; NotFound before the first.
   virtual Result<Checkpoint> LatestCheckpoint() const = 0;
-  // The checkpoint published at exactly `size`, if one was.
+  // The checkpoint published at exactly `size`, if one was (its newest
+  // version: cosignatures added after publication included).
   virtual Result<Checkpoint> CheckpointAt(uint64_t size) const = 0;
   // Waits until a published checkpoint covers `size` entries or `timeout`
   // passes; returns it, or Unavailable on timeout.

@@ -2,6 +2,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "ledger/tlog/checkpoint.h"
@@ -108,20 +109,36 @@ Status LogImpl::Init() {
   state_reader_ = std::make_unique<DbStateReader>(db_, nullptr);
   size_.store(size);
 
-  // The newest stored checkpoint.
+  // The newest stored checkpoint this log can read. One it cannot read (an
+  // earlier version stored a note with more signatures than its parser
+  // takes) is reported and left where it is, never rewritten: the newest
+  // readable one is served, and a new one is signed if the tree is ahead.
   {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-    it->SeekForPrev(keys::CheckpointKey(~uint64_t{0}));
-    if (it->Valid() && it->key().size() == 9 && it->key()[0] == keys::kCheckpoint) {
-      uint64_t cp_size = keys::GetU64(std::string_view(it->key().data() + 1, 8));
-      LEDGER_ASSIGN_OR_RETURN(Checkpoint cp, DecodeCheckpoint(
-          cp_size, std::string_view(it->value().data(), it->value().size())));
-      if (cp.size > size) {
-        return Corruption("stored checkpoint of size " + std::to_string(cp.size) +
+    for (it->SeekForPrev(keys::CheckpointKey(~uint64_t{0}, ~uint32_t{0})); it->Valid(); it->Prev()) {
+      uint64_t cp_size;
+      uint32_t version;
+      if (!keys::ParseCheckpointKey(std::string_view(it->key().data(), it->key().size()), &cp_size, &version)) {
+        break;
+      }
+      uint32_t& next = next_version_[cp_size];
+      next = std::max(next, version + 1);
+      auto cp = DecodeCheckpoint(cp_size, std::string_view(it->value().data(), it->value().size()));
+      if (!cp.ok()) {
+        fprintf(stderr,
+                "log: the stored checkpoint of size %llu (version %u) cannot be read (%s); it stays stored "
+                "as it is, and the newest readable checkpoint is served instead\n",
+                (unsigned long long)cp_size, version, cp.status().message().c_str());
+        continue;
+      }
+      if (cp->size > size) {
+        return Corruption("stored checkpoint of size " + std::to_string(cp->size) +
                           " is beyond the tree size " + std::to_string(size));
       }
-      latest_ = std::make_shared<Checkpoint>(std::move(cp));
+      latest_ = std::make_shared<Checkpoint>(std::move(*cp));
+      break;
     }
+    LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the checkpoints"));
   }
   if (options_.read_only) {
     // Tools (export, publish) read the derived state of a read-only open; it
@@ -163,7 +180,8 @@ Status LogImpl::Init() {
   if (options_.state_machine != nullptr) {
     LEDGER_RETURN_IF_ERROR(options_.state_machine->Load(StateSnapshot(), size));
   }
-  if (latest_ == nullptr || latest_->size < size) LEDGER_RETURN_IF_ERROR(SignCheckpoint(size));
+  // Cosignatures for it are asked for once the threads run (CosignLatest).
+  if (latest_ == nullptr || latest_->size < size) LEDGER_RETURN_IF_ERROR(SignCheckpoint(size, /*cosign=*/false));
   sequenced_ = size;
   written_ = size;
   writer_running_ = true;
@@ -225,7 +243,12 @@ void LogImpl::Close() {
     cp_stopping_ = true;
   }
   cp_cv_.notify_all();
-  if (checkpointer_.joinable()) checkpointer_.join();
+  if (checkpointer_.joinable()) {
+    checkpointer_.join();
+    // Late cosignatures are stored through the writer: stop them before it.
+    cosigner_stopped_ = true;
+    if (options_.cosigner != nullptr) options_.cosigner->Stop();
+  }
   {
     std::lock_guard lock(queue_mu_);
     writer_stopping_ = true;
@@ -240,7 +263,7 @@ void LogImpl::Close() {
       published = latest_ ? latest_->size : 0;
     }
     if (Size() > published) {
-      Status s = SignCheckpoint(Size());
+      Status s = SignCheckpoint(Size(), /*cosign=*/false);
       if (!s.ok()) fprintf(stderr, "final checkpoint: %s\n", s.ToString().c_str());
     }
   }
@@ -285,8 +308,12 @@ Result<std::vector<Hash>> LogImpl::ConsistencyProof(uint64_t old_size, uint64_t 
 }
 
 Result<std::string> LogImpl::HashTile(int level, uint64_t index, int width) const {
-  if (level < 0 || level > kMaxTileLevel || width < 1 || width > kTileWidth) {
+  if (level < 0 || level > kMaxTilePathLevel || width < 1 || width > kTileWidth) {
     return InvalidArgument("tile level or width out of range");
+  }
+  if (level > kMaxTileLevel) {
+    return NotFound("no tree has tiles at level " + std::to_string(level) + " (the highest is " +
+                    std::to_string(kMaxTileLevel) + ")");
   }
   const int hash_level = level * kTileHeight;
   const uint64_t count = Size() >> hash_level;  // nodes at that level

@@ -12,8 +12,11 @@
 // - the writer thread writes the batches (unsynced) in order and then syncs
 //   the WAL once for all of them; only then does the sequencer publish them
 //   (node cache, Size(), StateMachine::Durable) and answer their appends;
-// - the checkpointer thread signs checkpoints and hands each to the writer,
-//   which stores it with the next WAL sync.
+// - the checkpointer thread signs checkpoints, lets the cosigner collect
+//   cosignatures for a short grace, and hands each to the writer, which
+//   stores it with the next WAL sync; cosignatures that arrive later come
+//   from the cosigner's threads (AddCosignatures) and are stored the same
+//   way as a new version of that checkpoint.
 // While the writer syncs batch k, the sequencer prepares batch k+1.
 // Only the writer thread writes to RocksDB while the log is open (Init and
 // Close write before and after it runs): RocksDB never merges batches from
@@ -28,6 +31,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -85,7 +89,7 @@ struct SideWrite {
   std::promise<rocksdb::Status> done;
 };
 
-class LogImpl : public Log {
+class LogImpl : public Log, public CosignerHost {
  public:
   explicit LogImpl(Options options) : options_(std::move(options)) {}
   ~LogImpl() override { Close(); }
@@ -106,6 +110,7 @@ class LogImpl : public Log {
   Result<Hash> Root(uint64_t size) const override;
   Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size) const override;
   Result<std::vector<Hash>> ConsistencyProof(uint64_t old_size, uint64_t new_size) const override;
+  void AddCosignatures(uint64_t size, const std::vector<std::string>& lines) override;
   Result<std::string> HashTile(int level, uint64_t index, int width) const override;
   Result<std::string> EntryBundle(uint64_t index, int width) const override;
   Result<Checkpoint> LatestCheckpoint() const override;
@@ -144,7 +149,11 @@ class LogImpl : public Log {
 
   // checkpointer.cc
   Result<Checkpoint> DecodeCheckpoint(uint64_t size, std::string_view record) const;
-  Status SignCheckpoint(uint64_t size);
+  // Signs, cosigns (when `cosign`), stores and publishes the checkpoint of `size`.
+  Status SignCheckpoint(uint64_t size, bool cosign);
+  Result<uint32_t> NextCheckpointVersion(uint64_t size) const;  // caller holds publish_mu_
+  Status StoreAndPublish(std::shared_ptr<Checkpoint> cp);       // caller holds publish_mu_
+  void CosignLatest();
   // Stores a checkpoint record durably: through the writer thread while it
   // runs, directly (synced) before it starts and after it stops.
   Status StoreCheckpoint(std::string key, std::string value);
@@ -190,6 +199,13 @@ class LogImpl : public Log {
   bool failed_ = false;  // a write or WAL sync failed; refuse all appends
   std::thread sequencer_, writer_;
 
+  // Serialises storing checkpoint versions (checkpointer, AddCosignatures,
+  // Close), so a version number is never taken twice. Taken before cp_mu_.
+  std::mutex publish_mu_;
+  // The next free checkpoint version of each size at or above the newest
+  // readable checkpoint's (publish_mu_; filled by Init from the stored keys).
+  std::map<uint64_t, uint32_t> next_version_;
+  std::atomic<bool> cosigner_stopped_{false};
   mutable std::mutex cp_mu_;
   mutable std::condition_variable cp_cv_;
   std::shared_ptr<const Checkpoint> latest_;

@@ -1,6 +1,7 @@
 #include "ledger/tlog/note.h"
 
 #include <cstring>
+#include <optional>
 
 #include "ledger/base/bytes.h"
 #include "ledger/crypto/base64.h"
@@ -17,13 +18,14 @@ uint32_t BigEndian32(std::string_view b) { return static_cast<uint32_t>(ReadBigE
 
 std::string PutBigEndian32(uint32_t v) { return BigEndian(v, 4); }
 
-// Valid UTF-8 with no control character other than '\n'.
+// Valid UTF-8 with no ASCII control character (below U+0020) other than
+// '\n'. U+007F is not one: the spec and Go's note.Open allow it.
 bool IsCleanUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     auto c = static_cast<uint8_t>(s[i]);
     if (c < 0x80) {
-      if ((c < 0x20 && c != '\n') || c == 0x7f) return false;
+      if (c < 0x20 && c != '\n') return false;
       ++i;
       continue;
     }
@@ -46,6 +48,27 @@ bool IsCleanUtf8(std::string_view s) {
     i += n + 1;
   }
   return true;
+}
+
+// Decodes a signature's base64. Go's note.Open decodes with
+// base64.StdEncoding, which tolerates non-zero bits in the last character
+// before the padding; such a line is not malformed there, so it is not here
+// either, but *lenient is set and the signature never verifies.
+std::optional<std::string> DecodeSignature(std::string_view b64, bool* lenient) {
+  *lenient = false;
+  if (auto raw = crypto::Base64Decode(b64)) return raw;
+  if (b64.size() < 4 || b64.size() % 4 != 0 || b64.back() != '=') return std::nullopt;
+  static constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const bool two = b64[b64.size() - 2] == '=';
+  const size_t last = b64.size() - (two ? 3 : 2);
+  const size_t v = kAlphabet.find(b64[last]);
+  if (v == std::string_view::npos) return std::nullopt;
+  std::string canonical(b64);
+  canonical[last] = kAlphabet[v & (two ? ~size_t{15} : ~size_t{3})];
+  auto raw = crypto::Base64Decode(canonical);
+  if (raw) *lenient = true;
+  return raw;
 }
 
 class Ed25519Verifier : public NoteVerifier {
@@ -129,7 +152,7 @@ Result<std::unique_ptr<NoteVerifier>> ParseVerifierKey(std::string_view vkey) {
                    b64 = vkey.substr(p2 + 1);
   uint32_t id;
   if (!IsValidKeyName(name)) return InvalidArgument("verifier key has an invalid key name");
-  if (!ParseHex8(hex, &id)) return InvalidArgument("verifier key ID is not 8 lowercase hex digits");
+  if (!ParseHex8(hex, &id)) return InvalidArgument("verifier key ID is not 8 hex digits");
   auto raw = crypto::Base64Decode(b64);
   if (!raw) return InvalidArgument("verifier key is not valid base64");
   if (raw->size() != 1 + crypto::kEd25519PublicKeySize ||
@@ -202,13 +225,16 @@ Result<Note> ParseNote(std::string_view msg) {
     if (sp == std::string_view::npos) return InvalidArgument("signature line has no signature");
     std::string_view name = line.substr(0, sp);
     if (!IsValidKeyName(name)) return InvalidArgument("signature line has an invalid key name");
-    auto raw = crypto::Base64Decode(line.substr(sp + 1));
+    const std::string_view b64 = line.substr(sp + 1);
+    bool lenient;
+    auto raw = DecodeSignature(b64, &lenient);
     if (!raw || raw->size() < 5) return InvalidArgument("signature is not base64 of a key ID and signature");
     if (note.signatures.size() == kMaxNoteSignatures) {
       return InvalidArgument("signed note has more than " + std::to_string(kMaxNoteSignatures) +
                              " signatures");
     }
-    note.signatures.push_back(NoteSignature{std::string(name), BigEndian32(*raw), raw->substr(4)});
+    note.signatures.push_back(NoteSignature{std::string(name), BigEndian32(*raw), raw->substr(4),
+                                            lenient ? std::string(b64) : std::string()});
   }
   return note;
 }
@@ -217,20 +243,30 @@ Result<Note> OpenNote(std::string_view msg, const std::vector<const NoteVerifier
   LEDGER_ASSIGN_OR_RETURN(Note note, ParseNote(msg));
   Note verified;
   verified.text = note.text;
+  std::vector<bool> seen(known.size(), false);
   for (const NoteSignature& s : note.signatures) {
-    for (const NoteVerifier* v : known) {
+    for (size_t i = 0; i < known.size(); ++i) {
+      const NoteVerifier* v = known[i];
       if (v->name() != s.name || v->key_id() != s.key_id) continue;
-      if (!v->Verify(note.text, s.signature)) {
+      if (!VerifiesAs(*v, note.text, s)) {
         return Status(Code::kFailedPrecondition,
-                      "signature by " + s.name + " does not verify", "note.signature");
+                      "signature by " + s.name + " does not verify" +
+                          (s.lenient_base64.empty() ? "" : " (its base64 is not canonical)"),
+                      "note.signature");
       }
-      verified.signatures.push_back(s);
+      if (!seen[i]) verified.signatures.push_back(s);
+      seen[i] = true;
     }
   }
   if (verified.signatures.empty()) {
     return Status(Code::kFailedPrecondition, "no signature by a known key", "note.signature");
   }
   return verified;
+}
+
+bool VerifiesAs(const NoteVerifier& v, std::string_view text, const NoteSignature& s) {
+  return s.lenient_base64.empty() && v.name() == s.name && v.key_id() == s.key_id &&
+         v.Verify(text, s.signature);
 }
 
 std::string FormatNote(const Note& note) {
@@ -240,7 +276,8 @@ std::string FormatNote(const Note& note) {
     out += kSigPrefix;
     out += s.name;
     out += " ";
-    out += crypto::Base64Encode(PutBigEndian32(s.key_id) + s.signature);
+    out += s.lenient_base64.empty() ? crypto::Base64Encode(PutBigEndian32(s.key_id) + s.signature)
+                                    : s.lenient_base64;
     out += "\n";
   }
   return out;

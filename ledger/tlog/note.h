@@ -38,6 +38,11 @@ struct NoteSignature {
   std::string name;
   uint32_t key_id = 0;
   std::string signature;  // without the 4-byte key ID
+  // Non-empty when the line's base64 decodes only leniently (non-zero
+  // padding bits, which Go's base64.StdEncoding tolerates): the line as it
+  // was written, so FormatNote gives back the same bytes. Such a signature
+  // never verifies, whatever its bytes: a signature has one encoding.
+  std::string lenient_base64;
 };
 
 struct Note {
@@ -80,16 +85,28 @@ struct ParsedSignerKey {
 };
 Result<ParsedSignerKey> ParseSignerKey(std::string_view skey);
 
-// Splits and checks the format only; signatures are not verified.
+// Splits and checks the format only; signatures are not verified. Refuses
+// (InvalidArgument) what Go's note.Open calls malformed: bad UTF-8, an ASCII
+// control character other than newline (U+007F is allowed, as the spec
+// allows it), a line that is not "— <name> <base64>", base64 that does not
+// decode even leniently, fewer than 5 signature bytes, more than
+// kMaxNoteSignatures lines. Lines of any signature type are accepted; the
+// type is known only to a verifier whose name and key ID match.
 Result<Note> ParseNote(std::string_view message);
 // Parses `message`, checks every signature from a known key (name and key ID
-// both match) and ignores the rest. Fails if a known key's signature does not
-// verify or if none verified. Returns the note with only verified signatures.
+// both match) and ignores the rest (unknown keys, other signature types such
+// as 0x06 ML-DSA-44 lines, repeated lines of one key). Fails
+// (FailedPrecondition) if a known key's signature does not verify, a lenient
+// base64 one included, or if none verified. Returns the note with only
+// verified signatures, one per key.
 Result<Note> OpenNote(std::string_view message,
                       const std::vector<const NoteVerifier*>& known);
 // Signs `text` (which must end in "\n") with each signer, in order.
 Result<std::string> SignNote(std::string_view text, const std::vector<const NoteSigner*>& signers);
 std::string FormatNote(const Note& note);
+// Whether `s`, a signature by `v`'s name and key ID, verifies over `text`
+// (false for a lenient base64 encoding).
+bool VerifiesAs(const NoteVerifier& v, std::string_view text, const NoteSignature& s);
 
 }  // namespace ledger::tlog
 

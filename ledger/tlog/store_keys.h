@@ -6,6 +6,9 @@
 //   'T' <u8 tile level> <u64 index> -> C2SP hash tile: W x 32-byte hashes of
 //                                      tree level 8*L, indices 256*index..
 //   'C' <u64 tree size>             -> <i64 unix ms> <signed checkpoint note>
+//   'C' <u64 tree size> <u32 v>     -> the same, version v >= 1: the note
+//                                      with cosignatures added after it was
+//                                      published (keys sort by size, then v)
 //   'D' <domain key>                -> domain-defined derived state
 //   'I' <idempotency key>           -> <u64 seq> <request hash[32]> <payload>
 #ifndef LEDGER_TLOG_STORE_KEYS_H_
@@ -50,10 +53,21 @@ inline std::string TileKey(int level, uint64_t index) {
   PutU64(&k, index);
   return k;
 }
-inline std::string CheckpointKey(uint64_t size) {
+inline std::string CheckpointKey(uint64_t size, uint32_t version = 0) {
   std::string k(1, kCheckpoint);
   PutU64(&k, size);
+  if (version > 0) {
+    for (int i = 3; i >= 0; --i) k.push_back(static_cast<char>(version >> (8 * i)));
+  }
   return k;
+}
+// Parses a 'C' key; false if `key` is not one.
+inline bool ParseCheckpointKey(std::string_view key, uint64_t* size, uint32_t* version) {
+  if ((key.size() != 9 && key.size() != 13) || key[0] != kCheckpoint) return false;
+  *size = GetU64(key.substr(1));
+  *version = 0;
+  for (size_t i = 9; i < key.size(); ++i) *version = *version << 8 | static_cast<uint8_t>(key[i]);
+  return key.size() == 9 || *version > 0;
 }
 inline std::string DerivedKey(std::string_view key) { return std::string(1, kDerived) + std::string(key); }
 inline std::string IdempotencyKey(std::string_view key) { return std::string(1, kIdempotency) + std::string(key); }

@@ -52,8 +52,8 @@ Result<TilePath> ParseTilePath(std::string_view path) {
     t.entries = true;
   } else {
     uint64_t level;
-    if (!ParseDecimal(first, &level) || level > static_cast<uint64_t>(kMaxTileLevel)) {
-      return bad("level must be a decimal number from 0 to 7");
+    if (!ParseDecimal(first, &level) || level > static_cast<uint64_t>(kMaxTilePathLevel)) {
+      return bad("level must be a decimal number from 0 to 63");
     }
     t.level = static_cast<int>(level);
   }

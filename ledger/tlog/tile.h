@@ -22,7 +22,11 @@ namespace ledger::tlog {
 
 inline constexpr int kTileHeight = 8;
 inline constexpr int kTileWidth = 1 << kTileHeight;  // 256
+// The highest level a tree of at most 2^64 - 1 entries has tiles at.
 inline constexpr int kMaxTileLevel = 63 / kTileHeight;
+// The highest level a tile path may name (tlog-tiles: 0 to 63). Levels above
+// kMaxTileLevel are well-formed paths to tiles that never exist.
+inline constexpr int kMaxTilePathLevel = 63;
 
 struct TilePath {
   bool entries = false;  // an entry bundle rather than a hash tile
@@ -35,7 +39,7 @@ struct TilePath {
 std::string FormatTilePath(const TilePath& t);
 // Parses a path starting at "tile/". Rejects leading zeros other than the
 // 3-digit groups, missing "x" prefixes, widths outside 1..255 after ".p/",
-// levels above kMaxTileLevel, and any other byte.
+// levels above kMaxTilePathLevel, and any other byte.
 Result<TilePath> ParseTilePath(std::string_view path);
 
 // Appends one entry to an entry bundle. Entries are at most 65535 bytes.

@@ -29,7 +29,7 @@ WitnessReply Reply(int status, std::string body) {
   return r;
 }
 
-WitnessReply SizeConflict(uint64_t size) {
+WitnessReply SizeConflict(uint64_t size) {  // 409, text/x.tlog.size
   WitnessReply r;
   r.http_status = 409;
   r.content_type = std::string(kTlogSizeContentType);
@@ -104,7 +104,10 @@ Result<std::shared_ptr<CosignatureSigner>> LoadOrCreateWitnessKey(const std::str
 Witness::Witness(std::string dir, int lock_fd, std::shared_ptr<const CosignatureSigner> signer,
                  std::vector<std::unique_ptr<NoteVerifier>> log_keys)
     : dir_(std::move(dir)), lock_fd_(lock_fd), signer_(std::move(signer)), log_keys_(std::move(log_keys)) {
-  for (const auto& k : log_keys_) by_origin_[k->name()].push_back(k.get());
+  for (const auto& k : log_keys_) {
+    by_origin_[k->name()].push_back(k.get());
+    origin_by_hash_[crypto::ToHex(crypto::Sha256Of(k->name()))] = k->name();
+  }
 }
 
 Witness::~Witness() { close(lock_fd_); }
@@ -223,11 +226,17 @@ WitnessReply Witness::AddCheckpoint(std::string_view body) {
     return Reply(500, latest.status().message());
   }
   if (old_size != have_size) return SizeConflict(have_size);
+  // A witness never signs a bogus root: the tree of size 0 has exactly one.
+  if (cp->size == 0 && cp->root != EmptyRoot()) {
+    return Reply(422, "a checkpoint of size 0 must have the empty tree's root (SHA-256 of nothing)");
+  }
   if (old_size == 0) {
     if (!proof.empty()) return Reply(422, "the consistency proof from size 0 must be empty");
   } else if (old_size == cp->size) {
-    if (cp->root != have_root) return SizeConflict(have_size);
     if (!proof.empty()) return Reply(422, "the consistency proof between equal sizes must be empty");
+    if (cp->root != have_root) {
+      return Reply(422, "fork: size " + std::to_string(cp->size) + " was cosigned with another root");
+    }
   } else {
     Status s = VerifyConsistency(old_size, cp->size, have_root, cp->root, proof);
     if (!s.ok()) {
@@ -235,11 +244,44 @@ WitnessReply Witness::AddCheckpoint(std::string_view body) {
                             std::to_string(cp->size) + " does not verify: " + s.message());
     }
   }
-  Status s = Persist(cp->origin, std::string(req));
-  if (!s.ok()) return Reply(500, s.message());
   auto line = CosignatureLine(*signer_, parsed->text, signer_->Now());
   if (!line.ok()) return Reply(500, line.status().message());
+  // What the monitoring endpoint serves: the log's verified signatures and
+  // this witness's cosignature, nothing a stranger added.
+  Status s = Persist(cp->origin, FormatNote(*opened) + *line);
+  if (!s.ok()) return Reply(500, s.message());
   return Reply(200, *line);
+}
+
+WitnessReply Witness::GetCheckpoint(std::string_view origin_hash) const {
+  auto origin = origin_by_hash_.find(std::string(origin_hash));
+  if (origin == origin_by_hash_.end()) {
+    return Reply(404, "no log with that origin hash is known to this witness");
+  }
+  Result<Cosigned> latest = [&] {
+    std::lock_guard lock(mu_);
+    return Latest(origin->second);
+  }();
+  if (!latest.ok()) {
+    return Reply(latest.status().code() == Code::kNotFound ? 404 : 500, latest.status().message());
+  }
+  std::string note = std::move(latest->note);
+  // State written before the cosignature was stored with it: sign it now
+  // (it was checked when it was stored).
+  auto parsed = ParseNote(note);
+  if (!parsed.ok()) return Reply(500, "the stored checkpoint is damaged");
+  bool ours = false;
+  for (const NoteSignature& sig : parsed->signatures) {
+    ours |= sig.name == signer_->name() && sig.key_id == signer_->key_id();
+  }
+  if (!ours) {
+    auto line = CosignatureLine(*signer_, parsed->text, signer_->Now());
+    if (!line.ok()) return Reply(500, line.status().message());
+    note += *line;
+  }
+  WitnessReply r;
+  r.body = std::move(note);
+  return r;
 }
 
 }  // namespace ledger::tlog

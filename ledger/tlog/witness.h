@@ -10,14 +10,22 @@
 // Replies, in the order the spec checks them:
 //   400  the body is malformed, or old size > checkpoint size
 //   404  the checkpoint's origin is not a log this witness knows
-//   403  no signature by a trusted key of that origin verifies
+//   403  no signature by a trusted key of that origin verifies (a signature
+//        by a trusted key in lenient base64 is a failed one, note.h)
 //   409  old size != the size this witness last cosigned for the origin
-//        (body "<size>\n", Content-Type text/x.tlog.size), or old size ==
-//        checkpoint size with a different root hash (same body)
-//   422  the consistency proof does not verify (or is not empty for old 0)
+//        (body "<size>\n", Content-Type text/x.tlog.size)
+//   422  a checkpoint of size 0 whose root is not the empty tree's, a
+//        proof that is not empty from old size 0 or between equal sizes, a
+//        consistency proof that does not verify, or old size == checkpoint
+//        size with another root than the one cosigned (a fork)
 //   200  one cosignature line per witness key (cosignature.h)
 //
-// State: for each origin, the latest cosigned signed checkpoint, one file
+// Monitoring (`GET <prefix>/<hex SHA-256(origin)>/checkpoint`): the latest
+// cosigned checkpoint of that origin with the log's verified signatures and
+// this witness's cosignature; 404 for an origin it never cosigned.
+//
+// State: for each origin, the latest cosigned checkpoint (the log's verified
+// signatures and this witness's cosignature line), one file
 // `<dir>/state/<hex SHA-256(origin)>.checkpoint`, replaced by write, fsync,
 // rename, fsync of the directory. The check against the stored size and the
 // update are one critical section (a mutex), and the witness holds an
@@ -88,11 +96,14 @@ class Witness {
   ~Witness();
 
   WitnessReply AddCheckpoint(std::string_view request);
+  // GET <prefix>/<origin_hash>/checkpoint, `origin_hash` being lowercase hex
+  // SHA-256 of the origin.
+  WitnessReply GetCheckpoint(std::string_view origin_hash) const;
 
   struct Cosigned {
     uint64_t size = 0;
     Hash root{};
-    std::string note;  // the signed checkpoint as submitted
+    std::string note;  // the signed checkpoint as stored (see State above)
   };
   // The latest checkpoint cosigned for `origin`; NotFound if none.
   Result<Cosigned> Latest(const std::string& origin) const;
@@ -108,6 +119,7 @@ class Witness {
   const std::shared_ptr<const CosignatureSigner> signer_;
   const std::vector<std::unique_ptr<NoteVerifier>> log_keys_;
   std::map<std::string, std::vector<const NoteVerifier*>> by_origin_;
+  std::map<std::string, std::string> origin_by_hash_;  // hex SHA-256(origin) -> origin
   mutable std::mutex mu_;  // serialises check-and-update
 };
 

@@ -425,7 +425,8 @@ export async function parseVerifierKey(text) {
   const idHex = t.slice(i + 1, j);
   const keyB64 = t.slice(j + 1);
   if (!isValidKeyName(name)) throw fail('bad name');
-  if (!/^[0-9a-f]{8}$/.test(idHex)) throw fail('bad key id');
+  // Either case, as Go's note package (strconv.ParseUint base 16) takes it.
+  if (!/^[0-9a-fA-F]{8}$/.test(idHex)) throw fail('bad key id');
   let key;
   try {
     key = b64decode(keyB64);
@@ -437,8 +438,8 @@ export async function parseVerifierKey(text) {
   if (type !== SIG_TYPE_ED25519 && type !== SIG_TYPE_COSIG_V1) throw fail('unsupported key type');
   const publicKey = key.slice(1);
   const id = await keyId(name, type, publicKey);
-  if (hex(id) !== idHex) throw fail('key id does not match the key');
-  return { name, keyId: id, keyIdHex: idHex, type, publicKey, text: t };
+  if (hex(id) !== idHex.toLowerCase()) throw fail('key id does not match the key');
+  return { name, keyId: id, keyIdHex: idHex.toLowerCase(), type, publicKey, text: t };
 }
 
 /** Builds the verifier key text for a name, type and 32-byte public key. */
@@ -447,9 +448,25 @@ export async function formatVerifierKey(name, type, publicKey) {
   return `${name}+${hex(id)}+${b64encode(concat(new Uint8Array([type]), publicKey))}`;
 }
 
+// A signature's base64 as Go's note.Open decodes it (base64.StdEncoding
+// tolerates non-zero padding bits). Returns {raw, lenient}; lenient means the
+// encoding is not the canonical one, and such a signature never verifies.
+function decodeSignatureB64(b64) {
+  try {
+    return { raw: b64decode(b64), lenient: false };
+  } catch (e) {
+    const pad = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
+    const at = b64.length - 1 - pad;
+    const v = pad && at >= 0 && b64.length % 4 === 0 ? B64.indexOf(b64[at]) : -1;
+    if (v < 0) throw e;
+    const canonical = b64.slice(0, at) + B64[v & (pad === 2 ? ~15 : ~3)] + b64.slice(at + 1);
+    return { raw: b64decode(canonical), lenient: true };
+  }
+}
+
 /**
  * Splits a signed note into its text and signature lines without verifying.
- * Returns {text, signatures:[{name, keyId, keyIdHex, sig, line}]}. Throws on malformed notes.
+ * Returns {text, signatures:[{name, keyId, keyIdHex, sig, line, lenient}]}. Throws on malformed notes.
  */
 export function parseSignedNote(note) {
   const fail = (why) => new VerifyError(STEPS.CHECKPOINT_SIGNATURE, 'bad_note', 'signed note: ' + why);
@@ -477,13 +494,14 @@ export function parseSignedNote(note) {
     const b64 = rest.slice(sp + 1);
     if (!isValidKeyName(name)) throw fail('bad key name');
     let raw;
+    let lenient;
     try {
-      raw = b64decode(b64);
+      ({ raw, lenient } = decodeSignatureB64(b64));
     } catch {
       throw fail('bad signature base64');
     }
     if (raw.length < 5) throw fail('signature too short');
-    signatures.push({ name, keyId: raw.slice(0, 4), keyIdHex: hex(raw.slice(0, 4)), sig: raw.slice(4), line });
+    signatures.push({ name, keyId: raw.slice(0, 4), keyIdHex: hex(raw.slice(0, 4)), sig: raw.slice(4), line, lenient });
   }
   return { text, signatures };
 }
@@ -506,7 +524,7 @@ export async function verifyNote(note, verifiers) {
   for (const s of parsed.signatures) {
     const v = verifiers.find((k) => k.type === SIG_TYPE_ED25519 && k.name === s.name && bytesEqual(k.keyId, s.keyId));
     if (!v) continue;
-    if (s.sig.length !== 64 || !(await ed25519Verify(v.publicKey, msg, s.sig))) {
+    if (s.lenient || s.sig.length !== 64 || !(await ed25519Verify(v.publicKey, msg, s.sig))) {
       return { ok: false, text: parsed.text, verified, error: `signature by ${s.name} does not verify` };
     }
     verified.push(s.name);
@@ -601,11 +619,16 @@ export async function verifyCosignatures(note, witnesses, quorum = 1, nowSeconds
   }
   const verified = [];
   const failed = [];
+  const counted = new Set();
   let present = 0;
   for (const s of parsed.signatures) {
     const k = keys.find((w) => w.type === SIG_TYPE_COSIG_V1 && w.name === s.name && bytesEqual(w.keyId, s.keyId));
     if (!k) continue;
     present++;
+    if (s.lenient) {
+      failed.push({ name: s.name, error: 'cosignature base64 is not canonical' });
+      continue;
+    }
     if (s.sig.length !== 72) {
       failed.push({ name: s.name, error: 'cosignature is not 72 bytes' });
       continue;
@@ -620,8 +643,12 @@ export async function verifyCosignatures(note, witnesses, quorum = 1, nowSeconds
       continue;
     }
     const ok = await ed25519Verify(k.publicKey, cosignatureMessage(parsed.text, ts.toString()), s.sig.slice(8));
-    if (ok) verified.push({ name: s.name, timestamp: Number(ts) });
-    else failed.push({ name: s.name, error: 'cosignature does not verify' });
+    if (!ok) failed.push({ name: s.name, error: 'cosignature does not verify' });
+    // One witness counts once however many of its lines the note repeats.
+    else if (!counted.has(k)) {
+      counted.add(k);
+      verified.push({ name: s.name, timestamp: Number(ts) });
+    }
   }
   const ok = failed.length === 0 && verified.length >= quorum;
   return { ok, verified, failed, present, error: ok ? undefined : failed.length ? failed[0].error : 'not enough witness cosignatures' };

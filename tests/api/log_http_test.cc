@@ -166,7 +166,7 @@ TEST_F(LogHttpTest, BadRequestsAreRefusedAndChangeNothing) {
   EXPECT_EQ(TreeSize(), before);
 
   auto c = server_->Client();
-  for (const char* path : {"/tile/0/0001", "/tile/9/000", "/tile/0/x000/001", "/api/v1/proof/inclusion?seq=0&size=99",
+  for (const char* path : {"/tile/0/0001", "/tile/64/000", "/tile/0/x000/001", "/api/v1/proof/inclusion?seq=0&size=99",
                            "/api/v1/proof/consistency?from=2&to=1", "/api/v1/proof/inclusion?seq=-1&size=1",
                            "/api/v1/proof/consistency?from=0&to=1"}) {
     auto r = c.Get(path);
@@ -175,6 +175,13 @@ TEST_F(LogHttpTest, BadRequestsAreRefusedAndChangeNothing) {
     EXPECT_EQ(r->get_header_value("Content-Type"), "application/problem+json") << path;
   }
   EXPECT_EQ(c.Get("/api/v1/entries/99")->status, 404);
+  // tlog-tiles levels run from 0 to 63: a level that no tree of 2^64 entries
+  // reaches is a path that does not exist, 404, not a malformed one.
+  for (const char* path : {"/tile/8/000", "/tile/9/000.p/3", "/tile/63/x001/000"}) {
+    auto r = c.Get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 404) << path << ": " << r->body;
+  }
   // The site is served; nothing outside it is.
   EXPECT_EQ(c.Get("/index.html")->status, 200);
   for (const char* path : {"/../etc/passwd", "/%2e%2e/etc/passwd", "/..%2f..%2fetc/passwd", "/../log.key",

@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto p = ParseTilePath(in);
   if (p.ok()) {
     if (FormatTilePath(*p) != in) abort();
-    if (p->width < 1 || p->width > kTileWidth || p->level < 0 || p->level > kMaxTileLevel) abort();
+    if (p->width < 1 || p->width > kTileWidth || p->level < 0 || p->level > kMaxTilePathLevel) abort();
   }
   auto entries = SplitBundle(in);
   if (entries.ok()) {

@@ -177,7 +177,10 @@ test('verifier keys: parse, key id, rejection', async () => {
   if (name) {
     await assert.rejects(V.parseVerifierKey(`${name}+00000000+${key}`), /key id/);
     await assert.rejects(V.parseVerifierKey(`other+${id}+${key}`), /key id/);
-    await assert.rejects(V.parseVerifierKey(`${name}+${id.toUpperCase()}+${key}`));
+    // Uppercase hex is the same key ID, as Go's note package reads it.
+    const upper = await V.parseVerifierKey(`${name}+${id.toUpperCase()}+${key}`);
+    assert.equal(upper.keyIdHex, id);
+    await assert.rejects(V.parseVerifierKey(`${name}+${id.slice(0, 7)}G+${key}`), /key id/);
   }
   await assert.rejects(V.parseVerifierKey('nonsense'));
   await assert.rejects(V.parseVerifierKey('a b+12345678+AQ=='));
@@ -194,6 +197,34 @@ test('Go note package signed-note vector verifies', async () => {
   assert.ok(r.ok, r.error);
   const r2 = await V.verifyNote(note.replace('answer', 'Answer'), [k]);
   assert.equal(r2.ok, false);
+});
+
+// The Go vector's signature ends in "AM=": 'M' carries two zero padding bits,
+// 'N' sets one. Go's base64 still decodes it, so the note is not malformed, but
+// the signature is a failed one (one encoding per signature).
+test('signed notes: lenient base64 is a failed signature; U+007F allowed; other signature types ignored', async () => {
+  const vkey = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
+  const note = 'If you think cryptography is the answer to your problem,\nthen you don\'t know what your problem is.\n\n\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n';
+  const k = await V.parseVerifierKey(vkey);
+  const lenient = note.replace('AM=\n', 'AN=\n');
+  const parsed = V.parseSignedNote(lenient);
+  assert.equal(parsed.signatures[0].lenient, true);
+  const r = await V.verifyNote(lenient, [k]);
+  assert.equal(r.ok, false);
+  assert.match(r.error, /does not verify/);
+  assert.ok((await V.verifyNote(note, [k])).ok);
+  assert.throws(() => V.parseSignedNote(note.replace('AM=\n', 'A*=\n')), /base64/);
+  // U+007F is not an ASCII control character below U+0020.
+  const a = R.newSigner('a.example/log');
+  const ka = await V.parseVerifierKey(a.vkey);
+  const del = 'rub\u007fout\n';
+  assert.ok((await V.verifyNote(del + '\n' + R.noteSigLine(a, del), [ka])).ok);
+  // A 0x06 ML-DSA-44 line (2,420-byte signature) beside the Ed25519 one.
+  const mldsa = `\u2014 a.example/log ${Buffer.alloc(4 + 2420, 0x5a).toString('base64')}\n`;
+  const text = 'hello\n';
+  const v = await V.verifyNote(text + '\n' + R.noteSigLine(a, text) + mldsa, [ka]);
+  assert.ok(v.ok, v.error);
+  assert.deepEqual(v.verified, ['a.example/log']);
 });
 
 test('signed notes: known, unknown, bad and malformed signatures', async () => {
@@ -296,6 +327,21 @@ test('cosignatures (tlog-cosignature v1, 0x04)', async () => {
   const future = log.checkpoint(1, 1700000000);
   r = await V.verifyCosignatures(future, wkeys, 1, 1600000000);
   assert.equal(r.ok, false);
+  // One witness's line repeated counts once towards the quorum.
+  const w0 = lines.find((l) => l.startsWith('\u2014 witness1'));
+  const dup = note + w0 + '\n' + w0 + '\n';
+  r = await V.verifyCosignatures(dup, [wkeys[0]], 2);
+  assert.equal(r.ok, false);
+  assert.equal(r.verified.length, 1);
+  // A lenient-base64 copy of a witness line is a failed cosignature.
+  const b64 = w0.split(' ')[2];
+  const last = b64.endsWith('==') ? b64.length - 3 : b64.length - 2;
+  const bits = b64.endsWith('==') ? 15 : 3;
+  const B = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const lenientLine = `\u2014 witness1.example.org ${b64.slice(0, last)}${B[B.indexOf(b64[last]) | 1 & bits]}${b64.slice(last + 1)}`;
+  r = await V.verifyCosignatures(note.split('\n').map((l) => (l === w0 ? lenientLine : l)).join('\n'), [wkeys[0]], 1);
+  assert.equal(r.ok, false);
+  assert.match(r.error, /canonical/);
   // cosignature message format
   assert.equal(new TextDecoder().decode(V.cosignatureMessage('o\n1\nAA==\n', '5')), 'cosignature/v1\ntime 5\no\n1\nAA==\n');
 });

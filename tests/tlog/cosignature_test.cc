@@ -85,7 +85,7 @@ TEST(Cosignature, BadKeysAreRefused) {
   for (const char* bad : {
            "",
            "witness.example/w1+e75f6532",
-           "witness.example/w1+E75F6532+BAOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4",  // uppercase
+           "witness.example/w1+E75F653G+BAOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4",  // not hex
            "witness.example/w1+00000000+BAOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4",  // wrong ID
            "witness.example/w2+e75f6532+BAOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4",  // other name
            "witness.example/w1+e75f6532+AQOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4",  // type 0x01
@@ -94,6 +94,13 @@ TEST(Cosignature, BadKeysAreRefused) {
        }) {
     EXPECT_FALSE(ParseCosignatureVerifierKey(bad).ok()) << bad;
   }
+}
+
+// Uppercase hex names the same key ID (Go's note package reads both cases).
+TEST(Cosignature, UppercaseKeyIdIsTheSameKey) {
+  auto v = ParseCosignatureVerifierKey("witness.example/w1+E75F6532+BAOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4");
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ((*v)->vkey(), kVkey);
 }
 
 TEST(Cosignature, TamperingIsDetected) {

@@ -67,7 +67,7 @@ TEST(TilePath, SpecExamples) {
 
 TEST(TilePath, RejectsMalformed) {
   for (const char* bad :
-       {"tile/0/1", "tile/0/0001", "tile/0/x000/001", "tile/0/001/002", "tile/00/001", "tile/8/001",
+       {"tile/0/1", "tile/0/0001", "tile/0/x000/001", "tile/0/001/002", "tile/00/001", "tile/64/001", "tile/08/001",
         "tile/0/001.p/0", "tile/0/001.p/256", "tile/0/001.p/007", "tile/0/001.p/", "tile/0/x01/001",
         "tile/entries/../001", "tile/0/001/", "tile//001", "tiles/0/001", "tile/0/abc",
         "tile/0/x001/x002/x003/x004/x005/x006/x007/008", "tile/-1/001", "tile/0/001.p/7/x"}) {

@@ -137,10 +137,75 @@ TEST(Note, VerifierKeyParsing) {
   EXPECT_TRUE(ParseVerifierKey(kGoVerifierKey).ok());
   std::string k = kGoVerifierKey;
   EXPECT_FALSE(ParseVerifierKey("PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").ok());
-  EXPECT_FALSE(ParseVerifierKey("PeterNeumann+C74F20A3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").ok());
   EXPECT_FALSE(ParseVerifierKey(k.substr(0, k.size() - 4)).ok());
   EXPECT_FALSE(ParseVerifierKey("PeterNeumann").ok());
   EXPECT_FALSE(ParseVerifierKey("Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").ok());
+}
+
+// Go's note.NewVerifier parses the key ID with strconv.ParseUint(s, 16, 32),
+// so a key written with uppercase hex is the same key.
+TEST(Note, UppercaseKeyIdInVerifierKey) {
+  auto upper = ParseVerifierKey("PeterNeumann+C74F20A3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW");
+  ASSERT_TRUE(upper.ok()) << upper.status().ToString();
+  EXPECT_EQ((*upper)->key_id(), 0xc74f20a3u);
+  EXPECT_TRUE(OpenNote(kGoNote, {upper->get()}).ok());
+  EXPECT_FALSE(ParseVerifierKey("PeterNeumann+C74F20AG+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").ok());
+}
+
+// c2sp.org/signed-note forbids the ASCII control characters below U+0020
+// other than newline; U+007F is not one of them (nor is it for Go).
+TEST(Note, DeleteCharacterIsAllowed) {
+  Key a = NewKey("a.example");
+  auto msg = SignNote("rub\x7fout\n", {a.signer.get()});
+  ASSERT_TRUE(msg.ok()) << msg.status().ToString();
+  auto note = OpenNote(*msg, {a.verifier.get()});
+  ASSERT_TRUE(note.ok()) << note.status().ToString();
+  EXPECT_EQ(note->text, "rub\x7fout\n");
+  EXPECT_FALSE(ParseNote("te\x1fxt\n\n\xe2\x80\x94 a AAAAAAA=\n").ok());
+}
+
+// The Go example's signature ends in "AM=": 'M' carries two padding bits,
+// both zero. 'N' sets one. Go's base64.StdEncoding still decodes it, so the
+// note is well formed, but the signature is a failed one here: a signature
+// has one encoding, and a verifier that accepted both would let anyone mint
+// a second, different-looking copy of every signed note.
+TEST(Note, LenientBase64SignatureIsAFailedSignatureNotAMalformedNote) {
+  std::string lenient = kGoNote;
+  const size_t at = lenient.rfind("AM=\n");
+  ASSERT_NE(at, std::string::npos);
+  lenient[at + 1] = 'N';
+  auto parsed = ParseNote(lenient);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_EQ(parsed->signatures.size(), 1u);
+  EXPECT_FALSE(parsed->signatures[0].lenient_base64.empty());
+  EXPECT_EQ(FormatNote(*parsed), lenient);  // the line is kept as written
+
+  auto verifier = ParseVerifierKey(kGoVerifierKey);
+  ASSERT_TRUE(verifier.ok());
+  auto opened = OpenNote(lenient, {verifier->get()});
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(opened.status().message().find("does not verify"), std::string::npos);
+  // The same bytes canonically encoded verify.
+  EXPECT_TRUE(OpenNote(kGoNote, {verifier->get()}).ok());
+  // Base64 that does not decode even leniently is still a malformed note.
+  std::string broken = kGoNote;
+  broken[broken.rfind("AM=\n")] = '*';
+  EXPECT_EQ(ParseNote(broken).status().code(), Code::kInvalidArgument);
+}
+
+// A line of a signature type this project does not implement (0x06,
+// ML-DSA-44, as witnesses that sign with both keys send) is a line by an
+// unknown key: ignored, never an error.
+TEST(Note, UnsupportedSignatureTypeLineIsIgnored) {
+  Key a = NewKey("a.example/log");
+  auto msg = SignNote("text\n", {a.signer.get()});
+  ASSERT_TRUE(msg.ok());
+  std::string mldsa(4 + 2420, '\x5a');  // key ID then a 2,420-byte ML-DSA-44 signature
+  const std::string with = *msg + "\xe2\x80\x94 a.example/log " + crypto::Base64Encode(mldsa) + "\n";
+  auto note = OpenNote(with, {a.verifier.get()});
+  ASSERT_TRUE(note.ok()) << note.status().ToString();
+  EXPECT_EQ(note->signatures.size(), 1u);
 }
 
 }  // namespace

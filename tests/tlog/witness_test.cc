@@ -154,14 +154,79 @@ TEST_F(WitnessTest, SizeMismatchIs409WithTheSize) {
   }
 }
 
-TEST_F(WitnessTest, SameSizeDifferentRootIs409) {
+// The current tlog-witness text: same size, another root is a fork, 422 (it
+// was 409 with a size body, which told a forking log nothing it did not know).
+TEST_F(WitnessTest, SameSizeDifferentRootIs422Fork) {
   ExpectCosigned(Add(0, 20), 20);
   Hash forged = Root(20);
   forged[0] ^= 1;
   auto r = witness_->AddCheckpoint(Request(20, {}, Checkpoint(20, *log_.signer, forged)));
-  EXPECT_EQ(r.http_status, 409);
-  EXPECT_EQ(r.body, "20\n");
+  EXPECT_EQ(r.http_status, 422) << r.body;
+  EXPECT_NE(r.body.find("fork"), std::string::npos) << r.body;
   EXPECT_EQ(witness_->Latest(kOrigin)->root, Root(20));
+}
+
+// tlog-witness: a checkpoint of size 0 MUST carry the empty tree's root.
+TEST_F(WitnessTest, SizeZeroNeedsTheEmptyRoot) {
+  Hash bogus = Root(5);
+  auto r = witness_->AddCheckpoint(Request(0, {}, Checkpoint(0, *log_.signer, bogus)));
+  EXPECT_EQ(r.http_status, 422) << r.body;
+  EXPECT_FALSE(witness_->Latest(kOrigin).ok());  // nothing was cosigned or stored
+  ExpectCosigned(witness_->AddCheckpoint(Request(0, {}, Checkpoint(0, *log_.signer, EmptyRoot()))), 0);
+  EXPECT_EQ(witness_->Latest(kOrigin)->size, 0u);
+}
+
+// A log signature whose base64 only decodes leniently is a failed signature:
+// 403, not a malformed request (400).
+TEST_F(WitnessTest, LenientBase64LogSignatureIs403) {
+  std::string cp = Checkpoint(5, *log_.signer);
+  // 68 bytes of key ID and signature: one '=' of padding, two padding bits.
+  ASSERT_EQ(cp.substr(cp.size() - 2), "=\n");
+  const size_t last = cp.size() - 3;
+  static constexpr std::string_view kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  cp[last] = kB64[kB64.find(cp[last]) | 1];
+  auto r = witness_->AddCheckpoint(Request(0, {}, cp));
+  EXPECT_EQ(r.http_status, 403) << r.body;
+  EXPECT_FALSE(witness_->Latest(kOrigin).ok());
+}
+
+// A log that also signs with a key type this witness does not implement
+// (0x06 ML-DSA-44): the extra line is ignored, the checkpoint cosigned.
+TEST_F(WitnessTest, UnsupportedSignatureTypeLineIsIgnored) {
+  std::string mldsa = "\xe2\x80\x94 " + std::string(kOrigin) + " " +
+                      crypto::Base64Encode(std::string(4 + 2420, '\x11')) + "\n";
+  auto r = witness_->AddCheckpoint(Request(0, {}, Checkpoint(7, *log_.signer) + mldsa));
+  ExpectCosigned(r, 7);
+}
+
+// GET <prefix>/<hex SHA-256(origin)>/checkpoint: the last cosigned
+// checkpoint with the log's verified signature and the witness's own
+// cosignature, and nothing a third party added to the request.
+TEST_F(WitnessTest, MonitoringEndpointServesTheCosignedCheckpoint) {
+  const std::string hash = crypto::ToHex(crypto::Sha256Of(kOrigin));
+  EXPECT_EQ(witness_->GetCheckpoint(hash).http_status, 404);  // nothing cosigned yet
+  EXPECT_EQ(witness_->GetCheckpoint(std::string(64, '0')).http_status, 404);
+  LogKey stranger = NewLogKey("stranger.example");
+  std::string cp = Checkpoint(30, *log_.signer);
+  auto stranger_line = SignNote(ParseNote(cp)->text, {stranger.signer.get()});
+  ASSERT_TRUE(stranger_line.ok());
+  cp += stranger_line->substr(stranger_line->rfind("\xe2\x80\x94"));
+  auto added = witness_->AddCheckpoint(Request(0, {}, cp));
+  ASSERT_EQ(added.http_status, 200) << added.body;
+
+  WitnessReply got = witness_->GetCheckpoint(hash);
+  ASSERT_EQ(got.http_status, 200) << got.body;
+  auto parsed = ParseNote(got.body);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_EQ(parsed->signatures.size(), 2u) << got.body;  // the log's and the witness's
+  EXPECT_EQ(parsed->signatures[0].name, kOrigin);
+  EXPECT_EQ(parsed->signatures[1].name, "witness.example/w1");
+  EXPECT_EQ(got.body.find("stranger.example"), std::string::npos);
+  auto log_key = ParseVerifierKey(log_.vkey);
+  EXPECT_TRUE(OpenNote(got.body, {log_key->get()}).ok());
+  auto wv = ParseCosignatureVerifierKey(signer_->vkey());
+  EXPECT_EQ(*CountCosignatures(got.body, {wv->get()}), 1u);
+  EXPECT_EQ(ParseCheckpointBody(parsed->text)->size, 30u);
 }
 
 TEST_F(WitnessTest, BadConsistencyProofIs422) {

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "ledger/tlog/cosignature.h"
 #include "tests/testing/ledgerd_process.h"
 
 namespace ledger {
@@ -38,6 +39,7 @@ class Nginx {
         << "/tmp;\n"
         << "  server {\n    listen 127.0.0.1:" << port_ << ";\n    root " << root << ";\n"
         << "    location = /checkpoint { default_type \"text/plain; charset=utf-8\"; }\n"
+        << "    location = /tlog-policy { default_type \"text/plain; charset=utf-8\"; }\n"
         << "    location /api/v1/receipts/ { default_type \"text/plain; charset=utf-8\"; }\n"
         << "    location /api/ { default_type \"application/json; charset=utf-8\"; "
            "try_files $uri $uri/index.json =404; }\n"
@@ -88,6 +90,7 @@ TEST(Mirror, NginxServesWhatMonitorAndReceiptsVerify) {
   ASSERT_EQ(code, 0);
   fs::create_directories(site);
   std::ofstream(site + "/index.html") << "<!doctype html><title>mirror</title>";
+  std::ofstream(site + "/config.json") << R"({"_comment":"the site's own","log_vkey":null,"theme":"light"})";
 
   std::string first = Exec({Ctl(), "publish", "--data", data, "--out", out, "--site", site}, &code);
   ASSERT_EQ(code, 0) << first;
@@ -95,6 +98,51 @@ TEST(Mirror, NginxServesWhatMonitorAndReceiptsVerify) {
   std::string again = Exec({Ctl(), "publish", "--data", data, "--out", out, "--site", site}, &code);
   ASSERT_EQ(code, 0) << again;
   EXPECT_NE(again.find(": 0 files written"), std::string::npos) << again;
+
+  // The log's trust policy: without --policy, the log alone and no witness;
+  // written at tlog-policy, in api/v1/log, and pinned into config.json with
+  // the site's own fields kept.
+  auto read = [](const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  const std::string plain = read(out + "/tlog-policy");
+  EXPECT_NE(plain.find("log " + key + "\n"), std::string::npos) << plain;
+  EXPECT_NE(plain.find("quorum none\n"), std::string::npos) << plain;
+  json config = json::parse(read(out + "/config.json"));
+  EXPECT_EQ(config["log_vkey"], key);
+  EXPECT_EQ(config["origin"], "mirror.example/ledger");
+  EXPECT_EQ(config["policy"], plain);
+  EXPECT_EQ(config["policy_path"], "tlog-policy");
+  EXPECT_EQ(config["policy_flat"], true);
+  EXPECT_EQ(config["witness_quorum"], 0);
+  EXPECT_EQ(config["theme"], "light");
+  EXPECT_EQ(json::parse(read(out + "/api/v1/log"))["policy"], plain);
+  // A policy of two groups (2 of 3 and 1 of 2): config.json says it is not
+  // flat, lists the five witnesses and the fewest cosignatures it takes.
+  std::string policy_text = "log " + key + "\n";
+  for (const char* n : {"a1", "a2", "a3", "b1", "b2"}) {
+    auto k = crypto::Ed25519PrivateKey::Generate();
+    tlog::CosignatureSigner w(std::string(n) + ".example/w", std::shared_ptr<const crypto::Signer>(std::move(*k)));
+    policy_text += std::string("witness ") + n + " " + w.vkey() + "\n";
+  }
+  policy_text += "group a 2 a1 a2 a3\ngroup b any b1 b2\ngroup ab all a b\nquorum ab\n";
+  std::ofstream(dir + "/policy") << policy_text;
+  std::string with_policy =
+      Exec({Ctl(), "publish", "--data", data, "--out", out, "--site", site, "--policy", dir + "/policy"}, &code);
+  ASSERT_EQ(code, 0) << with_policy;
+  EXPECT_EQ(read(out + "/tlog-policy"), policy_text);
+  config = json::parse(read(out + "/config.json"));
+  EXPECT_EQ(config["policy"], policy_text);
+  EXPECT_EQ(config["policy_flat"], false);
+  EXPECT_EQ(config["witness_quorum"], 3);
+  EXPECT_EQ(config["witnesses"].size(), 5u);
+  // A policy that does not list this log is refused.
+  std::ofstream(dir + "/other-policy") << "quorum none\n";
+  Exec({Ctl(), "publish", "--data", data, "--out", out, "--site", site, "--policy", dir + "/other-policy"}, &code);
+  EXPECT_NE(code, 0);
 
   Nginx nginx(out, dir + "/nginx");
   ASSERT_TRUE(nginx.Ready());
@@ -130,6 +178,11 @@ TEST(Mirror, NginxServesWhatMonitorAndReceiptsVerify) {
   EXPECT_EQ(code, 0) << verified;
   EXPECT_NE(verified.find("VERIFIED"), std::string::npos) << verified;
   EXPECT_EQ(c.Get("/index.html")->status, 200);
+  // The policy the mirror pins is served where ledgerd serves it.
+  auto served_policy = c.Get("/tlog-policy");
+  ASSERT_TRUE(served_policy && served_policy->status == 200);
+  EXPECT_EQ(served_policy->get_header_value("Content-Type"), "text/plain; charset=utf-8");
+  EXPECT_EQ(served_policy->body, read(out + "/tlog-policy"));
 
   // A tampered tile on the mirror is caught by the monitor on its next run.
   {

@@ -14,6 +14,7 @@
 #include "ledger/tlog/note.h"
 #include "ledger/tlog/tlog_proof.h"
 #include "tools/ledgerctl/flags.h"
+#include "tools/ledgerctl/policy_flags.h"
 
 namespace ledger::tools {
 namespace {
@@ -70,50 +71,44 @@ int CmdAudit(const Flags& f) {
   return 0;
 }
 
-// Checks a receipt file offline: the log's signature on the checkpoint, the
-// inclusion proof of the entry carried in the proof's extra data, and, with
-// --secret, the donor commitment in the entry; with --witness, that at least
-// --quorum (default: all) of those witnesses cosigned the checkpoint.
+// Checks a receipt file offline against a trust policy (policy_flags.h):
+// that a log the policy lists signed the checkpoint, the inclusion proof of
+// the entry carried in the proof's extra data, that the witnesses whose
+// cosignatures verify meet the policy's quorum (naming the group short of it
+// when not), and, with --secret, the donor commitment in the entry.
 int CmdVerify(const Flags& f) {
-  if (f.positional.size() != 1 || !f.Has("vkey")) {
-    return Fail("verify", "usage: ledgerctl verify RECEIPT --vkey KEY [--witness VKEY ... --quorum N] [--secret HEX]");
+  if (f.positional.size() != 1 || (!f.Has("vkey") && !f.Has("policy"))) {
+    return Fail("verify",
+                "usage: ledgerctl verify RECEIPT (--policy FILE | --vkey KEY [--witness VKEY ... --quorum N]) "
+                "[--secret HEX]");
   }
-  std::vector<std::unique_ptr<tlog::CosignatureVerifier>> witnesses;
-  for (const std::string& w : f.All("witness")) {
-    auto v = tlog::ParseCosignatureVerifierKey(w);
-    if (!v.ok()) return Fail("verify", "--witness: " + v.status().message());
-    witnesses.push_back(std::move(*v));
-  }
-  uint64_t quorum = witnesses.size();
-  if (f.Has("quorum") && (!tlog::ParseDecimal(f.Get("quorum"), &quorum) || quorum > witnesses.size())) {
-    return Fail("verify", "--quorum must be a number no larger than the number of --witness keys");
-  }
+  auto policy = PolicyFromFlags(f);
+  if (!policy.ok()) return Fail("verify", policy.status().message());
   std::ifstream in(f.positional[0]);
   if (!in) return Fail("verify", "cannot read " + f.positional[0]);
   std::stringstream ss;
   ss << in.rdbuf();
-  auto verifier = tlog::ParseVerifierKey(f.Get("vkey"));
-  if (!verifier.ok()) return Fail("verify", verifier.status().message());
   auto proof = tlog::ParseTlogProof(ss.str());
   if (!proof.ok()) return Fail("verify", proof.status().message());
-  auto ok = tlog::VerifyTlogProof(*proof, **verifier);
+  auto verdict = policy->Verify(proof->checkpoint);
+  if (!verdict.ok()) {
+    printf("NOT VERIFIED: %s\n", verdict.status().message().c_str());
+    return 3;
+  }
+  Result<tlog::VerifiedProof> ok = FailedPrecondition("no log of the policy has origin " + verdict->checkpoint.origin);
+  for (const tlog::PolicyLog& l : policy->logs()) {
+    if (l.verifier->name() != verdict->checkpoint.origin) continue;
+    ok = tlog::VerifyTlogProof(*proof, *l.verifier);
+    if (ok.ok()) break;
+  }
   if (!ok.ok()) {
     printf("NOT VERIFIED: %s\n", ok.status().message().c_str());
     return 3;
   }
-  if (!witnesses.empty()) {
-    std::vector<const tlog::CosignatureVerifier*> vs;
-    for (const auto& w : witnesses) vs.push_back(w.get());
-    auto n = tlog::CountCosignatures(proof->checkpoint, vs);
-    if (!n.ok()) {
-      printf("NOT VERIFIED: %s\n", n.status().message().c_str());
-      return 3;
-    }
-    if (*n < quorum) {
-      printf("NOT VERIFIED: the checkpoint has %zu valid witness cosignatures; the quorum is %llu\n", *n,
-             (unsigned long long)quorum);
-      return 3;
-    }
+  if (!verdict->quorum_met) {
+    printf("NOT VERIFIED: the checkpoint's witness cosignatures fall short of the policy: %s\n",
+           verdict->why.c_str());
+    return 3;
   }
   if (!proof->extra) {
     printf("NOT VERIFIED: the receipt carries no entry\n");

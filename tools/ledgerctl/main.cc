@@ -43,15 +43,18 @@ int Usage() {
           "                                         print a new bearer token (only its hash is stored)\n"
           "  token  --data DIR --revoke NAME        revoke the account's token\n"
           "  audit  --data DIR                      recompute every hash; exit 0 when intact\n"
-          "  verify RECEIPT --vkey KEY [--secret HEX]\n"
-          "                                         check a .tlog-proof receipt file offline\n"
+          "  verify RECEIPT (--policy FILE | --vkey KEY [--witness VKEY ...] [--quorum N]) [--secret HEX]\n"
+          "                                         check a .tlog-proof receipt file offline against a\n"
+          "                                         C2SP tlog-policy; exit 3 naming what fails\n"
           "  demo   --data DIR                      load the Huicheng demo ledger\n"
           "  witness-key --data WDIR --name NAME    create the witness key if absent; prints its verifier key\n"
           "  witness --data WDIR --listen HOST:PORT --log-vkey KEY [--log-vkey KEY ...]\n"
-          "                                         serve C2SP tlog-witness POST /add-checkpoint\n"
-          "  monitor --url URL --vkey KEY --state FILE [--witness VKEY ...] [--quorum N]\n"
+          "          [--read-timeout S] [--threads N] [--max-threads N]\n"
+          "                                         serve C2SP tlog-witness POST /add-checkpoint and\n"
+          "                                         GET /<hex SHA-256 of origin>/checkpoint\n"
+          "  monitor --url URL (--policy FILE | --vkey KEY [--witness VKEY ...] [--quorum N]) --state FILE\n"
           "                                         check a log from its C2SP static paths; exit 3 on a fork,\n"
-          "                                         a rewrite, a bad entry or a missing witness quorum\n"
+          "                                         a rewrite, a bad entry or a group short of the quorum\n"
           "  report --url URL --vkey KEY --from DATE --to DATE [--fund ID]\n"
           "                                         recompute a published report from verified entries;\n"
           "                                         exit 3 naming every figure that differs\n"
@@ -61,8 +64,9 @@ int Usage() {
           "                                         record CSV rows as an account, all or nothing; receipts mode 0600\n"
           "  backup --data DIR --out B              copy a ledger (also while ledgerd runs)\n"
           "  restore --from B --data DIR            restore a backup into a new directory\n"
-          "  publish --data DIR --out OUT [--site DIR]\n"
-          "                                         write the public surface as static files (a mirror)\n");
+          "  publish --data DIR --out OUT [--site DIR] [--policy FILE]\n"
+          "                                         write the public surface as static files (a mirror),\n"
+          "                                         with the tlog-policy pinned into the site's config.json\n");
   return 2;
 }
 

@@ -1,7 +1,7 @@
 // ledgerctl publish: the ledger's public surface as plain files, for any web
 // server or CDN (a static mirror).
 //
-//   ledgerctl publish --data DIR --out OUT [--site DIR]
+//   ledgerctl publish --data DIR --out OUT [--site DIR] [--policy FILE]
 //
 // Writes, under OUT, what ledgerd serves at the same paths:
 //   checkpoint, tile/<L>/<N>[.p/<W>], tile/entries/<N>[.p/<W>]   (C2SP)
@@ -10,7 +10,10 @@
 //   api/v1/grants/<id>, api/v1/lottery, api/v1/flows, api/v1/entries/<seq>,
 //   api/v1/receipts/<seq> and api/v1/donations/<seq>/trace for donations,
 //   and the default variants of the query endpoints (api/v1/entries/index.json,
-//   api/v1/reports, api/v1/compliance), plus the public site's files.
+//   api/v1/reports, api/v1/compliance), plus the public site's files;
+//   tlog-policy (the log's C2SP tlog-policy: --policy FILE, which must list
+//   the log's key, or else "log <vkey>" and "quorum none"), also pinned into
+//   the site's config.json (docs/format.md section 12).
 // A path that is both a collection and a directory (api/v1/funds,
 // api/v1/entries) is written as <path>/index.json: the web server must
 // answer <path> with it (nginx: try_files $uri $uri/index.json).
@@ -22,6 +25,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <fstream>
 #include <thread>
 #include <sstream>
@@ -32,6 +36,7 @@
 #include "ledger/funds/state_machine.h"
 #include "ledger/tlog/data_dir.h"
 #include "ledger/tlog/entry.h"
+#include "ledger/tlog/policy.h"
 #include "ledger/tlog/tile.h"
 #include "tools/ledgerctl/flags.h"
 
@@ -87,6 +92,35 @@ Status PutJson(const fs::path& out, const std::string& rel, const Result<json>& 
   return Put(out, rel, j->dump(), false, c);
 }
 
+// The site's config.json with the log's key and its policy pinned, so the
+// verify page trusts these rather than what a server answers. Other fields of
+// the site's own config.json are kept.
+Result<std::string> PinnedConfig(const std::string& site, const tlog::Log& log, const tlog::Policy& policy) {
+  json config = json::object();
+  if (!site.empty()) {
+    std::ifstream in(fs::path(site) / "config.json", std::ios::binary);
+    if (in) {
+      std::stringstream ss;
+      ss << in.rdbuf();
+      config = json::parse(ss.str(), nullptr, false);
+      if (config.is_discarded() || !config.is_object()) {
+        return InvalidArgument(site + "/config.json is not a JSON object");
+      }
+    }
+  }
+  json witnesses = json::array();
+  for (const auto& w : policy.witnesses()) witnesses.push_back(w.verifier->vkey());
+  const std::optional<size_t> flat = policy.FlatThreshold();
+  config["log_vkey"] = log.verifier_key();
+  config["origin"] = log.origin();
+  config["witnesses"] = witnesses;
+  config["witness_quorum"] = flat ? *flat : policy.MinCosignatures();
+  config["policy_flat"] = flat.has_value();
+  config["policy"] = policy.text();
+  config["policy_path"] = "tlog-policy";
+  return config.dump(2) + "\n";
+}
+
 // A read-only open of the store whose newest checkpoint covers every entry
 // in it, so that the views (computed over the whole store) and the tiles and
 // entries (published up to the checkpoint) describe the same tree. While
@@ -119,7 +153,8 @@ Result<Opened> OpenCovered(const std::string& data) {
   }
 }
 
-Status Publish(const std::string& data, const fs::path& out, const std::string& site, Counts* c) {
+Status Publish(const std::string& data, const fs::path& out, const std::string& site,
+               const std::optional<tlog::Policy>& given, Counts* c) {
   LEDGER_ASSIGN_OR_RETURN(Opened opened, OpenCovered(data));
   tlog::Log* log = opened.log.get();
   funds::Ledger ledger(log, opened.sm.get());
@@ -199,8 +234,15 @@ Status Publish(const std::string& data, const fs::path& out, const std::string& 
   rq.to = today;
   LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/reports", ledger.Report(rq), c));
   LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/entries/index.json", ledger.Entries(funds::EntriesQuery{}), c));
-  LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/log", json{{"origin", log->origin()}, {"vkey", log->verifier_key()},
-                                                          {"tree_size", n}}, c));
+  LEDGER_ASSIGN_OR_RETURN(const tlog::Policy policy,
+                          given ? Result<tlog::Policy>(*given) : tlog::Policy::FromFlags(log->verifier_key(), {}, 0));
+  if (!policy.ListsLog(log->verifier_key())) {
+    return InvalidArgument("the policy has no log line with this log's key " + log->verifier_key());
+  }
+  json log_json = api::LogJson(*log, policy.text());
+  log_json["tree_size"] = n;  // the checkpointed size the mirror serves
+  LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/log", log_json, c));
+  LEDGER_RETURN_IF_ERROR(Put(out, "tlog-policy", policy.text(), false, c));
   LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/checkpoints/latest", api::CheckpointJson(*log, cp), c));
 
   // The public site.
@@ -209,6 +251,7 @@ Status Publish(const std::string& data, const fs::path& out, const std::string& 
     for (auto it = fs::recursive_directory_iterator(site, ec); !ec && it != fs::recursive_directory_iterator();
          it.increment(ec)) {
       if (!it->is_regular_file()) continue;
+      if (fs::relative(it->path(), site) == "config.json") continue;  // written pinned below
       std::ifstream in(it->path(), std::ios::binary);
       std::stringstream ss;
       ss << in.rdbuf();
@@ -216,6 +259,8 @@ Status Publish(const std::string& data, const fs::path& out, const std::string& 
     }
     if (ec) return IOError("reading the site at " + site + ": " + ec.message());
   }
+  LEDGER_ASSIGN_OR_RETURN(std::string config, PinnedConfig(site, *log, policy));
+  LEDGER_RETURN_IF_ERROR(Put(out, "config.json", config, false, c));
   // Last: the checkpoint, once everything it names can be served.
   return Put(out, "checkpoint", cp.note, false, c);
 }
@@ -224,12 +269,22 @@ Status Publish(const std::string& data, const fs::path& out, const std::string& 
 
 int CmdPublish(const Flags& f) {
   if (!f.Has("data") || !f.Has("out") || !f.positional.empty()) {
-    return Fail("usage: ledgerctl publish --data DIR --out OUT [--site DIR]", 2);
+    return Fail("usage: ledgerctl publish --data DIR --out OUT [--site DIR] [--policy FILE]", 2);
   }
   std::string site = f.Get("site");
   if (site.empty() && fs::is_directory("public-site")) site = "public-site";
+  std::optional<tlog::Policy> policy;
+  if (f.Has("policy")) {
+    std::ifstream in(f.Get("policy"), std::ios::binary);
+    if (!in) return Fail("cannot read --policy " + f.Get("policy"), 2);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto parsed = tlog::Policy::Parse(ss.str());
+    if (!parsed.ok()) return Fail("--policy " + f.Get("policy") + ": " + parsed.status().message(), 2);
+    policy = std::move(*parsed);
+  }
   Counts c;
-  Status s = Publish(f.Get("data"), f.Get("out"), site, &c);
+  Status s = Publish(f.Get("data"), f.Get("out"), site, policy, &c);
   if (!s.ok()) return Fail(s.ToString());
   printf("published to %s: %llu files written, %llu unchanged\n", f.Get("out").c_str(),
          static_cast<unsigned long long>(c.written), static_cast<unsigned long long>(c.unchanged));

@@ -43,7 +43,16 @@ Result<std::string> TileClient::HashTile(int level, uint64_t index, uint64_t tre
   if (index * tlog::kTileWidth >= hashes) return OutOfRange("tile beyond the tree");
   const int width = static_cast<int>(std::min<uint64_t>(tlog::kTileWidth, hashes - index * tlog::kTileWidth));
   const std::string path = tlog::FormatTilePath(tlog::TilePath{false, level, index, width});
-  LEDGER_ASSIGN_OR_RETURN(std::string tile, Get(path));
+  auto got = Get(path);
+  if (!got.ok() && got.status().code() == Code::kNotFound && width < tlog::kTileWidth) {
+    // A log may delete a partial tile once the full one exists (tlog-tiles):
+    // the full tile starts with the same hashes.
+    auto full = Get(tlog::FormatTilePath(tlog::TilePath{false, level, index, tlog::kTileWidth}));
+    if (full.ok() && full->size() == tlog::kTileWidth * crypto::kHashSize) {
+      got = full->substr(0, static_cast<size_t>(width) * crypto::kHashSize);
+    }
+  }
+  LEDGER_ASSIGN_OR_RETURN(std::string tile, std::move(got));
   if (tile.size() != static_cast<size_t>(width) * crypto::kHashSize) {
     return Corruption(path + " holds " + std::to_string(tile.size()) + " bytes, not " +
                       std::to_string(width) + " hashes");
@@ -53,9 +62,20 @@ Result<std::string> TileClient::HashTile(int level, uint64_t index, uint64_t tre
 
 Result<std::vector<std::string>> TileClient::EntryBundle(uint64_t index, int width) {
   const std::string path = tlog::FormatTilePath(tlog::TilePath{true, 0, index, width});
-  LEDGER_ASSIGN_OR_RETURN(std::string bundle, Get(path));
-  auto entries = tlog::SplitBundle(bundle);
+  auto bundle = Get(path);
+  bool from_full = false;
+  if (!bundle.ok() && bundle.status().code() == Code::kNotFound && width < tlog::kTileWidth) {
+    // The partial bundle is gone: its entries begin the full one.
+    auto full = Get(tlog::FormatTilePath(tlog::TilePath{true, 0, index, tlog::kTileWidth}));
+    if (full.ok()) {
+      bundle = std::move(full);
+      from_full = true;
+    }
+  }
+  LEDGER_RETURN_IF_ERROR(bundle.status());
+  auto entries = tlog::SplitBundle(*bundle);
   if (!entries.ok()) return Corruption(path + ": " + entries.status().message());
+  if (from_full && entries->size() == static_cast<size_t>(tlog::kTileWidth)) entries->resize(width);
   if (entries->size() != static_cast<size_t>(width)) {
     return Corruption(path + " holds " + std::to_string(entries->size()) + " entries, not " +
                       std::to_string(width));

@@ -33,8 +33,10 @@ class TileClient {
   Result<std::string> Get(const std::string& path);
   Result<std::string> Checkpoint() { return Get("checkpoint"); }
   // The hash tile (level, index) of a tree of `tree_size`, its width checked.
+  // A partial tile that is gone (404) is read from the start of the full one.
   Result<std::string> HashTile(int level, uint64_t index, uint64_t tree_size);
-  // Entries [index*256, index*256 + width) as an entry bundle, split.
+  // Entries [index*256, index*256 + width) as an entry bundle, split; a
+  // partial bundle that is gone is read from the start of the full one.
   Result<std::vector<std::string>> EntryBundle(uint64_t index, int width);
   const std::string& url() const { return url_; }
 

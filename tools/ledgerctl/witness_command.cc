@@ -3,12 +3,22 @@
 //
 //   ledgerctl witness-key --data WDIR [--name NAME]
 //   ledgerctl witness --data WDIR --listen HOST:PORT --log-vkey KEY [--log-vkey KEY ...]
+//                     [--read-timeout S] [--threads N] [--max-threads N]
+//
+// Serves POST /add-checkpoint (submission) and GET /<hex SHA-256 of the
+// origin>/checkpoint (monitoring) under the same prefix. Connections are
+// handled as ledgerd handles them (api/connection_pool.h): a client that
+// sends nothing for --read-timeout seconds is dropped, and threads grow while
+// every one holds a connection, so slow clients cannot starve a log's
+// add-checkpoint.
 #include <httplib.h>
 #include <signal.h>
 
 #include <cstdio>
 #include <cstring>
 
+#include "api/connection_pool.h"
+#include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/witness.h"
 #include "tools/ledgerctl/flags.h"
 
@@ -39,7 +49,19 @@ int CmdWitnessKey(const Flags& f) {
 
 int CmdWitness(const Flags& f) {
   if (!f.Has("data") || !f.Has("listen") || !f.Has("log-vkey")) {
-    return Fail("witness", "usage: ledgerctl witness --data WDIR --listen HOST:PORT --log-vkey KEY ...", 2);
+    return Fail("witness",
+                "usage: ledgerctl witness --data WDIR --listen HOST:PORT --log-vkey KEY ... "
+                "[--read-timeout S] [--threads N] [--max-threads N]",
+                2);
+  }
+  uint64_t read_timeout = 10, threads = 16, max_threads = 1024;
+  if ((f.Has("read-timeout") && (!tlog::ParseDecimal(f.Get("read-timeout"), &read_timeout) || read_timeout < 1 ||
+                                 read_timeout > 3600)) ||
+      (f.Has("threads") && (!tlog::ParseDecimal(f.Get("threads"), &threads) || threads < 1 || threads > 4096)) ||
+      (f.Has("max-threads") && (!tlog::ParseDecimal(f.Get("max-threads"), &max_threads) ||
+                                max_threads < threads || max_threads > 65536))) {
+    return Fail("witness",
+                "--read-timeout must be 1..3600 seconds, --threads 1..4096, --max-threads at least --threads", 2);
   }
   auto signer = tlog::LoadOrCreateWitnessKey(f.Get("data"), "");
   if (!signer.ok()) return Fail("witness", signer.status().message() + " (run ledgerctl witness-key first)");
@@ -56,11 +78,18 @@ int CmdWitness(const Flags& f) {
   if (colon == std::string::npos) return Fail("witness", "--listen must be HOST:PORT", 2);
 
   httplib::Server server;
+  api::ConfigureConnections(server, static_cast<int>(threads), static_cast<int>(max_threads),
+                            static_cast<int>(read_timeout));
   server.set_payload_max_length(kMaxRequestBytes);
-  server.set_tcp_nodelay(true);
   server.Post("/add-checkpoint", [&](const httplib::Request& req, httplib::Response& res) {
     tlog::WitnessReply r = (*witness)->AddCheckpoint(req.body);
     res.status = r.http_status;
+    res.set_content(r.body, r.content_type.c_str());
+  });
+  server.Get(R"(/([0-9a-f]{64})/checkpoint)", [&](const httplib::Request& req, httplib::Response& res) {
+    tlog::WitnessReply r = (*witness)->GetCheckpoint(req.matches[1].str());
+    res.status = r.http_status;
+    res.set_header("Cache-Control", "no-cache");
     res.set_content(r.body, r.content_type.c_str());
   });
   g_witness_server = &server;
@@ -70,7 +99,8 @@ int CmdWitness(const Flags& f) {
   if (!server.bind_to_port(listen.substr(0, colon), std::atoi(listen.c_str() + colon + 1))) {
     return Fail("witness", "cannot listen on " + listen + ": " + strerror(errno));
   }
-  fprintf(stderr, "ledgerctl witness: %s serving POST /add-checkpoint on http://%s\n",
+  fprintf(stderr,
+          "ledgerctl witness: %s serving POST /add-checkpoint and GET /<origin hash>/checkpoint on http://%s\n",
           (*signer)->vkey().c_str(), listen.c_str());
   server.listen_after_bind();
   fprintf(stderr, "ledgerctl witness: stopped\n");
