@@ -1,8 +1,7 @@
 // The years the ledger holds data for, which the year pickers offer.
 //
-// The API has no field for it yet, so ledgerYears() derives it from what it
-// answers today (one function to replace once it has):
-//   first: the year of the earliest business date,
+// ledgerYears() derives it from what the API answers:
+//   first: the year of the earliest business date (the entry's "date"),
 //          GET api/v1/entries?from=1900-01-01&limit=1 (ordered by business date);
 //   last:  the latest year whose report moves money, by binary search over
 //          GET api/v1/reports?from=<Y>-01-01&to=<today> (about log2(years) requests).
@@ -52,7 +51,8 @@ async function compute() {
   const e = first.entries && first.entries[0];
   if (!e) return null;
   const b = e.entry.body || {};
-  const date = b.received_at || b.award_date || b.paid_at || b.spent_at || b.period || (e.entry.time || '').slice(0, 10);
+  // The API names each entry's business date; older servers did not.
+  const date = e.date || b.received_at || b.award_date || b.paid_at || b.spent_at || b.period || (e.entry.time || '').slice(0, 10);
   const firstYear = Number(String(date).slice(0, 4));
   if (!Number.isInteger(firstYear)) return null;
   const end = today();

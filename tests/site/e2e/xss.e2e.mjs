@@ -48,8 +48,8 @@ before(async () => {
   const admin = token('admin', 'xss-admin');
   const grantee = token('grantee', 'xss-grantee', 'xss-org');
   const rec = srv.token;
-  await post(admin, 'fund.open', { id: 'xss-fund', name: { zh: payload('fund.zh'), en: payload('fund.en') }, purpose: payload('purpose'), kind: 'charity' });
-  await post(admin, 'fund.open', { id: 'xss-small', name: { zh: payload('small.zh'), en: payload('small.en') }, purpose: 'small', kind: 'charity' });
+  await post(admin, 'fund.open', { id: 'xss-fund', name: { zh: payload('fund.zh'), en: payload('fund.en') }, purpose: payload('purpose'), kind: 'charity', opened_on: '2015-01-01' });
+  await post(admin, 'fund.open', { id: 'xss-small', name: { zh: payload('small.zh'), en: payload('small.en') }, purpose: 'small', kind: 'charity', opened_on: '2015-01-01' });
   const d = await post(rec, 'donation', { fund: 'xss-fund', amount: 5000000, channel: 'online', received_at: today(), donor: { public_name: payload('public_name') }, campaign: payload('campaign'), external_ref: payload('external_ref') });
   receipt = d.receipt;
   seqs.donation = d.seq;
