@@ -39,6 +39,14 @@ json HashList(const std::vector<crypto::Hash>& hashes) {
 
 std::atomic<uint64_t> g_requests_2xx{0}, g_requests_4xx{0}, g_requests_5xx{0};
 
+// A connection beyond the connection limit (api/connection_pool.h).
+void TooManyConnections(httplib::Response& res, const ServerContext& ctx) {
+  const uint64_t max = ctx.connections != nullptr ? ctx.connections->max.load() : 0;
+  WriteProblem(res, 503, "too many connections: " + std::to_string(max) +
+                             " are open, as many as the open-file limit leaves beside the store; retry shortly");
+  res.set_header("Connection", "close");
+}
+
 void TooManyRequests(httplib::Response& res, const std::string& detail, int64_t retry_after) {
   WriteProblem(res, 429, detail + "; retry after " + std::to_string(retry_after) + " s");
   res.headers.erase("Retry-After");  // WriteProblem's default of 1 s
@@ -80,17 +88,25 @@ Result<json> GenericRecorder::Record(const Actor& actor, const std::string& type
   return AppendedJson(a);
 }
 
+ResponseCounts CountResponses() { return {g_requests_2xx.load(), g_requests_4xx.load(), g_requests_5xx.load()}; }
+
 void ConfigureServer(httplib::Server& server, int threads, int max_threads) {
+  PoolOptions pool;
+  pool.base_threads = static_cast<size_t>(threads);
+  pool.max_threads = static_cast<size_t>(max_threads);
+  ConfigureServer(server, pool, nullptr);
+}
+
+void ConfigureServer(httplib::Server& server, const PoolOptions& pool, ConnectionStats* stats) {
   server.set_tcp_nodelay(true);  // without it, delayed ACKs stall keep-alive clients by 40 ms
-  server.new_task_queue = [threads, max_threads] {
-    return new ConnectionPool(static_cast<size_t>(threads), static_cast<size_t>(max_threads));
-  };
+  server.new_task_queue = [pool, stats] { return new ConnectionPool(pool, stats); };
   server.set_payload_max_length(kMaxBodyBytes);
   server.set_keep_alive_max_count(100000);
   server.set_read_timeout(10, 0);
   server.set_write_timeout(10, 0);
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (res.get_header_value("Content-Type") == "application/problem+json") return;
+    // A handler's own answer (a problem, or /healthz's 503 body) stands.
+    if (res.get_header_value("Content-Type") == "application/problem+json" || !res.body.empty()) return;
     std::string detail = res.status == 413 ? "request body exceeds " + std::to_string(kMaxBodyBytes) + " bytes"
                          : res.status == 404 ? "nothing at " + req.path.substr(0, 200)
                                              : std::string(HttpTitle(res.status));
@@ -197,18 +213,24 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
     res.set_content(*text, "text/plain; charset=utf-8");
   });
 
-  if (ctx.rate_limiter != nullptr) {
-    server.set_pre_routing_handler([&ctx](const httplib::Request& req, httplib::Response& res) {
-      if (req.method == "POST") return httplib::Server::HandlerResponse::Unhandled;
-      if (int64_t wait = ctx.rate_limiter->CheckAddress(req.remote_addr)) {
-        TooManyRequests(res, "too many requests from this address", wait);
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      return httplib::Server::HandlerResponse::Unhandled;
-    });
-  }
+  // POSTs are refused or limited once their body is read (in the handler),
+  // so a refused body never desynchronises a keep-alive connection.
+  server.set_pre_routing_handler([&ctx](const httplib::Request& req, httplib::Response& res) {
+    if (req.method == "POST") return httplib::Server::HandlerResponse::Unhandled;
+    if (ConnectionPool::Refusing()) {
+      TooManyConnections(res, ctx);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (ctx.rate_limiter == nullptr) return httplib::Server::HandlerResponse::Unhandled;
+    if (int64_t wait = ctx.rate_limiter->CheckAddress(req.remote_addr)) {
+      TooManyRequests(res, "too many requests from this address", wait);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
 
   server.Post("/api/v1/entries", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    if (ConnectionPool::Refusing()) return TooManyConnections(res, ctx);
     if (ctx.rate_limiter != nullptr) {
       if (int64_t wait = ctx.rate_limiter->CheckAddress(req.remote_addr)) {
         return TooManyRequests(res, "too many requests from this address", wait);
@@ -248,25 +270,7 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
     WriteJson(res, *out, 201);
   });
 
-  server.Get("/healthz", [log](const httplib::Request&, httplib::Response& res) {
-    WriteJson(res, {{"status", "ok"}, {"tree_size", log->Size()}});
-  });
-
-  server.Get("/metrics", [log](const httplib::Request&, httplib::Response& res) {
-    auto cp = log->LatestCheckpoint();
-    std::string out;
-    out += "# TYPE ledger_tree_size gauge\nledger_tree_size " + std::to_string(log->Size()) + "\n";
-    if (cp.ok()) {
-      out += "# TYPE ledger_checkpoint_size gauge\nledger_checkpoint_size " + std::to_string(cp->size) + "\n";
-      out += "# TYPE ledger_checkpoint_timestamp_seconds gauge\nledger_checkpoint_timestamp_seconds " +
-             std::to_string(cp->unix_ms / 1000) + "\n";
-    }
-    out += "# TYPE ledger_http_responses_total counter\n";
-    out += "ledger_http_responses_total{class=\"2xx\"} " + std::to_string(g_requests_2xx.load()) + "\n";
-    out += "ledger_http_responses_total{class=\"4xx\"} " + std::to_string(g_requests_4xx.load()) + "\n";
-    out += "ledger_http_responses_total{class=\"5xx\"} " + std::to_string(g_requests_5xx.load()) + "\n";
-    res.set_content(out, "text/plain; version=0.0.4");
-  });
+  RegisterHealthRoutes(server, ctx);
 }
 
 void RegisterSiteRoutes(httplib::Server& server, ServerContext& ctx) {

@@ -28,6 +28,8 @@ enum class Code {
   kIOError,             // the disk or the OS failed
   kUnavailable,         // shutting down or failed; retry later
   kInternal,            // a bug
+  kInsufficientStorage,  // the disk is (nearly) full; nothing was done
+  kOutcomeUnknown,      // may or may not have taken effect (a write whose sync failed)
 };
 
 std::string_view CodeName(Code code);

@@ -29,7 +29,7 @@ Status LogImpl::SignCheckpoint(uint64_t size) {
   cp->size = size;
   cp->root = root;
   cp->note = std::move(note);
-  cp->unix_ms = NowMs();
+  cp->unix_ms = checkpoint_time_.Next(Now());  // never decreases (monotonic_time.h)
   std::string record = keys::EncodeU64(static_cast<uint64_t>(cp->unix_ms)) + cp->note;
   LEDGER_RETURN_IF_ERROR(StoreCheckpoint(keys::CheckpointKey(size), std::move(record)));
   {
@@ -66,8 +66,10 @@ void LogImpl::CheckpointerLoop() {
   std::unique_lock lock(cp_mu_);
   while (!cp_stopping_) {
     const uint64_t published = latest_ ? latest_->size : 0;
-    if (Size() <= published) {
-      cp_cv_.wait(lock, [&] { return cp_stopping_ || Size() > published; });
+    // While writes are stopped a checkpoint could not be stored: wait for
+    // the resume (store_resume.cc notifies).
+    if (Size() <= published || health_->failed()) {
+      cp_cv_.wait(lock, [&] { return cp_stopping_ || (Size() > published && !health_->failed()); });
       continue;
     }
     // At most one checkpoint per interval.

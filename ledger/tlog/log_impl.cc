@@ -1,12 +1,10 @@
 // LogImpl: opening and recovery checks, reads, closing (see log_impl.h).
-#include <rocksdb/filter_policy.h>
-#include <rocksdb/table.h>
-
 #include <filesystem>
 
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/entry.h"
 #include "ledger/tlog/log_impl.h"
+#include "ledger/tlog/monotonic_time.h"
 #include "ledger/tlog/store_keys.h"
 #include "ledger/tlog/tile.h"
 
@@ -39,30 +37,42 @@ Status LogImpl::CheckSize(uint64_t size) const {
   return Status::Ok();
 }
 
-Status LogImpl::Init() {
-  rocksdb::Options opts;
-  opts.create_if_missing = options_.create_if_missing;
-  opts.IncreaseParallelism(2);
-  opts.write_buffer_size = 64 << 20;
-  opts.max_open_files = 512;
-  rocksdb::BlockBasedTableOptions table;
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  table.block_cache = rocksdb::NewLRUCache(64 << 20);
-  // Index and filter blocks live in the block cache too, so memory stays
-  // bounded by it however many table files the log grows to.
-  table.cache_index_and_filter_blocks = true;
-  table.pin_l0_filter_and_index_blocks_in_cache = true;
-  opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  if (options_.env != nullptr) opts.env = options_.env;
+namespace {
 
+// A writable open that failed for want of space or file descriptors: the
+// log can still serve what is stored, and reopen for writing later.
+bool Recoverable(const rocksdb::Status& s) {
+  return s.IsNoSpace() || s.ToString().find("Too many open files") != std::string::npos;
+}
+
+}  // namespace
+
+Status LogImpl::Init() {
   if (!options_.create_if_missing && !std::filesystem::exists(options_.path)) {
     return NotFound("no log at " + options_.path + " (run ledgerctl init)");
   }
+  health_ = std::make_unique<StoreHealth>(options_.path, options_.read_only ? 0 : options_.min_free_bytes);
+  events_ = std::make_shared<StoreEvents>();
+  if (!options_.read_only) events_->on_error = [this](const std::string& cause) { OnStoreError(cause); };
+  rocksdb::Options opts = StoreRocksOptions(options_, events_);
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = options_.read_only ? rocksdb::DB::OpenForReadOnly(opts, options_.path, &raw)
-                                         : rocksdb::DB::Open(opts, options_.path, &raw);
+  std::string start_failure;  // set when the store opened read-only instead of writable
+  rocksdb::Status s;
+  if (options_.read_only) {
+    s = rocksdb::DB::OpenForReadOnly(opts, options_.path, &raw);
+  } else {
+    s = rocksdb::DB::Open(opts, options_.path, &raw);
+    if (!s.ok() && !options_.create_if_missing && Recoverable(s)) {
+      raw = nullptr;
+      rocksdb::Status ro = rocksdb::DB::OpenForReadOnly(opts, options_.path, &raw);
+      if (ro.ok()) {
+        start_failure = "opening the store for writing failed: " + s.ToString();
+        s = ro;
+      }
+    }
+  }
   if (!s.ok()) return IOError("opening the log store at " + options_.path + ": " + s.ToString());
-  db_.reset(raw);
+  db_ = std::make_unique<ReopenableDB>(raw);
 
   std::string value;
   s = db_->Get(rocksdb::ReadOptions(), keys::kMetaOrigin, &value);
@@ -97,32 +107,8 @@ Status LogImpl::Init() {
       FormatVerifierKey(origin_, options_.signer->PublicKey()) != vkey_) {
     return InvalidArgument("the signing key does not match the log's verifier key " + vkey_);
   }
-  LEDGER_RETURN_IF_ERROR(
-      FromRocks(db_->Get(rocksdb::ReadOptions(), keys::kMetaSize, &value), "reading the tree size"));
-  if (value.size() != 8) return Corruption("stored tree size is not 8 bytes");
-  const uint64_t size = keys::GetU64(value);
-
-  nodes_ = std::make_unique<NodeStore>(db_.get(), options_.node_cache_bytes);
-  LEDGER_RETURN_IF_ERROR(nodes_->LoadEdges(size));
-  LEDGER_RETURN_IF_ERROR(CheckTail(size));
-  state_reader_ = std::make_unique<DbStateReader>(db_.get());
-  size_.store(size);
-
-  // The newest stored checkpoint.
-  {
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-    it->SeekForPrev(keys::CheckpointKey(~uint64_t{0}));
-    if (it->Valid() && it->key().size() == 9 && it->key()[0] == keys::kCheckpoint) {
-      uint64_t cp_size = keys::GetU64(std::string_view(it->key().data() + 1, 8));
-      LEDGER_ASSIGN_OR_RETURN(Checkpoint cp, DecodeCheckpoint(
-          cp_size, std::string_view(it->value().data(), it->value().size())));
-      if (cp.size > size) {
-        return Corruption("stored checkpoint of size " + std::to_string(cp.size) +
-                          " is beyond the tree size " + std::to_string(size));
-      }
-      latest_ = std::make_shared<Checkpoint>(std::move(cp));
-    }
-  }
+  LEDGER_RETURN_IF_ERROR(LoadFromStore());
+  const uint64_t size = Size();
   if (options_.read_only) {
     // Tools (export, publish) read the derived state of a read-only open; it
     // is loaded as stored, nothing is ever applied.
@@ -134,7 +120,78 @@ Status LogImpl::Init() {
 
   if (options_.signer == nullptr) return InvalidArgument("a writable log needs its signing key");
   note_signer_ = NewEd25519NoteSigner(origin_, options_.signer);
+  LEDGER_RETURN_IF_ERROR(LoadWriteEdge(size));
+  if (options_.state_machine != nullptr) {
+    LEDGER_RETURN_IF_ERROR(options_.state_machine->Load(*state_reader_, size));
+  }
+  const bool writable = start_failure.empty();
+  if (writable && (latest_ == nullptr || latest_->size < size)) LEDGER_RETURN_IF_ERROR(SignCheckpoint(size));
+  sequenced_ = size;
+  written_ = synced_ = handed_ = size;
+  if (writable) {
+    writer_running_ = true;
+    writer_ = std::thread([this] { WriterLoop(); });
+  } else {
+    std::lock_guard lock(queue_mu_);
+    StopWritesLocked(start_failure);
+  }
+  sequencer_ = std::thread([this] { SequencerLoop(); });
+  checkpointer_ = std::thread([this] { CheckpointerLoop(); });
+  return Status::Ok();
+}
+
+Status LogImpl::LoadFromStore() {
+  std::string value;
+  LEDGER_RETURN_IF_ERROR(
+      FromRocks(db_->Get(rocksdb::ReadOptions(), keys::kMetaSize, &value), "reading the tree size"));
+  if (value.size() != 8) return Corruption("stored tree size is not 8 bytes");
+  const uint64_t size = keys::GetU64(value);
+  if (size < Size()) {
+    return Corruption("the store holds " + std::to_string(size) + " entries, fewer than the " +
+                      std::to_string(Size()) + " already acknowledged");
+  }
+  if (nodes_ == nullptr) nodes_ = std::make_unique<NodeStore>(db_.get(), options_.node_cache_bytes);
+  LEDGER_RETURN_IF_ERROR(nodes_->LoadEdges(size));
+  LEDGER_RETURN_IF_ERROR(CheckTail(size));
+  if (state_reader_ == nullptr) state_reader_ = std::make_unique<DbStateReader>(db_.get());
+
+  // The newest stored checkpoint.
+  std::shared_ptr<Checkpoint> newest;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+    it->SeekForPrev(keys::CheckpointKey(~uint64_t{0}));
+    if (it->Valid() && it->key().size() == 9 && it->key()[0] == keys::kCheckpoint) {
+      uint64_t cp_size = keys::GetU64(std::string_view(it->key().data() + 1, 8));
+      LEDGER_ASSIGN_OR_RETURN(Checkpoint cp, DecodeCheckpoint(
+          cp_size, std::string_view(it->value().data(), it->value().size())));
+      if (cp.size > size) {
+        return Corruption("stored checkpoint of size " + std::to_string(cp.size) +
+                          " is beyond the tree size " + std::to_string(size));
+      }
+      newest = std::make_shared<Checkpoint>(std::move(cp));
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading the newest checkpoint");
+  }
+  // Times on record never go back (monotonic_time.h).
+  if (newest != nullptr) checkpoint_time_.Observe(newest->unix_ms);
+  if (size > 0) {
+    LEDGER_RETURN_IF_ERROR(FromRocks(db_->Get(rocksdb::ReadOptions(), keys::EntryKey(size - 1), &value),
+                                     "reading entry " + std::to_string(size - 1)));
+    auto fields = ParseEntry(value);
+    if (!fields.ok()) return Corruption("entry " + std::to_string(size - 1) + ": " + fields.status().message());
+    if (auto t = ParseEntryTime(fields->time)) entry_time_.Observe(*t);
+  }
+  if (newest != nullptr) {
+    std::lock_guard lock(cp_mu_);
+    if (latest_ == nullptr || latest_->size <= newest->size) latest_ = std::move(newest);
+  }
+  size_.store(size, std::memory_order_release);
+  return Status::Ok();
+}
+
+Status LogImpl::LoadWriteEdge(uint64_t size) {
   // Rebuild the right edge of the tree from the stored nodes.
+  frontier_.clear();
   for (int level = 0; level < 64; ++level) {
     if ((size >> level) & 1) {
       std::vector<Hash> h;
@@ -143,10 +200,11 @@ Status LogImpl::Init() {
       frontier_[level] = h[0];
     }
   }
+  last_leaf_ = Hash{};
   if (size > 0) {
     LEDGER_ASSIGN_OR_RETURN(last_leaf_, LeafHash(size - 1));
   }
-  edge_tiles_.resize(8);
+  edge_tiles_.assign(8, EdgeTile{});
   for (int level = 0; level < 8; ++level) {
     const uint64_t index = (size >> (level * kTileHeight)) / kTileWidth;
     edge_tiles_[level].index = index;
@@ -159,16 +217,6 @@ Status LogImpl::Init() {
     edge_tiles_[level].hashes = std::move(value);
   }
   staged_ = std::make_unique<BatchStateWriter>(state_reader_.get());
-  if (options_.state_machine != nullptr) {
-    LEDGER_RETURN_IF_ERROR(options_.state_machine->Load(*state_reader_, size));
-  }
-  if (latest_ == nullptr || latest_->size < size) LEDGER_RETURN_IF_ERROR(SignCheckpoint(size));
-  sequenced_ = size;
-  written_ = synced_ = size;
-  writer_running_ = true;
-  sequencer_ = std::thread([this] { SequencerLoop(); });
-  writer_ = std::thread([this] { WriterLoop(); });
-  checkpointer_ = std::thread([this] { CheckpointerLoop(); });
   return Status::Ok();
 }
 

@@ -32,6 +32,7 @@ std::future<std::vector<Result<Appended>>> LogImpl::AppendAllAsync(std::vector<E
   };
   if (n == 0) return refuse(Status::Ok());
   if (options_.read_only) return refuse(Status(Code::kUnavailable, "the log is open read-only"));
+  if (Status why = health_->Admit(); !why.ok()) return refuse(std::move(why));  // low disk, writes stopped
   auto req = std::make_unique<Request>();
   req->drafts = std::move(drafts);
   req->results.assign(n, Status(Code::kInternal, "not sequenced"));
@@ -39,10 +40,8 @@ std::future<std::vector<Result<Appended>>> LogImpl::AppendAllAsync(std::vector<E
   auto done = req->done.get_future();
   {
     std::lock_guard lock(queue_mu_);
-    if (stopping_ || failed_) {
-      return refuse(Status(Code::kUnavailable, failed_ ? "the log stopped after a failed write; restart it"
-                                                       : "the log is shutting down"));
-    }
+    if (stopping_) return refuse(Status(Code::kUnavailable, "the log is shutting down"));
+    if (failed_) return refuse(StoppedStatus());
     if (queued_entries_ > 0 && queued_entries_ + n > options_.max_queue_entries) {
       return refuse(Status(Code::kUnavailable, "the append queue is full (" + std::to_string(queued_entries_) +
                                                    " entries waiting); retry shortly"));
@@ -67,16 +66,18 @@ void LogImpl::SequencerLoop() {
     std::unique_ptr<Batch> next;
     std::vector<std::unique_ptr<Batch>> durable, failed;
     std::vector<Request*> refused;
-    uint64_t written;
+    uint64_t written, handed;
     {
       std::unique_lock lock(queue_mu_);
+      if (ResumeDue(lock)) continue;  // writes stopped, nothing in flight: reopen the store (store_resume.cc)
       sequencer_cv_.wait(lock, [&] {
         return (!queue_.empty() && (failed_ || inflight_.size() < kMaxInflightBatches)) ||
                (!inflight_.empty() && (failed_ || synced_ >= inflight_.front()->end_size)) ||
-               (stopping_ && queue_.empty() && inflight_.empty());
+               (stopping_ && queue_.empty() && inflight_.empty()) || ResumePending();
       });
       if (stopping_ && queue_.empty() && inflight_.empty()) return;
-      while (!inflight_.empty() && !failed_ && synced_ >= inflight_.front()->end_size) {
+      // A batch whose sync succeeded is durable, even if a later one failed.
+      while (!inflight_.empty() && synced_ >= inflight_.front()->end_size) {
         durable.push_back(std::move(inflight_.front()));
         inflight_.pop_front();
       }
@@ -85,6 +86,7 @@ void LogImpl::SequencerLoop() {
           failed.push_back(std::move(inflight_.front()));
           inflight_.pop_front();
         }
+        to_write_.clear();  // the stopped writer never takes them
         refused.assign(queue_.begin(), queue_.end());
         queue_.clear();
         queued_entries_ = 0;
@@ -104,13 +106,12 @@ void LogImpl::SequencerLoop() {
         }
       }
       written = written_;
+      handed = handed_;
     }
     for (auto& b : durable) Publish(*b);
-    for (auto& b : failed) Fail(*b, IOError("the entry could not be made durable; the log stopped"));
+    for (auto& b : failed) Fail(*b, FailedBatchStatus(b->end_size <= handed));
     for (Request* r : refused) {
-      for (size_t i = r->taken; i < r->drafts.size(); ++i) {
-        r->results[i] = Status(Code::kUnavailable, "the log stopped after a failed write; restart it");
-      }
+      for (size_t i = r->taken; i < r->drafts.size(); ++i) r->results[i] = StoppedStatus();
       Resolve(r, r->drafts.size() - r->taken);
     }
     staged_->DropLayers(written);
@@ -129,7 +130,7 @@ void LogImpl::SequencerLoop() {
 bool LogImpl::Prepare(Batch* b) {
   const uint64_t start = sequenced_;
   uint64_t next = start;
-  const std::string time = FormatTime(NowMs() / 1000);
+  const std::string time = FormatTime(entry_time_.Next(Now() / 1000));  // never decreases
   StateMachine* sm = options_.state_machine;
   std::set<int> touched_tiles;
   std::vector<std::tuple<int, uint64_t, std::string>> tiles;
@@ -218,6 +219,7 @@ void LogImpl::WriterLoop() {
     }
     std::vector<Batch*> batches(to_write_.begin(), to_write_.end());
     to_write_.clear();
+    if (!batches.empty()) handed_ = batches.back()->end_size;  // from here on they may reach the store
     lock.unlock();
     rocksdb::Status s;
     for (Batch* b : batches) {
@@ -242,8 +244,7 @@ void LogImpl::WriterLoop() {
     if (s.ok()) {
       if (!batches.empty()) synced_ = batches.back()->end_size;
     } else {
-      fprintf(stderr, "log: writing or syncing the WAL failed: %s\n", s.ToString().c_str());
-      failed_ = true;
+      StopWritesLocked("writing or syncing the WAL failed: " + s.ToString());
     }
     sequencer_cv_.notify_all();
   }
