@@ -1,8 +1,12 @@
 #include "api/connection_pool.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <thread>
+
+#include "api/accept_hook.h"
 
 namespace ledger::api {
 
@@ -33,14 +37,28 @@ void ConnectionPool::StartLocked(bool extra) {
 }
 
 void ConnectionPool::enqueue(std::function<void()> fn) {
+  const int fd = TakeAcceptedSocket();
   std::unique_lock lock(st_->mu);
   if (st_->connections >= options_.max_connections && !st_->stopping) {
-    // Over the limit: a refusal thread answers 503. When all of those are
-    // busy, stop accepting until one is free.
+    if (st_->stats != nullptr) st_->stats->refused++;
+    if (fd >= 0) {
+      // Over the limit, and the socket is known: answer 503 at once, before
+      // reading anything, and shut it down; cpp-httplib's closure then finds
+      // it closed, returns and closes the descriptor.
+      lock.unlock();
+      if (!options_.refusal.empty()) {
+        send(fd, options_.refusal.data(), options_.refusal.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+      }
+      ::shutdown(fd, SHUT_RDWR);
+      fn();
+      return;
+    }
+    // The socket is not known (accept_hook.h): a refusal thread answers 503
+    // once it has read the request. When all of those are busy, stop
+    // accepting until one is free.
     st_->refusing_cv.wait(lock, [&] { return st_->refusing < kMaxRefusing || st_->stopping; });
     st_->refusing++;
     st_->threads++;
-    if (st_->stats != nullptr) st_->stats->refused++;
     std::thread(Refuse, st_, std::move(fn)).detach();
     return;
   }

@@ -11,10 +11,14 @@
 // RocksDB that cannot open its next WAL stops writes). So the pool keeps at
 // most `max_connections` open (the open-file limit minus what the store and
 // ledgerd itself may hold; api/process_limits.h). A connection beyond that is
-// served by one of at most kMaxRefusing refusal threads, on which Refusing()
-// is true: the routes answer 503 with Retry-After and close it. When even
+// refused as soon as it is accepted: `refusal` (a complete HTTP 503 answer
+// with Retry-After; empty for TLS, which cannot be answered before its
+// handshake) is written to it without reading anything, and it is closed.
+// Where the accepted socket is not known (api/accept_hook.h), it is served
+// instead by one of at most kMaxRefusing refusal threads, on which Refusing()
+// is true: the routes answer 503 with Retry-After and close it; when even
 // those are busy, the accepting thread waits for one (new connections then
-// queue in the kernel), so descriptors stay bounded.
+// queue in the kernel), so descriptors stay bounded either way.
 //
 // Shutdown drains: queued and running connections get up to `drain` to
 // finish; then the sockets still open on the listening port are shut down
@@ -38,6 +42,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 
 namespace ledger::api {
 
@@ -54,6 +59,8 @@ struct PoolOptions {
   size_t max_threads = 1024;
   size_t max_connections = SIZE_MAX;
   std::chrono::milliseconds drain{10000};
+  // The bytes written to a connection refused for being over the limit.
+  std::string refusal;
   // Shuts down the sockets of connections still open when the drain time
   // is over; may be empty.
   std::function<void()> close_leftovers;

@@ -97,8 +97,23 @@ void ConfigureServer(httplib::Server& server, int threads, int max_threads) {
   ConfigureServer(server, pool, nullptr);
 }
 
-void ConfigureServer(httplib::Server& server, const PoolOptions& pool, ConnectionStats* stats) {
+std::string RefusalResponse(uint64_t max_connections) {
+  const std::string body =
+      json{{"type", "about:blank"},
+           {"title", "Service Unavailable"},
+           {"status", 503},
+           {"detail", "too many connections: " + std::to_string(max_connections) +
+                          " are open, as many as the open-file limit leaves beside the store; retry shortly"}}
+          .dump();
+  return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\nRetry-After: 1\r\n"
+         "Connection: close\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+void ConfigureServer(httplib::Server& server, const PoolOptions& pool_options, ConnectionStats* stats) {
   server.set_tcp_nodelay(true);  // without it, delayed ACKs stall keep-alive clients by 40 ms
+  PoolOptions pool = pool_options;
+  if (pool.refusal == "http") pool.refusal = RefusalResponse(pool.max_connections);
   server.new_task_queue = [pool, stats] { return new ConnectionPool(pool, stats); };
   server.set_payload_max_length(kMaxBodyBytes);
   server.set_keep_alive_max_count(100000);

@@ -250,6 +250,7 @@ int main(int argc, char** argv) {
   pool.max_connections = plan.max_connections;
   pool.drain = std::chrono::seconds(drain_seconds);
   pool.close_leftovers = [port] { api::ShutdownConnectionsOnPort(port); };
+  if (tls_cert.empty()) pool.refusal = "http";  // TLS cannot be answered before its handshake: closed
   api::ConfigureServer(server, pool, &connections);
   server.set_read_timeout(read_timeout, 0);
   server.set_keep_alive_timeout(std::min(read_timeout, 5));  // idle keep-alive connections

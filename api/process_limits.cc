@@ -51,7 +51,7 @@ uint64_t CountOpenFds() {
 
 FdPlan PlanFds(uint64_t limit) {
   FdPlan p;
-  p.max_open_files = static_cast<int>(std::clamp<uint64_t>(limit / 4, 64, 512));
+  p.max_open_files = static_cast<int>(std::clamp<uint64_t>(limit / 4, 32, 512));
   p.store_fds = static_cast<uint64_t>(tlog::StoreOpenFiles(p.max_open_files));
   const uint64_t used = p.store_fds + kReservedFds;
   p.max_connections = limit > used ? limit - used : 0;

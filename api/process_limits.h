@@ -4,7 +4,7 @@
 //
 // Budget (docs/operations.md): with a soft limit L (raised to the hard
 // limit at start), RocksDB may hold StoreOpenFiles(max_open_files) with
-// max_open_files = clamp(L / 4, 64, 512); kReservedFds more are kept for
+// max_open_files = clamp(L / 4, 32, 512); kReservedFds more are kept for
 // ledgerd itself (stdio, the listening socket, the token file, a site file
 // being served, witness connections, refusal threads' sockets); the rest,
 // L - store - reserved, is max_connections.
@@ -18,7 +18,7 @@
 
 namespace ledger::api {
 
-inline constexpr uint64_t kReservedFds = 64;
+inline constexpr uint64_t kReservedFds = 32;
 
 struct FdLimits {
   uint64_t soft = 0, hard = 0;

@@ -37,7 +37,8 @@ struct ServerContext {
 
 // Server-wide settings: TCP_NODELAY, connection threads and the connection
 // limit and drain time (api/connection_pool.h), body cap, CORS, logging.
-// `stats` may be null.
+// `stats` may be null. pool.refusal "http" stands for the plain-HTTP 503
+// problem answer (RefusalResponse); leave it empty for TLS.
 void ConfigureServer(httplib::Server& server, const PoolOptions& pool, ConnectionStats* stats);
 // The same with `threads` kept, up to `max_threads`, no connection limit.
 void ConfigureServer(httplib::Server& server, int threads, int max_threads);
@@ -66,6 +67,10 @@ struct ResponseCounts {
   uint64_t ok = 0, client_errors = 0, server_errors = 0;  // 2xx (and 1xx/3xx), 4xx, 5xx
 };
 ResponseCounts CountResponses();
+
+// A complete HTTP/1.1 503 problem+json answer for a connection over the
+// connection limit, with Retry-After: 1 and Connection: close.
+std::string RefusalResponse(uint64_t max_connections);
 
 // Helpers for route files.
 void WriteJson(httplib::Response& res, const nlohmann::json& j, int status = 200);

@@ -15,11 +15,10 @@ namespace {
 constexpr size_t kMaxWriteBuffer = 64 << 20;
 constexpr size_t kMinWriteBuffer = 64 << 10;
 // Descriptors a writable store holds besides table files: the live WAL
-// files (one, two while a memtable is being flushed, a few more when flushes
-// lag), MANIFEST, LOCK, the directory, the table files a flush and a
-// compaction are writing, and the files RocksDB opens for a moment
-// (OPTIONS, CURRENT).
-constexpr int kStoreFixedFiles = 32;
+// files (one, two while a memtable is being flushed), MANIFEST, LOCK, the
+// directory, the table files a flush and a compaction are writing, and the
+// files RocksDB opens for a moment (OPTIONS, CURRENT).
+constexpr int kStoreFixedFiles = 16;
 
 class StderrLogger : public rocksdb::Logger {
  public:
