@@ -51,6 +51,11 @@ Status LogImpl::Init() {
   if (!options_.create_if_missing && !std::filesystem::exists(options_.path)) {
     return NotFound("no log at " + options_.path + " (run ledgerctl init)");
   }
+  if (options_.create_if_missing) {
+    // RocksDB logs an error for a missing directory before creating it.
+    std::error_code ec;
+    std::filesystem::create_directories(options_.path, ec);
+  }
   health_ = std::make_unique<StoreHealth>(options_.path, options_.read_only ? 0 : options_.min_free_bytes);
   events_ = std::make_shared<StoreEvents>();
   if (!options_.read_only) events_->on_error = [this](const std::string& cause) { OnStoreError(cause); };
