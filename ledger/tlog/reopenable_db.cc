@@ -24,9 +24,8 @@ namespace {
 // An iterator of the current database that keeps it open while it lives.
 class PinnedIterator : public rocksdb::Iterator {
  public:
-  PinnedIterator(std::shared_lock<std::shared_mutex> lock, rocksdb::Iterator* it)
-      : lock_(std::move(lock)), it_(it) {}
-  ~PinnedIterator() override { it_.reset(); }  // before the lock is released
+  PinnedIterator(ReopenableDB::Slot slot, rocksdb::Iterator* it) : slot_(std::move(slot)), it_(it) {}
+  ~PinnedIterator() override { it_.reset(); }  // before the slot is released
   bool Valid() const override { return it_->Valid(); }
   void SeekToFirst() override { it_->SeekToFirst(); }
   void SeekToLast() override { it_->SeekToLast(); }
@@ -43,16 +42,39 @@ class PinnedIterator : public rocksdb::Iterator {
   }
 
  private:
-  std::shared_lock<std::shared_mutex> lock_;
+  ReopenableDB::Slot slot_;
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
 }  // namespace
 
+ReopenableDB::Slot::Slot(const ReopenableDB* db) : db_(db) {
+  std::unique_lock lock(db_->slot_mu_);
+  db_->slot_cv_.wait(lock, [&] { return !db_->swapping_; });
+  db_->slots_++;
+}
+
+ReopenableDB::Slot::~Slot() {
+  if (db_ == nullptr) return;
+  std::lock_guard lock(db_->slot_mu_);
+  if (--db_->slots_ == 0) db_->slot_cv_.notify_all();
+}
+
+void ReopenableDB::BlockSlots() {
+  std::unique_lock lock(slot_mu_);
+  slot_cv_.wait(lock, [&] { return slots_ == 0 && !swapping_; });
+  swapping_ = true;
+}
+
+void ReopenableDB::UnblockSlots() {
+  std::lock_guard lock(slot_mu_);
+  swapping_ = false;
+  slot_cv_.notify_all();
+}
+
 ReopenableDB::ReopenableDB(rocksdb::DB* db) : StackableDB(db) {}
 
 ReopenableDB::~ReopenableDB() {
-  std::unique_lock lock(mu_);
   std::lock_guard snap_lock(snap_mu_);
   for (Snap* s : snaps_) {
     if (db_ != nullptr && s->inner_ != nullptr) db_->ReleaseSnapshot(s->inner_);
@@ -63,7 +85,7 @@ ReopenableDB::~ReopenableDB() {
 }
 
 uint64_t ReopenableDB::generation() const {
-  std::shared_lock lock(mu_);
+  Slot slot(this);
   return generation_;
 }
 
@@ -72,7 +94,11 @@ rocksdb::Status ReopenableDB::Missing() const {
 }
 
 ReopenableDB::ReopenResult ReopenableDB::Reopen(const Opener& open_writable, const Opener& open_read_only) {
-  std::unique_lock lock(mu_);
+  BlockSlots();
+  struct Unblock {
+    ReopenableDB* db;
+    ~Unblock() { db->UnblockSlots(); }
+  } unblock{this};
   {
     // RocksDB refuses to close with snapshots outstanding; readers holding
     // one get Incomplete from now on.
@@ -124,7 +150,7 @@ rocksdb::Status ReopenableDB::Translate(const rocksdb::ReadOptions& options, roc
 
 rocksdb::Status ReopenableDB::Get(const rocksdb::ReadOptions& options, rocksdb::ColumnFamilyHandle*,
                                   const rocksdb::Slice& key, rocksdb::PinnableSlice* value) {
-  std::shared_lock lock(mu_);
+  Slot slot(this);
   if (db_ == nullptr) return Missing();
   rocksdb::ReadOptions ro;
   rocksdb::Status s = Translate(options, &ro);
@@ -144,7 +170,7 @@ std::vector<rocksdb::Status> ReopenableDB::MultiGet(const rocksdb::ReadOptions& 
                                                     const std::vector<rocksdb::ColumnFamilyHandle*>& cfs,
                                                     const std::vector<rocksdb::Slice>& keys,
                                                     std::vector<std::string>* values) {
-  std::shared_lock lock(mu_);
+  Slot slot(this);
   if (db_ == nullptr) return std::vector<rocksdb::Status>(keys.size(), Missing());
   rocksdb::ReadOptions ro;
   rocksdb::Status s = Translate(options, &ro);
@@ -154,48 +180,48 @@ std::vector<rocksdb::Status> ReopenableDB::MultiGet(const rocksdb::ReadOptions& 
 }
 
 rocksdb::Iterator* ReopenableDB::NewIterator(const rocksdb::ReadOptions& options, rocksdb::ColumnFamilyHandle*) {
-  std::shared_lock lock(mu_);
+  Slot slot(this);
   if (db_ == nullptr) return rocksdb::NewErrorIterator(Missing());
   rocksdb::ReadOptions ro;
   rocksdb::Status s = Translate(options, &ro);
   if (!s.ok()) return rocksdb::NewErrorIterator(s);
   rocksdb::Iterator* it = db_->NewIterator(ro, db_->DefaultColumnFamily());
-  return new PinnedIterator(std::move(lock), it);
+  return new PinnedIterator(std::move(slot), it);
 }
 
 rocksdb::Status ReopenableDB::Put(const rocksdb::WriteOptions& options, rocksdb::ColumnFamilyHandle*,
                                   const rocksdb::Slice& key, const rocksdb::Slice& value) {
-  std::shared_lock lock(mu_);
+  Slot slot(this);
   if (db_ == nullptr) return Missing();
   return db_->Put(options, db_->DefaultColumnFamily(), key, value);
 }
 
 rocksdb::Status ReopenableDB::Write(const rocksdb::WriteOptions& options, rocksdb::WriteBatch* updates) {
-  std::shared_lock lock(mu_);
+  Slot slot(this);
   if (db_ == nullptr) return Missing();
   return db_->Write(options, updates);
 }
 
 rocksdb::Status ReopenableDB::SyncWAL() {
-  std::shared_lock lock(mu_);
+  Slot slot(this);
   if (db_ == nullptr) return Missing();
   return db_->SyncWAL();
 }
 
 rocksdb::Status ReopenableDB::FlushWAL(bool sync) {
-  std::shared_lock lock(mu_);
+  Slot slot(this);
   if (db_ == nullptr) return Missing();
   return db_->FlushWAL(sync);
 }
 
 rocksdb::Status ReopenableDB::Flush(const rocksdb::FlushOptions& options, rocksdb::ColumnFamilyHandle*) {
-  std::shared_lock lock(mu_);
+  Slot slot(this);
   if (db_ == nullptr) return Missing();
   return db_->Flush(options, db_->DefaultColumnFamily());
 }
 
 const rocksdb::Snapshot* ReopenableDB::GetSnapshot() {
-  std::shared_lock lock(mu_);
+  Slot slot(this);
   auto* s = new Snap(db_ != nullptr ? db_->GetSnapshot() : nullptr, generation_);
   if (s->inner_ != nullptr) {
     std::lock_guard snap_lock(snap_mu_);
@@ -207,7 +233,7 @@ const rocksdb::Snapshot* ReopenableDB::GetSnapshot() {
 void ReopenableDB::ReleaseSnapshot(const rocksdb::Snapshot* snapshot) {
   if (snapshot == nullptr) return;
   auto* s = const_cast<Snap*>(static_cast<const Snap*>(snapshot));
-  std::shared_lock lock(mu_);
+  Slot slot(this);
   {
     std::lock_guard snap_lock(snap_mu_);
     if (snaps_.erase(s) > 0 && db_ != nullptr && s->inner_ != nullptr) db_->ReleaseSnapshot(s->inner_);
@@ -216,18 +242,22 @@ void ReopenableDB::ReleaseSnapshot(const rocksdb::Snapshot* snapshot) {
 }
 
 bool ReopenableDB::GetIntProperty(rocksdb::ColumnFamilyHandle*, const rocksdb::Slice& property, uint64_t* value) {
-  std::shared_lock lock(mu_);
+  Slot slot(this);
   if (db_ == nullptr) return false;
   return db_->GetIntProperty(db_->DefaultColumnFamily(), property, value);
 }
 
 rocksdb::ColumnFamilyHandle* ReopenableDB::DefaultColumnFamily() const {
-  std::shared_lock lock(mu_);
+  Slot slot(this);
   return db_ != nullptr ? db_->DefaultColumnFamily() : nullptr;
 }
 
 rocksdb::Status ReopenableDB::Close() {
-  std::unique_lock lock(mu_);
+  BlockSlots();
+  struct Unblock {
+    ReopenableDB* db;
+    ~Unblock() { db->UnblockSlots(); }
+  } unblock{this};
   if (db_ == nullptr) return rocksdb::Status::OK();
   {
     std::lock_guard snap_lock(snap_mu_);

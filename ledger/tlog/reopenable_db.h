@@ -13,11 +13,16 @@
 //
 // Contract:
 // - Get, MultiGet (vector form), NewIterator, Put, Write, SyncWAL, FlushWAL,
-//   Flush, GetSnapshot, ReleaseSnapshot and GetIntProperty hold a shared
-//   lock while they run (an iterator holds it until it is deleted); Reopen
-//   takes it exclusively, so it waits for them and they wait for it. Other
-//   DB methods are forwarded without the lock: do not call them while a
-//   reopen may run.
+//   Flush, GetSnapshot, ReleaseSnapshot and GetIntProperty hold a reader slot
+//   while they run (an iterator holds one until it is deleted). Reopen waits
+//   until no slot is held, then swaps the database while new calls wait.
+//   Calls are never held back by a pending Reopen (readers first, like a
+//   reader-preferring rwlock), so a call made while holding a slot, or
+//   holding a lock another reader waits for, cannot deadlock with a reopen.
+//   No mutex is held while a call runs: the slots are a count under a mutex
+//   taken for a moment, so ThreadSanitizer sees no lock order through the
+//   store. Other DB methods are forwarded without a slot: do not call them
+//   while a reopen may run.
 // - Only the default column family exists; the handle a caller passes is
 //   replaced by the current database's own.
 // - A value read by Get is copied out of RocksDB's cache before the lock is
@@ -34,10 +39,10 @@
 
 #include <rocksdb/utilities/stackable_db.h>
 
+#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <set>
-#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -85,15 +90,36 @@ class ReopenableDB : public rocksdb::StackableDB {
   rocksdb::ColumnFamilyHandle* DefaultColumnFamily() const override;
   rocksdb::Status Close() override;
 
+  // A reader slot (see the contract above). Movable.
+  class Slot {
+   public:
+    explicit Slot(const ReopenableDB* db);
+    Slot(Slot&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
+    ~Slot();
+
+   private:
+    const ReopenableDB* db_;
+  };
+
  private:
   class Snap;
+  // Waits until no slot is held and blocks new ones; Unblock lets them in.
+  void BlockSlots();
+  void UnblockSlots();
   // The snapshot of the current database `options` names, or an error.
   rocksdb::Status Translate(const rocksdb::ReadOptions& options, rocksdb::ReadOptions* out) const;
   rocksdb::Status Missing() const;
 
-  mutable std::shared_mutex mu_;  // shared: a call uses db_; exclusive: Reopen, Close
-  uint64_t generation_ = 0;       // under mu_
-  std::string missing_why_;       // under mu_: why db_ is null
+  mutable std::mutex slot_mu_;  // held only for a moment
+  mutable std::condition_variable slot_cv_;
+  mutable size_t slots_ = 0;    // calls using db_ now
+  bool swapping_ = false;       // Reopen or Close is replacing db_: new slots wait
+  // db_, generation_ and missing_why_ change only while swapping_ with no
+  // slot held; they are read holding a slot.
+  uint64_t generation_ = 0;
+  std::string missing_why_;  // why db_ is null
 
   std::mutex snap_mu_;
   std::set<Snap*> snaps_;  // snapshots of the current database not yet released
