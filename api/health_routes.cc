@@ -18,7 +18,7 @@ struct Gauges {
 Gauges Read(const ServerContext& ctx) {
   Gauges g;
   g.store = ctx.log->Health();
-  g.fds_open = CountOpenFds();
+  g.fds_open = CountOpenFdsCached();
   g.fds_limit = FdLimit();
   if (ctx.connections != nullptr) {
     g.connections = ctx.connections->open.load();

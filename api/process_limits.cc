@@ -8,6 +8,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -47,6 +50,23 @@ uint64_t CountOpenFds() {
   }
   closedir(d);
   return n > 0 ? n - 1 : 0;  // the directory stream's own descriptor
+}
+
+uint64_t CountOpenFdsCached() {
+  static std::atomic<int64_t> counted_ms{0};
+  static std::atomic<uint64_t> count{0};
+  static std::mutex mu;
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  const int64_t last = counted_ms.load(std::memory_order_acquire);
+  if (last != 0 && now - last < 500) return count.load(std::memory_order_relaxed);
+  std::unique_lock lock(mu, std::try_to_lock);
+  if (!lock.owns_lock() && last != 0) return count.load(std::memory_order_relaxed);
+  if (!lock.owns_lock()) lock.lock();
+  count.store(CountOpenFds(), std::memory_order_relaxed);
+  counted_ms.store(now, std::memory_order_release);
+  return count.load(std::memory_order_relaxed);
 }
 
 FdPlan PlanFds(uint64_t limit) {

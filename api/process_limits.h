@@ -31,6 +31,9 @@ Result<FdLimits> RaiseFdLimit();
 uint64_t FdLimit();
 // Open descriptors of this process; 0 when unknown.
 uint64_t CountOpenFds();
+// The same, counted at most every 500 ms (for /healthz, which load
+// balancers and benchmarks call often). Thread-safe.
+uint64_t CountOpenFdsCached();
 
 struct FdPlan {
   int max_open_files = 0;       // RocksDB table files kept open

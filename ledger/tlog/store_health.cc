@@ -14,18 +14,35 @@ std::string StoreHealth::Bytes(uint64_t n) {
 }
 
 StoreHealth::Disk StoreHealth::CheckDisk() {
-  std::lock_guard lock(disk_mu_);
-  const auto now = std::chrono::steady_clock::now();
-  if (disk_.known && now - checked_ < kDiskCheckInterval) return disk_;
+  // Every append asks: the answer comes from two atomics, and one caller at
+  // a time refreshes them once they are kDiskCheckInterval old.
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  const int64_t interval = std::chrono::duration_cast<std::chrono::nanoseconds>(kDiskCheckInterval).count();
+  const int64_t checked = checked_ns_.load(std::memory_order_acquire);
+  if (checked != 0 && now - checked < interval) return Cached();
+  std::unique_lock lock(disk_mu_, std::try_to_lock);
+  if (!lock.owns_lock()) {
+    if (checked != 0) return Cached();  // another caller is refreshing
+    lock.lock();                         // the very first look: wait for it
+  }
   struct statvfs st;
   if (statvfs(path_.c_str(), &st) == 0) {
-    disk_.free_bytes = static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
-    disk_.known = true;
+    free_bytes_.store(static_cast<uint64_t>(st.f_bavail) * st.f_frsize, std::memory_order_relaxed);
+    known_.store(true, std::memory_order_relaxed);
   } else {
-    disk_.known = false;
+    known_.store(false, std::memory_order_relaxed);
   }
-  checked_ = now;
-  return disk_;
+  checked_ns_.store(now, std::memory_order_release);
+  return Cached();
+}
+
+StoreHealth::Disk StoreHealth::Cached() const {
+  Disk d;
+  d.free_bytes = free_bytes_.load(std::memory_order_relaxed);
+  d.known = known_.load(std::memory_order_relaxed);
+  return d;
 }
 
 bool StoreHealth::LowDisk() {

@@ -68,9 +68,12 @@ class StoreHealth {
   const std::string path_;
   const uint64_t floor_;
 
-  std::mutex disk_mu_;
-  std::chrono::steady_clock::time_point checked_{};
-  Disk disk_;
+  Disk Cached() const;
+
+  std::mutex disk_mu_;  // one refresher at a time
+  std::atomic<int64_t> checked_ns_{0};  // steady clock of the last statvfs; 0 = never
+  std::atomic<uint64_t> free_bytes_{0};
+  std::atomic<bool> known_{false};
 
   std::atomic<bool> failed_{false};
   mutable std::mutex mu_;
