@@ -17,12 +17,13 @@ thread_local bool t_refusing = false;
 
 bool ConnectionPool::Refusing() { return t_refusing; }
 
-ConnectionPool::ConnectionPool(PoolOptions options, ConnectionStats* stats) : options_([&] {
-  options.base_threads = std::max<size_t>(options.base_threads, 1);
-  options.max_threads = std::max(options.base_threads, options.max_threads);
-  options.max_connections = std::max<size_t>(options.max_connections, 1);
-  return options;
-}()) {
+ConnectionPool::ConnectionPool(PoolOptions options, ConnectionStats* stats)
+    : options_([&] {
+        options.base_threads = std::max<size_t>(options.base_threads, 1);
+        options.max_threads = std::max(options.base_threads, options.max_threads);
+        options.max_connections = std::max<size_t>(options.max_connections, 1);
+        return options;
+      }()) {
   std::lock_guard lock(st_->mu);
   st_->stats = stats;
   if (stats != nullptr) stats->max = options_.max_connections;
@@ -66,7 +67,8 @@ void ConnectionPool::enqueue(std::function<void()> fn) {
   if (st_->stats != nullptr) st_->stats->open = st_->connections;
   st_->jobs.push_back(std::move(fn));
   // More jobs waiting than idle threads to take them: one more thread.
-  if (st_->jobs.size() > st_->idle && st_->threads < options_.max_threads && !st_->stopping) StartLocked(true);
+  if (st_->jobs.size() > st_->idle && st_->threads < options_.max_threads && !st_->stopping)
+    StartLocked(true);
   st_->work_cv.notify_one();
 }
 

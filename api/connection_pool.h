@@ -48,9 +48,9 @@ namespace ledger::api {
 
 // Counters shared with /healthz and /metrics.
 struct ConnectionStats {
-  std::atomic<uint64_t> open{0};     // connections queued or being served
-  std::atomic<uint64_t> refused{0};  // connections answered 503 for being over max_connections
-  std::atomic<uint64_t> max{0};      // max_connections
+  std::atomic<uint64_t> open{0};       // connections queued or being served
+  std::atomic<uint64_t> refused{0};    // connections answered 503 for being over max_connections
+  std::atomic<uint64_t> max{0};        // max_connections
   std::atomic<bool> undrained{false};  // a connection thread was still running after shutdown
 };
 

@@ -75,8 +75,8 @@ void RegisterHealthRoutes(httplib::Server& server, ServerContext& ctx) {
                  "counter");
     out += Gauge("ledger_store_resumes_total", g.store.resumes,
                  "times the store was reopened after a failure and took writes again", "counter");
-    out += Gauge("ledger_store_flushes_total", log->Stats().store_flushes, "RocksDB memtable flushes since start",
-                 "counter");
+    out += Gauge("ledger_store_flushes_total", log->Stats().store_flushes,
+                 "RocksDB memtable flushes since start", "counter");
     out += Gauge("ledger_disk_free_bytes", g.store.free_bytes, "free bytes on the store's volume");
     out += Gauge("ledger_disk_min_free_bytes", g.store.min_free_bytes,
                  "the floor under which writes are refused (--min-free-bytes)");

@@ -42,8 +42,9 @@ std::atomic<uint64_t> g_requests_2xx{0}, g_requests_4xx{0}, g_requests_5xx{0};
 // A connection beyond the connection limit (api/connection_pool.h).
 void TooManyConnections(httplib::Response& res, const ServerContext& ctx) {
   const uint64_t max = ctx.connections != nullptr ? ctx.connections->max.load() : 0;
-  WriteProblem(res, 503, "too many connections: " + std::to_string(max) +
-                             " are open, as many as the open-file limit leaves beside the store; retry shortly");
+  WriteProblem(res, 503,
+               "too many connections: " + std::to_string(max) +
+                   " are open, as many as the open-file limit leaves beside the store; retry shortly");
   res.set_header("Connection", "close");
 }
 
@@ -88,7 +89,9 @@ Result<json> GenericRecorder::Record(const Actor& actor, const std::string& type
   return AppendedJson(a);
 }
 
-ResponseCounts CountResponses() { return {g_requests_2xx.load(), g_requests_4xx.load(), g_requests_5xx.load()}; }
+ResponseCounts CountResponses() {
+  return {g_requests_2xx.load(), g_requests_4xx.load(), g_requests_5xx.load()};
+}
 
 void ConfigureServer(httplib::Server& server, int threads, int max_threads) {
   PoolOptions pool;

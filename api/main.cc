@@ -52,7 +52,7 @@ int Usage() {
           "  --max-queue N           entries waiting to be sequenced before writes answer 503 (default 65536)\n"
           "  --min-free-bytes N      refuse writes (507) while the data volume has less free; K, M, G suffixes\n"
           "                          (default 256M; also sizes RocksDB's write buffer: min(64M, N/4))\n"
-          "  --drain-seconds S       on SIGTERM, wait up to S seconds for open connections, then close them (default 10)\n");
+          "  --drain-seconds S       on SIGTERM, wait up to S s for open connections, then close them (default 10)\n");
   return 2;
 }
 
@@ -67,7 +67,9 @@ bool ParseBytes(const std::string& s, uint64_t* out) {
     case 'G': case 'g': mult = 1ull << 30; digits.pop_back(); break;
     default: break;
   }
-  if (digits.empty() || digits.size() > 15 || digits.find_first_not_of("0123456789") != std::string::npos) return false;
+  if (digits.empty() || digits.size() > 15 || digits.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
   *out = std::stoull(digits) * mult;
   return true;
 }
@@ -120,7 +122,7 @@ int main(int argc, char** argv) {
     else if (a == "--min-free-bytes") {
       std::string v = value();
       if (!ParseBytes(v, &min_free_bytes)) {
-        fprintf(stderr, "ledgerd: --min-free-bytes must be a number of bytes with an optional K, M or G, got '%s'\n",
+        fprintf(stderr, "ledgerd: --min-free-bytes must be bytes with an optional K, M or G, got '%s'\n",
                 v.c_str());
         return 2;
       }
@@ -158,7 +160,8 @@ int main(int argc, char** argv) {
           limits->soft_before < limits->soft
               ? (" (raised from " + std::to_string(limits->soft_before) + ")").c_str()
               : "",
-          static_cast<unsigned long long>(plan.store_fds), static_cast<unsigned long long>(plan.max_connections));
+          static_cast<unsigned long long>(plan.store_fds),
+          static_cast<unsigned long long>(plan.max_connections));
   if (!plan.problem.empty()) fprintf(stderr, "ledgerd: WARNING: %s\n", plan.problem.c_str());
 
   tlog::DataDir dir{data};
@@ -167,9 +170,11 @@ int main(int argc, char** argv) {
     if (statvfs(data.c_str(), &vfs) == 0) {
       const uint64_t free_bytes = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
       fprintf(stderr, "ledgerd: %s free on the volume of %s; writes are refused under %s (--min-free-bytes)\n",
-              Mib(free_bytes).c_str(), data.c_str(), Mib(min_free_bytes).c_str());
+              Mib(free_bytes).c_str(), data.c_str(),
+              Mib(min_free_bytes).c_str());
       if (free_bytes < min_free_bytes) {
-        fprintf(stderr, "ledgerd: WARNING: free space is under the floor: writes are refused until %s more is freed\n",
+        fprintf(stderr,
+                "ledgerd: WARNING: free space is under the floor: writes are refused until %s more is freed\n",
                 Mib(min_free_bytes - free_bytes).c_str());
       }
     }

@@ -9,11 +9,11 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
-#include <mutex>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 
 #include "ledger/tlog/log.h"
 
@@ -27,7 +27,8 @@ Result<FdLimits> RaiseFdLimit() {
   if (rl.rlim_cur < rl.rlim_max) {
     rl.rlim_cur = rl.rlim_max;
     if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
-      return IOError("raising the open-file limit to " + std::to_string(rl.rlim_max) + ": " + strerror(errno));
+      return IOError("raising the open-file limit to " + std::to_string(rl.rlim_max) + ": " +
+                     strerror(errno));
     }
   }
   if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return IOError(std::string("getrlimit: ") + strerror(errno));
@@ -77,10 +78,10 @@ FdPlan PlanFds(uint64_t limit) {
   p.max_connections = limit > used ? limit - used : 0;
   if (p.max_connections < 16) {
     p.max_connections = std::max<uint64_t>(p.max_connections, 1);
-    p.problem = "the open-file limit of " + std::to_string(limit) + " leaves " + std::to_string(p.max_connections) +
-                " connection(s) once the store (" + std::to_string(p.store_fds) + ") and ledgerd (" +
-                std::to_string(kReservedFds) + ") have theirs; raise it (ulimit -n, LimitNOFILE=) to at least " +
-                std::to_string(used + 256);
+    p.problem = "the open-file limit of " + std::to_string(limit) + " leaves " +
+                std::to_string(p.max_connections) + " connection(s) once the store (" +
+                std::to_string(p.store_fds) + ") and ledgerd (" + std::to_string(kReservedFds) +
+                ") have theirs; raise it (ulimit -n, LimitNOFILE=) to at least " + std::to_string(used + 256);
   }
   return p;
 }

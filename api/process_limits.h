@@ -36,10 +36,10 @@ uint64_t CountOpenFds();
 uint64_t CountOpenFdsCached();
 
 struct FdPlan {
-  int max_open_files = 0;       // RocksDB table files kept open
-  uint64_t store_fds = 0;       // what the store may hold in all
+  int max_open_files = 0;  // RocksDB table files kept open
+  uint64_t store_fds = 0;  // what the store may hold in all
   uint64_t max_connections = 0;
-  std::string problem;          // non-empty when the limit is too low to run well
+  std::string problem;  // non-empty when the limit is too low to run well
 };
 FdPlan PlanFds(uint64_t limit);
 

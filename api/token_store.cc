@@ -8,10 +8,9 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "ledger/crypto/base64.h"
 #include "ledger/crypto/ed25519.h"
@@ -64,7 +63,8 @@ Status TokenStore::ReloadIfChanged(bool force) {
       if (!hash || hash->size() != crypto::kHashSize) {
         return Corruption(path_ + " line " + std::to_string(n) + ": hash is not a base64 SHA-256");
       }
-      Actor actor{j.at("role").get<std::string>(), name, j.value("org", ""), crypto::ToHex(hash->substr(0, 16))};
+      Actor actor{j.at("role").get<std::string>(), name, j.value("org", ""),
+                  crypto::ToHex(hash->substr(0, 16))};
       fresh[*hash] = Record{std::move(actor), false};
       hashes_by_name[name].push_back(*hash);
     } catch (const nlohmann::json::exception& e) {

@@ -87,7 +87,8 @@ mode_t RestoredMode(const std::string& rel) {
   return rel == "log.key" || rel == "tokens.jsonl" ? 0600 : 0644;
 }
 
-Result<BackupInfo> RestoreInto(const std::string& backup_dir, const BackupManifest& m, const std::string& staging) {
+Result<BackupInfo> RestoreInto(const std::string& backup_dir, const BackupManifest& m,
+                               const std::string& staging) {
   std::error_code ec;
   for (const BackupManifest::File& f : m.files) {
     const fs::path to = fs::path(staging) / f.path;
@@ -99,21 +100,24 @@ Result<BackupInfo> RestoreInto(const std::string& backup_dir, const BackupManife
     LEDGER_RETURN_IF_ERROR(SyncPath(to.string()));
   }
   const fs::path db = fs::path(staging) / "db";
-  if (!fs::exists(db / "CURRENT", ec)) return FailedPrecondition("the backup holds no RocksDB store (db/CURRENT)");
+  if (!fs::exists(db / "CURRENT", ec))
+    return FailedPrecondition("the backup holds no RocksDB store (db/CURRENT)");
   LEDGER_RETURN_IF_ERROR(SyncPath(db.string()));
   LEDGER_RETURN_IF_ERROR(SyncPath(staging));
   LEDGER_ASSIGN_OR_RETURN(BackupInfo info, Inspect(db.string()));
   if (info.origin != m.info.origin || info.tree_size != m.info.tree_size) {
-    return FailedPrecondition("the restored store holds " + info.origin + " at " + std::to_string(info.tree_size) +
-                              " entries; the manifest says " + m.info.origin + " at " +
-                              std::to_string(m.info.tree_size));
+    return FailedPrecondition("the restored store holds " + info.origin + " at " +
+                              std::to_string(info.tree_size) + " entries; the manifest says " +
+                              m.info.origin + " at " + std::to_string(m.info.tree_size));
   }
   std::ifstream vkey(fs::path(staging) / "log.vkey");
   std::string line;
   if (!std::getline(vkey, line) || line != info.vkey) {
-    return FailedPrecondition("log.vkey of the backup is not the verifier key of its store (" + info.vkey + ")");
+    return FailedPrecondition("log.vkey of the backup is not the verifier key of its store (" + info.vkey +
+                              ")");
   }
-  if (!fs::exists(fs::path(staging) / "log.key", ec)) return FailedPrecondition("the backup holds no log.key");
+  if (!fs::exists(fs::path(staging) / "log.key", ec))
+    return FailedPrecondition("the backup holds no log.key");
   return info;
 }
 

@@ -31,7 +31,8 @@ bool IsOwnFile(const std::string& rel) {
 // "..", relative.
 bool IsPlainPath(const std::string& p) {
   if (p.empty() || p[0] == '/' || p.find("..") != std::string::npos) return false;
-  return std::all_of(p.begin(), p.end(), [](char c) { return static_cast<unsigned char>(c) > 0x20 && c != 0x7f; });
+  return std::all_of(p.begin(), p.end(),
+                     [](char c) { return static_cast<unsigned char>(c) > 0x20 && c != 0x7f; });
 }
 
 struct Digest {
@@ -85,7 +86,8 @@ Result<std::vector<std::string>> ListFiles(const std::string& dir, std::vector<s
 Status WriteSynced(const std::string& path, const std::string& content, mode_t mode) {
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return IOError("creating " + path + ": " + strerror(errno));
-  const bool ok = write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) && fsync(fd) == 0;
+  const bool ok =
+      write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) && fsync(fd) == 0;
   const int err = errno;
   close(fd);
   if (!ok) return IOError("writing " + path + ": " + strerror(err));
@@ -108,12 +110,14 @@ Result<BackupManifest> ParseManifest(const std::string& text) {
   };
   auto field = [&](const char* name, std::string* out) -> Status {
     ++n;
-    if (!std::getline(in, line) || !line.starts_with(std::string(name) + " ")) return bad(std::string("expected ") + name);
+    if (!std::getline(in, line) || !line.starts_with(std::string(name) + " "))
+      return bad(std::string("expected ") + name);
     *out = line.substr(strlen(name) + 1);
     return Status::Ok();
   };
   ++n;
-  if (!std::getline(in, line) || line != kHeader) return bad("not a backup manifest (expected \"" + std::string(kHeader) + "\")");
+  if (!std::getline(in, line) || line != kHeader)
+    return bad("not a backup manifest (expected \"" + std::string(kHeader) + "\")");
   std::string tree, cp;
   LEDGER_RETURN_IF_ERROR(field("origin", &m.info.origin));
   LEDGER_RETURN_IF_ERROR(field("tree-size", &tree));
@@ -134,7 +138,8 @@ Result<BackupManifest> ParseManifest(const std::string& text) {
     if (!crypto::HashFromHex(hash, &h) || !ParseDecimal(size, &file.size) || !IsPlainPath(path)) {
       return bad("malformed file line");
     }
-    if (!m.files.empty() && m.files.back().path >= path) return bad("file lines must be sorted by path, once each");
+    if (!m.files.empty() && m.files.back().path >= path)
+      return bad("file lines must be sorted by path, once each");
     m.files.push_back(std::move(file));
   }
   return m;
@@ -170,13 +175,14 @@ Status MarkBackupIncomplete(const std::string& dir) {
 Result<BackupManifest> SealBackup(const std::string& dir, const BackupInfo& info) {
   BackupManifest m;
   m.info = info;
-  m.created = FormatTime(std::chrono::duration_cast<std::chrono::seconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count());
+  m.created = FormatTime(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
   std::vector<std::string> dirs;
   LEDGER_ASSIGN_OR_RETURN(std::vector<std::string> files, ListFiles(dir, &dirs));
-  std::string text = std::string(kHeader) + "\norigin " + info.origin + "\ntree-size " + std::to_string(info.tree_size) +
-                     "\ncheckpoint-size " + std::to_string(info.checkpoint_size) + "\ncreated " + m.created + "\n";
+  std::string text = std::string(kHeader) + "\norigin " + info.origin + "\ntree-size " +
+                     std::to_string(info.tree_size) + "\ncheckpoint-size " +
+                     std::to_string(info.checkpoint_size) + "\ncreated " + m.created + "\n";
   for (const std::string& rel : files) {
     if (!IsPlainPath(rel)) return FailedPrecondition("cannot list " + rel + " in a manifest");
     const std::string path = (fs::path(dir) / rel).string();
@@ -186,7 +192,8 @@ Result<BackupManifest> SealBackup(const std::string& dir, const BackupInfo& info
     m.files.push_back({rel, d.size, d.sha256});
   }
   // Directories after their files, the backup's own last.
-  std::sort(dirs.begin(), dirs.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  std::sort(dirs.begin(), dirs.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   for (const std::string& d : dirs) LEDGER_RETURN_IF_ERROR(SyncPath(d));
   LEDGER_RETURN_IF_ERROR(SyncPath(dir));
   // Only now the manifest, atomically, and then the marker goes.
@@ -208,10 +215,11 @@ Result<BackupManifest> VerifyBackup(const std::string& dir) {
   std::error_code ec;
   if (!fs::exists(path, ec)) {
     if (GetBackupState(dir) == BackupState::kIncomplete) {
-      return FailedPrecondition(dir + " is an interrupted backup: it holds " + kBackupIncompleteFile + " and no " +
-                                kBackupManifestFile + "; take a new backup");
+      return FailedPrecondition(dir + " is an interrupted backup: it holds " + kBackupIncompleteFile +
+                                " and no " + kBackupManifestFile + "; take a new backup");
     }
-    return NotFound(dir + " has no " + std::string(kBackupManifestFile) + ": it is not a complete ledgerctl backup");
+    return NotFound(dir + " has no " + std::string(kBackupManifestFile) +
+                    ": it is not a complete ledgerctl backup");
   }
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return IOError("opening " + path + ": " + strerror(errno));
@@ -231,7 +239,8 @@ Result<BackupManifest> VerifyBackup(const std::string& dir) {
   }
   for (const auto& f : m.files) {
     const std::string p = (fs::path(dir) / f.path).string();
-    if (!fs::exists(p, ec)) return FailedPrecondition("the backup lacks " + f.path + ", which its manifest lists");
+    if (!fs::exists(p, ec))
+      return FailedPrecondition("the backup lacks " + f.path + ", which its manifest lists");
     LEDGER_ASSIGN_OR_RETURN(Digest d, HashFile(p));
     if (d.size != f.size || d.sha256 != f.sha256) {
       return FailedPrecondition("backup file " + f.path + " does not match its manifest line (size " +

@@ -45,7 +45,7 @@ struct BackupManifest {
   BackupInfo info;
   std::string created;  // when the manifest was written
   struct File {
-    std::string path;    // relative to the backup directory
+    std::string path;  // relative to the backup directory
     uint64_t size = 0;
     std::string sha256;  // 64 lowercase hex digits
   };

@@ -183,7 +183,9 @@ Status LogImpl::LoadFromStore() {
     LEDGER_RETURN_IF_ERROR(FromRocks(db_->Get(rocksdb::ReadOptions(), keys::EntryKey(size - 1), &value),
                                      "reading entry " + std::to_string(size - 1)));
     auto fields = ParseEntry(value);
-    if (!fields.ok()) return Corruption("entry " + std::to_string(size - 1) + ": " + fields.status().message());
+    if (!fields.ok()) {
+      return Corruption("entry " + std::to_string(size - 1) + ": " + fields.status().message());
+    }
     if (auto t = ParseEntryTime(fields->time)) entry_time_.Observe(*t);
   }
   if (newest != nullptr) {

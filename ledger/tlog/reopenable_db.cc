@@ -11,7 +11,9 @@ namespace ledger::tlog {
 class ReopenableDB::Snap : public rocksdb::Snapshot {
  public:
   Snap(const rocksdb::Snapshot* inner, uint64_t generation) : inner_(inner), generation_(generation) {}
-  rocksdb::SequenceNumber GetSequenceNumber() const override { return inner_ ? inner_->GetSequenceNumber() : 0; }
+  rocksdb::SequenceNumber GetSequenceNumber() const override {
+    return inner_ ? inner_->GetSequenceNumber() : 0;
+  }
   int64_t GetUnixTime() const override { return inner_ ? inner_->GetUnixTime() : 0; }
   uint64_t GetTimestamp() const override { return inner_ ? inner_->GetTimestamp() : 0; }
 
@@ -136,7 +138,8 @@ ReopenableDB::ReopenResult ReopenableDB::Reopen(const Opener& open_writable, con
   return result;
 }
 
-rocksdb::Status ReopenableDB::Translate(const rocksdb::ReadOptions& options, rocksdb::ReadOptions* out) const {
+rocksdb::Status ReopenableDB::Translate(const rocksdb::ReadOptions& options,
+                                        rocksdb::ReadOptions* out) const {
   *out = options;
   if (options.snapshot == nullptr) return rocksdb::Status::OK();
   // Every snapshot callers hold came from GetSnapshot below.
@@ -179,7 +182,8 @@ std::vector<rocksdb::Status> ReopenableDB::MultiGet(const rocksdb::ReadOptions& 
   return db_->MultiGet(ro, defaults, keys, values);
 }
 
-rocksdb::Iterator* ReopenableDB::NewIterator(const rocksdb::ReadOptions& options, rocksdb::ColumnFamilyHandle*) {
+rocksdb::Iterator* ReopenableDB::NewIterator(const rocksdb::ReadOptions& options,
+                                             rocksdb::ColumnFamilyHandle*) {
   Slot slot(this);
   if (db_ == nullptr) return rocksdb::NewErrorIterator(Missing());
   rocksdb::ReadOptions ro;
@@ -241,7 +245,8 @@ void ReopenableDB::ReleaseSnapshot(const rocksdb::Snapshot* snapshot) {
   delete s;
 }
 
-bool ReopenableDB::GetIntProperty(rocksdb::ColumnFamilyHandle*, const rocksdb::Slice& property, uint64_t* value) {
+bool ReopenableDB::GetIntProperty(rocksdb::ColumnFamilyHandle*, const rocksdb::Slice& property,
+                                  uint64_t* value) {
   Slot slot(this);
   if (db_ == nullptr) return false;
   return db_->GetIntProperty(db_->DefaultColumnFamily(), property, value);

@@ -56,8 +56,8 @@ class ReopenableDB : public rocksdb::StackableDB {
 
   using Opener = std::function<rocksdb::Status(rocksdb::DB**)>;
   struct ReopenResult {
-    rocksdb::Status writable;   // the status of `open_writable`
-    bool read_only = false;     // the read-only open is serving instead
+    rocksdb::Status writable;  // the status of `open_writable`
+    bool read_only = false;    // the read-only open is serving instead
   };
   // Waits until no call holds the database, closes it and runs
   // `open_writable`; if that fails, `open_read_only` so that reads go on.
@@ -74,7 +74,8 @@ class ReopenableDB : public rocksdb::StackableDB {
                                         const std::vector<rocksdb::Slice>& keys,
                                         std::vector<std::string>* values) override;
   using rocksdb::StackableDB::NewIterator;
-  rocksdb::Iterator* NewIterator(const rocksdb::ReadOptions& options, rocksdb::ColumnFamilyHandle* cf) override;
+  rocksdb::Iterator* NewIterator(const rocksdb::ReadOptions& options,
+                                 rocksdb::ColumnFamilyHandle* cf) override;
   using rocksdb::StackableDB::Put;
   rocksdb::Status Put(const rocksdb::WriteOptions& options, rocksdb::ColumnFamilyHandle* cf,
                       const rocksdb::Slice& key, const rocksdb::Slice& value) override;
@@ -86,7 +87,8 @@ class ReopenableDB : public rocksdb::StackableDB {
   const rocksdb::Snapshot* GetSnapshot() override;
   void ReleaseSnapshot(const rocksdb::Snapshot* snapshot) override;
   using rocksdb::StackableDB::GetIntProperty;
-  bool GetIntProperty(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& property, uint64_t* value) override;
+  bool GetIntProperty(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& property,
+                      uint64_t* value) override;
   rocksdb::ColumnFamilyHandle* DefaultColumnFamily() const override;
   rocksdb::Status Close() override;
 
@@ -114,8 +116,8 @@ class ReopenableDB : public rocksdb::StackableDB {
 
   mutable std::mutex slot_mu_;  // held only for a moment
   mutable std::condition_variable slot_cv_;
-  mutable size_t slots_ = 0;    // calls using db_ now
-  bool swapping_ = false;       // Reopen or Close is replacing db_: new slots wait
+  mutable size_t slots_ = 0;  // calls using db_ now
+  bool swapping_ = false;     // Reopen or Close is replacing db_: new slots wait
   // db_, generation_ and missing_why_ change only while swapping_ with no
   // slot held; they are read holding a slot.
   uint64_t generation_ = 0;

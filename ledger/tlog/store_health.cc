@@ -25,7 +25,7 @@ StoreHealth::Disk StoreHealth::CheckDisk() {
   std::unique_lock lock(disk_mu_, std::try_to_lock);
   if (!lock.owns_lock()) {
     if (checked != 0) return Cached();  // another caller is refreshing
-    lock.lock();                         // the very first look: wait for it
+    lock.lock();                        // the very first look: wait for it
   }
   struct statvfs st;
   if (statvfs(path_.c_str(), &st) == 0) {
@@ -87,9 +87,10 @@ Status StoreHealth::Admit() {
     return Status(Code::kInsufficientStorage, LowDiskSentence(d) + "; nothing was recorded");
   }
   if (failed()) {
-    return Status(Code::kUnavailable, "writes stopped: " + cause() +
-                                          "; the log reopens its store by itself once the cause is gone; nothing "
-                                          "was recorded, retry later");
+    return Status(Code::kUnavailable,
+                  "writes stopped: " + cause() +
+                      "; the log reopens its store by itself once the cause is gone; nothing "
+                      "was recorded, retry later");
   }
   return Status::Ok();
 }

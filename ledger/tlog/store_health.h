@@ -70,7 +70,7 @@ class StoreHealth {
 
   Disk Cached() const;
 
-  std::mutex disk_mu_;  // one refresher at a time
+  std::mutex disk_mu_;                  // one refresher at a time
   std::atomic<int64_t> checked_ns_{0};  // steady clock of the last statvfs; 0 = never
   std::atomic<uint64_t> free_bytes_{0};
   std::atomic<bool> known_{false};

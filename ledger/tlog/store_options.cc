@@ -42,7 +42,8 @@ class Listener : public rocksdb::EventListener {
                        : reason == rocksdb::BackgroundErrorReason::kWriteCallback ? "a write"
                        : reason == rocksdb::BackgroundErrorReason::kMemTable      ? "a memtable insert"
                                                                                   : "the MANIFEST";
-    if (events_->on_error) events_->on_error(std::string("RocksDB failed in ") + what + ": " + error->ToString());
+    if (events_->on_error)
+      events_->on_error(std::string("RocksDB failed in ") + what + ": " + error->ToString());
   }
   void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status, bool* auto_recovery) override {
     if (auto_recovery != nullptr) *auto_recovery = false;  // the log reopens its store instead
@@ -67,8 +68,9 @@ rocksdb::Options StoreRocksOptions(const Options& o, std::shared_ptr<StoreEvents
   opts.create_if_missing = o.create_if_missing;
   opts.IncreaseParallelism(2);
   opts.write_buffer_size =
-      o.min_free_bytes == 0 ? kMaxWriteBuffer
-                            : std::clamp<size_t>(static_cast<size_t>(o.min_free_bytes / 4), kMinWriteBuffer, kMaxWriteBuffer);
+      o.min_free_bytes == 0
+          ? kMaxWriteBuffer
+          : std::clamp<size_t>(static_cast<size_t>(o.min_free_bytes / 4), kMinWriteBuffer, kMaxWriteBuffer);
   opts.max_open_files = o.max_open_files;
   opts.allow_fallocate = false;
   opts.info_log = StoreLogger();

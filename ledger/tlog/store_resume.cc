@@ -45,24 +45,24 @@ void LogImpl::OnStoreError(const std::string& cause) {
 }
 
 Status LogImpl::StoppedStatus() const {
-  return Status(Code::kUnavailable, "writes stopped: " + health_->cause() +
-                                        "; the log reopens its store by itself once the cause is gone; nothing "
-                                        "was recorded, retry later");
+  return Status(Code::kUnavailable,
+                "writes stopped: " + health_->cause() +
+                    "; the log reopens its store by itself once the cause is gone; nothing "
+                    "was recorded, retry later");
 }
 
 Status LogImpl::FailedBatchStatus(bool handed) const {
   if (!handed) return StoppedStatus();
-  return Status(Code::kOutcomeUnknown,
-                "the outcome is unknown: the entry was handed to the store, but writing or syncing it failed (" +
-                    health_->cause() +
-                    "), so it may or may not be in the log. Do not record it again blindly: repeat the request "
-                    "with the same Idempotency-Key once writes resume (it answers the recorded entry, or records "
-                    "it once), or look for it among the entries");
+  return Status(
+      Code::kOutcomeUnknown,
+      "the outcome is unknown: the entry was handed to the store, but writing or syncing it failed (" +
+          health_->cause() +
+          "), so it may or may not be in the log. Do not record it again blindly: repeat the request "
+          "with the same Idempotency-Key once writes resume (it answers the recorded entry, or records "
+          "it once), or look for it among the entries");
 }
 
-bool LogImpl::ResumePending() const {
-  return failed_ && !stopping_ && queue_.empty() && inflight_.empty();
-}
+bool LogImpl::ResumePending() const { return failed_ && !stopping_ && queue_.empty() && inflight_.empty(); }
 
 bool LogImpl::ResumeDue(std::unique_lock<std::mutex>& lock) {
   if (!ResumePending()) return false;
@@ -95,9 +95,9 @@ Status LogImpl::TryResume() {
   const uint64_t before = Size();
   rocksdb::Options opts = StoreRocksOptions(options_, events_);
   const std::string path = options_.path;
-  ReopenableDB::ReopenResult r = db_->Reopen(
-      [&](rocksdb::DB** db) { return rocksdb::DB::Open(opts, path, db); },
-      [&](rocksdb::DB** db) { return rocksdb::DB::OpenForReadOnly(opts, path, db); });
+  ReopenableDB::ReopenResult r =
+      db_->Reopen([&](rocksdb::DB** db) { return rocksdb::DB::Open(opts, path, db); },
+                  [&](rocksdb::DB** db) { return rocksdb::DB::OpenForReadOnly(opts, path, db); });
   if (!r.writable.ok()) {
     return IOError("opening the store for writing: " + r.writable.ToString() +
                    (r.read_only ? " (reads are served from a read-only open)" : " (reads fail too)"));
@@ -129,11 +129,12 @@ Status LogImpl::TryResume() {
   }
   writer_ = std::thread([this] { WriterLoop(); });
   health_->Resumed();
-  fprintf(stderr,
-          "log: writes resumed after %.1f s: the store was reopened at %llu entries (%llu of them from batches "
-          "whose outcome was reported unknown)\n",
-          std::chrono::duration<double>(stopped_for).count(), static_cast<unsigned long long>(size),
-          static_cast<unsigned long long>(size - before));
+  fprintf(
+      stderr,
+      "log: writes resumed after %.1f s: the store was reopened at %llu entries (%llu of them from batches "
+      "whose outcome was reported unknown)\n",
+      std::chrono::duration<double>(stopped_for).count(), static_cast<unsigned long long>(size),
+      static_cast<unsigned long long>(size - before));
   // The checkpointer waits while writes are stopped; a new size needs a
   // checkpoint.
   { std::lock_guard lock(cp_mu_); }

@@ -14,8 +14,8 @@
 
 #include <filesystem>
 #include <map>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "api/problem.h"
@@ -40,7 +40,8 @@ class LoopVolume {
     char t[] = "/tmp/ledger-vol-XXXXXX";
     auto v = std::unique_ptr<LoopVolume>(new LoopVolume(mkdtemp(t)));
     const std::string img = v->dir_ + "/disk.img";
-    if (Run("truncate -s " + std::to_string(mb) + "M " + img) != 0 || Run("mkfs.ext4 -q -F -m 0 " + img) != 0) {
+    if (Run("truncate -s " + std::to_string(mb) + "M " + img) != 0 ||
+        Run("mkfs.ext4 -q -F -m 0 " + img) != 0) {
       *why = "mkfs.ext4 is not available";
       return nullptr;
     }
@@ -101,8 +102,8 @@ class DiskFullTest : public ::testing::Test {
     if (vol_ == nullptr) GTEST_SKIP() << "no real small volume to fill: " << why;
     data_ = vol_->mnt() + "/ledger";
     int code = -1;
-    testing::RunCommand({testing::BinDir() + "/ledgerctl", "init", "--data", data_, "--origin", "test.example/disk"},
-                        &code);
+    testing::RunCommand(
+        {testing::BinDir() + "/ledgerctl", "init", "--data", data_, "--origin", "test.example/disk"}, &code);
     ASSERT_EQ(code, 0);
     token_ = *TokenStore(tlog::DataDir{data_}.tokens_file()).Issue("recorder", "rec-1", "");
     log_file_ = "/tmp/ledger-disk-" + std::to_string(getpid()) + ".log";
@@ -125,7 +126,8 @@ class DiskFullTest : public ::testing::Test {
   Answer Post(int n, size_t pad = 200) {
     json req = {{"type", "test.note"}, {"body", {{"n", n}, {"pad", std::string(pad, 'p')}}}};
     httplib::Client c = server_->Client();
-    auto r = c.Post("/api/v1/entries", {{"Authorization", "Bearer " + token_}}, req.dump(), "application/json");
+    auto r =
+        c.Post("/api/v1/entries", {{"Authorization", "Bearer " + token_}}, req.dump(), "application/json");
     Answer a;
     if (!r) return a;
     a.status = r->status;
@@ -239,7 +241,8 @@ TEST_F(DiskFullTest, UnderTheFloorWritesAreRefused507AndTakenAgainOnceSpaceIsFre
   EXPECT_TRUE(WIFEXITED(server_->exit_status()) && WEXITSTATUS(server_->exit_status()) == 0)
       << "ledgerd did not exit cleanly on SIGTERM: wait status " << server_->exit_status();
   int code = -1;
-  std::string out = testing::RunCommand({testing::BinDir() + "/ledgerctl", "audit", "--data", data_, "--quiet"}, &code);
+  std::string out =
+      testing::RunCommand({testing::BinDir() + "/ledgerctl", "audit", "--data", data_, "--quiet"}, &code);
   EXPECT_EQ(code, 0) << out;
 }
 
@@ -278,7 +281,8 @@ TEST_F(DiskFullTest, WritesThatHitAFullDiskAreNeverAcknowledgedAndResumeWithoutR
   ASSERT_TRUE(server_->Alive()) << "ledgerd died when the disk filled";
   Answer later = Post(900);
   EXPECT_TRUE(later.status == 503 || later.status == 507) << later.status << " " << later.body.dump();
-  EXPECT_NE(later.body.value("detail", "").find("nothing was recorded"), std::string::npos) << later.body.dump();
+  EXPECT_NE(later.body.value("detail", "").find("nothing was recorded"), std::string::npos)
+      << later.body.dump();
   if (later.status == 503) {
     EXPECT_EQ(later.retry_after, "1");
   }
@@ -301,7 +305,8 @@ TEST_F(DiskFullTest, WritesThatHitAFullDiskAreNeverAcknowledgedAndResumeWithoutR
   EXPECT_TRUE(WIFEXITED(server_->exit_status()) && WEXITSTATUS(server_->exit_status()) == 0)
       << "ledgerd did not exit cleanly on SIGTERM: wait status " << server_->exit_status();
   int code = -1;
-  std::string out = testing::RunCommand({testing::BinDir() + "/ledgerctl", "audit", "--data", data_, "--quiet"}, &code);
+  std::string out =
+      testing::RunCommand({testing::BinDir() + "/ledgerctl", "audit", "--data", data_, "--quiet"}, &code);
   EXPECT_EQ(code, 0) << out;
 }
 

@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <thread>
 
@@ -81,7 +81,8 @@ struct Dir {
 
 std::string Init(const std::string& data) {
   int code = -1;
-  testing::RunCommand({testing::BinDir() + "/ledgerctl", "init", "--data", data, "--origin", "test.example/fds"}, &code);
+  testing::RunCommand(
+      {testing::BinDir() + "/ledgerctl", "init", "--data", data, "--origin", "test.example/fds"}, &code);
   EXPECT_EQ(code, 0);
   return *TokenStore(tlog::DataDir{data}.tokens_file()).Issue("recorder", "rec-1", "");
 }
@@ -120,7 +121,8 @@ TEST(FdLimitTest, AConnectionFloodIsAnswered503AndWritesGoOnThroughWalSwitches) 
   ASSERT_GE(probe, 0);
   const std::string refused = Exchange(probe, "/healthz");
   close(probe);
-  EXPECT_TRUE(refused.starts_with("HTTP/1.1 503")) << "a connection over the limit was not refused: '" << refused << "'";
+  EXPECT_TRUE(refused.starts_with("HTTP/1.1 503"))
+      << "a connection over the limit was not refused: '" << refused << "'";
   EXPECT_NE(refused.find("Retry-After: 1"), std::string::npos) << refused;
   EXPECT_NE(refused.find("too many connections"), std::string::npos) << refused;
 
@@ -128,7 +130,8 @@ TEST(FdLimitTest, AConnectionFloodIsAnswered503AndWritesGoOnThroughWalSwitches) 
   const std::string pad(400, 'p');
   for (int i = 0; i < 400; ++i) {
     json req = {{"type", "test.note"}, {"body", {{"n", i}, {"pad", pad}}}};
-    auto r = writer.Post("/api/v1/entries", {{"Authorization", "Bearer " + token}}, req.dump(), "application/json");
+    auto r = writer.Post("/api/v1/entries", {{"Authorization", "Bearer " + token}}, req.dump(),
+                         "application/json");
     ASSERT_TRUE(r) << "write " << i << " got no answer";
     ASSERT_EQ(r->status, 201) << "write " << i << ": " << r->body;
   }
@@ -152,7 +155,8 @@ TEST(FdLimitTest, AConnectionFloodIsAnswered503AndWritesGoOnThroughWalSwitches) 
   EXPECT_TRUE(served);
   server.Stop();
   int code = -1;
-  std::string out = testing::RunCommand({testing::BinDir() + "/ledgerctl", "audit", "--data", data, "--quiet"}, &code);
+  std::string out =
+      testing::RunCommand({testing::BinDir() + "/ledgerctl", "audit", "--data", data, "--quiet"}, &code);
   EXPECT_EQ(code, 0) << out;
 }
 

@@ -32,8 +32,8 @@ TEST(ShutdownTest, SigtermWithATricklingClientExitsAfterTheDrainTimeKeepingAckno
   const std::string dir = mkdtemp(t);
   const std::string data = dir + "/ledger";
   int code = -1;
-  testing::RunCommand({testing::BinDir() + "/ledgerctl", "init", "--data", data, "--origin", "test.example/stop"},
-                      &code);
+  testing::RunCommand(
+      {testing::BinDir() + "/ledgerctl", "init", "--data", data, "--origin", "test.example/stop"}, &code);
   ASSERT_EQ(code, 0);
   const std::string token = *TokenStore(tlog::DataDir{data}.tokens_file()).Issue("recorder", "rec-1", "");
   testing::LedgerdProcess server(data, {"--generic", "--read-timeout", "5", "--drain-seconds", "2"});
@@ -85,7 +85,8 @@ TEST(ShutdownTest, SigtermWithATricklingClientExitsAfterTheDrainTimeKeepingAckno
   EXPECT_NE(text.find("still open after the 2 s drain time; closing them"), std::string::npos) << text;
 
   // The acknowledged entry is there, and the store audits clean.
-  std::string out = testing::RunCommand({testing::BinDir() + "/ledgerctl", "audit", "--data", data, "--quiet"}, &code);
+  std::string out =
+      testing::RunCommand({testing::BinDir() + "/ledgerctl", "audit", "--data", data, "--quiet"}, &code);
   EXPECT_EQ(code, 0) << out;
   testing::LedgerdProcess again(data, {"--generic"});
   again.set_log_file(dir + "/ledgerd.log");

@@ -104,7 +104,8 @@ TEST(TokenTest, ConcurrentIssueForOneNameThenOneRevokeLeavesNoTokenThatWrites) {
     const std::string name = "race" + std::to_string(round);
     int ok = 0;
     auto tokens = RunTogether({ctl, "token", "--data", data, "--role", "recorder", "--name", name}, 12, &ok);
-    EXPECT_EQ(ok, 1) << "round " << round << ": " << ok << " processes were each given a live token for " << name;
+    EXPECT_EQ(ok, 1) << "round " << round << ": " << ok << " processes were each given a live token for "
+                     << name;
     issued.insert(issued.end(), tokens.begin(), tokens.end());
   }
   ASSERT_GE(issued.size(), 5u);

@@ -92,7 +92,9 @@ class LedgerdProcess {
         if (fd >= 0) dup2(fd, 2);
       }
       if (fd_soft_ > 0) {
-        struct rlimit rl{fd_soft_, fd_hard_};
+        struct rlimit rl;
+        rl.rlim_cur = fd_soft_;
+        rl.rlim_max = fd_hard_;
         if (setrlimit(RLIMIT_NOFILE, &rl) != 0) _exit(126);
       }
       std::string bin = BinDir() + "/ledgerd";

@@ -28,9 +28,9 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 struct Faults {
-  std::atomic<bool> fail_sync{false};      // WAL Sync/Fsync fail: bytes reach the page cache only
-  std::atomic<bool> no_space{false};       // WAL Append fails with ENOSPC
-  std::atomic<bool> no_new_wal{false};     // creating a WAL fails: too many open files
+  std::atomic<bool> fail_sync{false};   // WAL Sync/Fsync fail: bytes reach the page cache only
+  std::atomic<bool> no_space{false};    // WAL Append fails with ENOSPC
+  std::atomic<bool> no_new_wal{false};  // creating a WAL fails: too many open files
   std::atomic<int> injected{0};
 };
 
@@ -101,7 +101,8 @@ class CountingMachine : public StateMachine {
   Status Load(const StateReader& store, uint64_t tree_size) override {
     auto v = store.Get("count");
     const uint64_t n = v.ok() ? std::stoull(*v) : 0;
-    if (n != tree_size) return Corruption("count " + std::to_string(n) + " != tree size " + std::to_string(tree_size));
+    if (n != tree_size)
+      return Corruption("count " + std::to_string(n) + " != tree size " + std::to_string(tree_size));
     pending = durable = n;
     loads++;
     return Status::Ok();
@@ -138,7 +139,9 @@ Options TestOptions(const std::string& dir, rocksdb::Env* env, StateMachine* sm 
   return o;
 }
 
-EntryDraft Draft(int i) { return EntryDraft{"test.entry", "tester", "{\"i\":" + std::to_string(i) + "}", {}}; }
+EntryDraft Draft(int i) {
+  return EntryDraft{"test.entry", "tester", "{\"i\":" + std::to_string(i) + "}", {}};
+}
 
 // Appends until one is acknowledged (the log resumes by itself); the bound
 // is for a broken log, not a timing assertion.
@@ -206,7 +209,8 @@ TEST(LogFaultTest, FailedWalSyncIsNeverAcknowledgedAndTheLogResumesByItself) {
     ASSERT_FALSE(failed.ok()) << "an append was acknowledged although its WAL sync failed";
     EXPECT_GT(fs_->faults.injected.load(), 0);
     EXPECT_EQ(failed.status().code(), Code::kOutcomeUnknown) << failed.status().ToString();
-    EXPECT_NE(failed.status().message().find("Idempotency-Key"), std::string::npos) << failed.status().ToString();
+    EXPECT_NE(failed.status().message().find("Idempotency-Key"), std::string::npos)
+        << failed.status().ToString();
     EXPECT_EQ((*log)->Size(), 50u) << "an entry whose sync failed was published";
 
     // Refused while the disk cannot sync, with the cause; nothing recorded.
@@ -218,7 +222,8 @@ TEST(LogFaultTest, FailedWalSyncIsNeverAcknowledgedAndTheLogResumesByItself) {
     auto later = (*log)->Append(Draft(51));
     ASSERT_FALSE(later.ok());
     EXPECT_EQ(later.status().code(), Code::kUnavailable) << later.status().ToString();
-    EXPECT_NE(later.status().message().find("writes stopped"), std::string::npos) << later.status().ToString();
+    EXPECT_NE(later.status().message().find("writes stopped"), std::string::npos)
+        << later.status().ToString();
 
     // The disk recovers: the log reopens its store and takes appends again,
     // without a restart.
@@ -310,7 +315,8 @@ TEST(LogFaultTest, TooManyOpenFilesForTheNextWalStopsWritesAndTheyResume) {
     }
     ASSERT_FALSE(failure.ok()) << "the WAL never switched";
     EXPECT_GT(fs_->faults.injected.load(), 0);
-    EXPECT_NE((*log)->Health().stopped.find("Too many open files"), std::string::npos) << (*log)->Health().stopped;
+    EXPECT_NE((*log)->Health().stopped.find("Too many open files"), std::string::npos)
+        << (*log)->Health().stopped;
     fs_->faults.no_new_wal = false;
     auto resumed = AppendWhenResumed(**log, 1);
     ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();

@@ -243,15 +243,19 @@ TEST(BackupTest, TheManifestListsEveryFileAndAnyChangeIsRefused) {
     EXPECT_NE(r.out.find(want), std::string::npos) << name << ": " << r.out;
     EXPECT_FALSE(std::filesystem::exists(target)) << name << ": a refused restore left " << target;
   };
-  tampered("flipped", [](const std::string& c) {
-    std::string v = testing::ReadFile(c + "/tokens.jsonl");
-    v[10] ^= 1;
-    std::ofstream(c + "/tokens.jsonl", std::ios::trunc) << v;
-  }, "tokens.jsonl does not match its manifest line");
-  tampered("extra", [](const std::string& c) { std::ofstream(c + "/db/000999.sst") << "x"; },
-           "db/000999.sst, which its manifest does not list");
-  tampered("no-key", [](const std::string& c) { std::filesystem::remove(c + "/log.key"); },
-           "lacks log.key");
+  tampered(
+      "flipped",
+      [](const std::string& c) {
+        std::string v = testing::ReadFile(c + "/tokens.jsonl");
+        v[10] ^= 1;
+        std::ofstream(c + "/tokens.jsonl", std::ios::trunc) << v;
+      },
+      "tokens.jsonl does not match its manifest line");
+  tampered(
+      "extra", [](const std::string& c) { std::ofstream(c + "/db/000999.sst") << "x"; },
+      "db/000999.sst, which its manifest does not list");
+  tampered(
+      "no-key", [](const std::string& c) { std::filesystem::remove(c + "/log.key"); }, "lacks log.key");
 }
 
 TEST(BackupTest, ARefusedRestoreLeavesTheTargetAsItWas) {
@@ -275,7 +279,8 @@ TEST(BackupTest, ARefusedRestoreLeavesTheTargetAsItWas) {
   EXPECT_EQ(ok.code, 0) << ok.out;
   EXPECT_EQ(Ledgerctl({"audit", "--data", empty, "--quiet"}).code, 0);
   for (const auto& e : std::filesystem::directory_iterator(work.path)) {
-    EXPECT_EQ(e.path().filename().string().find(".restoring-"), std::string::npos) << "left behind: " << e.path();
+    EXPECT_EQ(e.path().filename().string().find(".restoring-"), std::string::npos)
+        << "left behind: " << e.path();
   }
 }
 

@@ -96,8 +96,8 @@ int CmdBackup(const Flags& f) {
     fs::remove_all(to.root, ec);
     return Fail("backup", s.ToString());
   }
-  printf("backed up %s: %llu entries, newest checkpoint %llu, %zu files listed in %s/%s\n", info->origin.c_str(),
-         (unsigned long long)info->tree_size, (unsigned long long)info->checkpoint_size, sealed->files.size(),
+  printf("backed up %s: %llu entries, newest checkpoint %llu, %zu files listed in %s/%s\n",
+         info->origin.c_str(), (unsigned long long)info->tree_size, (unsigned long long)info->checkpoint_size, sealed->files.size(),
          to.root.c_str(), tlog::kBackupManifestFile);
   return 0;
 }
@@ -108,7 +108,9 @@ int CmdRestore(const Flags& f) {
   }
   tlog::DataDir from{f.Get("from")}, to{f.Get("data")};
   std::error_code ec;
-  if (!fs::exists(from.root, ec)) return Fail("restore", from.root + " is not a ledgerctl backup (it does not exist)");
+  if (!fs::exists(from.root, ec)) {
+    return Fail("restore", from.root + " is not a ledgerctl backup (it does not exist)");
+  }
   auto info = tlog::RestoreBackup(from.root, to.root);
   if (!info.ok()) {
     std::string why = info.status().message();

@@ -73,7 +73,8 @@ int CmdAudit(const Flags& f) {
         return 3;
       }
       for (const char* needed : {"log.key", "log.vkey"}) {
-        if (std::none_of(m->files.begin(), m->files.end(), [&](const auto& file) { return file.path == needed; })) {
+        auto listed = [&](const tlog::BackupManifest::File& file) { return file.path == needed; };
+        if (std::none_of(m->files.begin(), m->files.end(), listed)) {
           printf("FAILED: the backup's manifest does not list %s\n", needed);
           return 3;
         }
