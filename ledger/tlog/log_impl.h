@@ -136,8 +136,11 @@ class LogImpl : public Log {
   // Writes stop (requires queue_mu_): the writer exits, batches in flight
   // are failed, appends are refused until TryResume succeeds.
   void StopWritesLocked(const std::string& cause);
-  // A RocksDB background error (store_options.h), from any thread.
+  // A RocksDB background error (store_options.h), from any thread: handed
+  // to the writer, which stops writes between two of its cycles.
   void OnStoreError(const std::string& cause);
+  // Writer thread, holding queue_mu_.
+  void ApplyPendingStoreErrorLocked();
   // The status of an append refused because writes stopped.
   Status StoppedStatus() const;
   // The status for the entries of a batch that failed: OutcomeUnknown when
@@ -214,7 +217,8 @@ class LogImpl : public Log {
   std::chrono::steady_clock::time_point resume_at_{};
   std::chrono::milliseconds resume_backoff_{0};
   std::chrono::steady_clock::time_point stopped_at_{};
-  uint64_t store_errors_ = 0;  // RocksDB background errors reported (OnStoreError)
+  uint64_t store_errors_ = 0;         // RocksDB background errors reported (OnStoreError)
+  std::string pending_store_error_;  // for the writer to apply (ApplyPendingStoreErrorLocked)
   std::thread sequencer_, writer_;
 
   mutable std::mutex cp_mu_;

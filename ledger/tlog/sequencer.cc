@@ -208,8 +208,10 @@ void LogImpl::WriterLoop() {
   std::unique_lock lock(queue_mu_);
   while (true) {
     writer_cv_.wait(lock, [&] {
-      return failed_ || writer_stopping_ || !to_write_.empty() || !side_writes_.empty();
+      return failed_ || writer_stopping_ || !to_write_.empty() || !side_writes_.empty() ||
+             !pending_store_error_.empty();
     });
+    ApplyPendingStoreErrorLocked();  // a RocksDB background error stops writes here (store_resume.cc)
     std::vector<SideWrite*> sides(side_writes_.begin(), side_writes_.end());
     side_writes_.clear();
     if (failed_ || (to_write_.empty() && sides.empty())) {  // failed, or stopping and drained

@@ -37,11 +37,16 @@ class Listener : public rocksdb::EventListener {
   const char* Name() const override { return "LedgerStoreListener"; }
   void OnBackgroundError(rocksdb::BackgroundErrorReason reason, rocksdb::Status* error) override {
     if (error == nullptr || error->ok() || error->IsShutdownInProgress()) return;
-    const char* what = reason == rocksdb::BackgroundErrorReason::kFlush           ? "a memtable flush"
-                       : reason == rocksdb::BackgroundErrorReason::kCompaction    ? "a compaction"
-                       : reason == rocksdb::BackgroundErrorReason::kWriteCallback ? "a write"
-                       : reason == rocksdb::BackgroundErrorReason::kMemTable      ? "a memtable insert"
-                                                                                  : "the MANIFEST";
+    const char* what = "the MANIFEST";
+    switch (reason) {
+      case rocksdb::BackgroundErrorReason::kFlush:
+      case rocksdb::BackgroundErrorReason::kFlushNoWAL: what = "a memtable flush"; break;
+      case rocksdb::BackgroundErrorReason::kCompaction: what = "a compaction"; break;
+      case rocksdb::BackgroundErrorReason::kWriteCallback: what = "a write"; break;
+      case rocksdb::BackgroundErrorReason::kMemTable: what = "a memtable insert"; break;
+      case rocksdb::BackgroundErrorReason::kManifestWrite:
+      case rocksdb::BackgroundErrorReason::kManifestWriteNoWAL: break;
+    }
     if (events_->on_error)
       events_->on_error(std::string("RocksDB failed in ") + what + ": " + error->ToString());
   }

@@ -39,9 +39,19 @@ void LogImpl::StopWritesLocked(const std::string& cause) {
 }
 
 void LogImpl::OnStoreError(const std::string& cause) {
+  // Writes stop on the writer thread, between two of its cycles: the
+  // sequencer fails the batches in flight only once the writer no longer
+  // holds any of them.
   std::lock_guard lock(queue_mu_);
   ++store_errors_;
-  StopWritesLocked(cause);
+  if (!failed_ && pending_store_error_.empty()) pending_store_error_ = cause;
+  writer_cv_.notify_all();
+}
+
+void LogImpl::ApplyPendingStoreErrorLocked() {
+  if (pending_store_error_.empty()) return;
+  if (!failed_) StopWritesLocked(pending_store_error_);
+  pending_store_error_.clear();
 }
 
 Status LogImpl::StoppedStatus() const {
@@ -105,6 +115,7 @@ Status LogImpl::TryResume() {
   uint64_t errors_at_open;
   {
     std::lock_guard lock(queue_mu_);
+    pending_store_error_.clear();  // errors of the database just closed
     errors_at_open = store_errors_;
   }
   LEDGER_RETURN_IF_ERROR(LoadFromStore());

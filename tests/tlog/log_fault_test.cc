@@ -31,6 +31,7 @@ struct Faults {
   std::atomic<bool> fail_sync{false};   // WAL Sync/Fsync fail: bytes reach the page cache only
   std::atomic<bool> no_space{false};    // WAL Append fails with ENOSPC
   std::atomic<bool> no_new_wal{false};  // creating a WAL fails: too many open files
+  std::atomic<bool> no_new_sst{false};  // creating a table file fails: a memtable flush fails
   std::atomic<int> injected{0};
 };
 
@@ -75,6 +76,10 @@ class FaultyFs : public rocksdb::FileSystemWrapper {
   rocksdb::IOStatus NewWritableFile(const std::string& f, const rocksdb::FileOptions& o,
                                     std::unique_ptr<rocksdb::FSWritableFile>* r,
                                     rocksdb::IODebugContext* d) override {
+    if (faults.no_new_sst && f.ends_with(".sst")) {
+      faults.injected++;
+      return rocksdb::IOStatus::NoSpace("injected: No space left on device for " + f);
+    }
     if (faults.no_new_wal && f.ends_with(".log")) {
       faults.injected++;
       return rocksdb::IOStatus::IOError("While open a file for appending: " + f + ": Too many open files");
@@ -318,6 +323,46 @@ TEST(LogFaultTest, TooManyOpenFilesForTheNextWalStopsWritesAndTheyResume) {
     EXPECT_NE((*log)->Health().stopped.find("Too many open files"), std::string::npos)
         << (*log)->Health().stopped;
     fs_->faults.no_new_wal = false;
+    auto resumed = AppendWhenResumed(**log, 1);
+    ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+    acked[resumed->seq] = resumed->entry;
+    EXPECT_EQ(*(*log)->state().Get("count"), std::to_string((*log)->Size()));
+    (*log)->Close();
+  }
+  CheckStore(dir.path, acked, 0, Hash{});
+}
+
+// A memtable flush that fails in RocksDB's background is a background
+// error: writes stop (they would stall for good otherwise) and resume once
+// the cause is gone; nothing acknowledged is lost.
+TEST(LogFaultTest, AFailedBackgroundFlushStopsWritesAndTheyResume) {
+  TempDir dir;
+  auto fs_ = std::make_shared<FaultyFs>();
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs_);
+  CountingMachine sm;
+  std::map<uint64_t, std::string> acked;
+  Options o = TestOptions(dir.path, env.get(), &sm);
+  o.min_free_bytes = 256 << 10;  // a 64 KiB write buffer: flushes every few hundred entries
+  {
+    auto log = Log::Open(o);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    fs_->faults.no_new_sst = true;
+    const std::string pad(400, 'x');
+    Status failure;
+    for (int i = 0; i < 5000 && failure.ok(); ++i) {
+      auto r = (*log)->Append(EntryDraft{"test.entry", "tester", "{\"pad\":\"" + pad + "\"}", {}});
+      if (r.ok()) {
+        acked[r->seq] = r->entry;
+      } else {
+        failure = r.status();
+      }
+    }
+    ASSERT_FALSE(failure.ok()) << "no flush failed";
+    EXPECT_GT(fs_->faults.injected.load(), 0);
+    const StoreStatus h = (*log)->Health();
+    EXPECT_FALSE(h.writable);
+    EXPECT_NE(h.stopped.find("flush"), std::string::npos) << h.stopped;
+    fs_->faults.no_new_sst = false;
     auto resumed = AppendWhenResumed(**log, 1);
     ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
     acked[resumed->seq] = resumed->entry;
