@@ -42,6 +42,15 @@ json HashList(const std::vector<crypto::Hash>& hashes) {
 
 std::atomic<uint64_t> g_requests_2xx{0}, g_requests_4xx{0}, g_requests_5xx{0};
 
+// A connection beyond the connection limit (api/connection_pool.h).
+void TooManyConnections(httplib::Response& res, const ServerContext& ctx) {
+  const uint64_t max = ctx.connections != nullptr ? ctx.connections->max.load() : 0;
+  WriteProblem(res, 503,
+               "too many connections: " + std::to_string(max) +
+                   " are open, as many as the open-file limit leaves beside the store; retry shortly");
+  res.set_header("Connection", "close");
+}
+
 void TooManyRequests(httplib::Response& res, const std::string& detail, int64_t retry_after) {
   WriteProblem(res, 429, detail + "; retry after " + std::to_string(retry_after) + " s");
   res.headers.erase("Retry-After");  // WriteProblem's default of 1 s
@@ -124,11 +133,38 @@ Result<json> GenericRecorder::Record(const Actor& actor, const std::string& type
   return AppendedJson(a);
 }
 
+ResponseCounts CountResponses() {
+  return {g_requests_2xx.load(), g_requests_4xx.load(), g_requests_5xx.load()};
+}
+
 void ConfigureServer(httplib::Server& server, int threads, int max_threads) {
-  ConfigureConnections(server, threads, max_threads, 10);
+  PoolOptions pool;
+  pool.base_threads = static_cast<size_t>(threads);
+  pool.max_threads = static_cast<size_t>(max_threads);
+  ConfigureServer(server, pool, nullptr);
+}
+
+std::string RefusalResponse(uint64_t max_connections) {
+  const std::string body =
+      json{{"type", "about:blank"},
+           {"title", "Service Unavailable"},
+           {"status", 503},
+           {"detail", "too many connections: " + std::to_string(max_connections) +
+                          " are open, as many as the open-file limit leaves beside the store; retry shortly"}}
+          .dump();
+  return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\nRetry-After: 1\r\n"
+         "Connection: close\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+void ConfigureServer(httplib::Server& server, const PoolOptions& pool_options, ConnectionStats* stats) {
+  PoolOptions pool = pool_options;
+  if (pool.refusal == "http") pool.refusal = RefusalResponse(pool.max_connections);
+  ConfigureConnections(server, pool, stats, 10);
   server.set_payload_max_length(kMaxBodyBytes);
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (res.get_header_value("Content-Type") == "application/problem+json") return;
+    // A handler's own answer (a problem, or /healthz's 503 body) stands.
+    if (res.get_header_value("Content-Type") == "application/problem+json" || !res.body.empty()) return;
     std::string detail = res.status == 413 ? "request body exceeds " + std::to_string(kMaxBodyBytes) + " bytes"
                          : res.status == 404 ? "nothing at " + req.path.substr(0, 200)
                                              : std::string(HttpTitle(res.status));
@@ -243,18 +279,24 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
     res.set_content(*text, "text/plain; charset=utf-8");
   });
 
-  if (ctx.rate_limiter != nullptr) {
-    server.set_pre_routing_handler([&ctx](const httplib::Request& req, httplib::Response& res) {
-      if (req.method == "POST") return httplib::Server::HandlerResponse::Unhandled;
-      if (int64_t wait = ctx.rate_limiter->CheckAddress(req.remote_addr)) {
-        TooManyRequests(res, "too many requests from this address", wait);
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      return httplib::Server::HandlerResponse::Unhandled;
-    });
-  }
+  // POSTs are refused or limited once their body is read (in the handler),
+  // so a refused body never desynchronises a keep-alive connection.
+  server.set_pre_routing_handler([&ctx](const httplib::Request& req, httplib::Response& res) {
+    if (req.method == "POST") return httplib::Server::HandlerResponse::Unhandled;
+    if (ConnectionPool::Refusing()) {
+      TooManyConnections(res, ctx);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (ctx.rate_limiter == nullptr) return httplib::Server::HandlerResponse::Unhandled;
+    if (int64_t wait = ctx.rate_limiter->CheckAddress(req.remote_addr)) {
+      TooManyRequests(res, "too many requests from this address", wait);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
 
   server.Post("/api/v1/entries", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    if (ConnectionPool::Refusing()) return TooManyConnections(res, ctx);
     if (ctx.rate_limiter != nullptr) {
       if (int64_t wait = ctx.rate_limiter->CheckAddress(req.remote_addr)) {
         return TooManyRequests(res, "too many requests from this address", wait);
@@ -293,25 +335,7 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
     WriteJson(res, *out, 201);
   });
 
-  server.Get("/healthz", [log](const httplib::Request&, httplib::Response& res) {
-    WriteJson(res, {{"status", "ok"}, {"tree_size", log->Size()}});
-  });
-
-  server.Get("/metrics", [log](const httplib::Request&, httplib::Response& res) {
-    auto cp = log->LatestCheckpoint();
-    std::string out;
-    out += "# TYPE ledger_tree_size gauge\nledger_tree_size " + std::to_string(log->Size()) + "\n";
-    if (cp.ok()) {
-      out += "# TYPE ledger_checkpoint_size gauge\nledger_checkpoint_size " + std::to_string(cp->size) + "\n";
-      out += "# TYPE ledger_checkpoint_timestamp_seconds gauge\nledger_checkpoint_timestamp_seconds " +
-             std::to_string(cp->unix_ms / 1000) + "\n";
-    }
-    out += "# TYPE ledger_http_responses_total counter\n";
-    out += "ledger_http_responses_total{class=\"2xx\"} " + std::to_string(g_requests_2xx.load()) + "\n";
-    out += "ledger_http_responses_total{class=\"4xx\"} " + std::to_string(g_requests_4xx.load()) + "\n";
-    out += "ledger_http_responses_total{class=\"5xx\"} " + std::to_string(g_requests_5xx.load()) + "\n";
-    res.set_content(out, "text/plain; version=0.0.4");
-  });
+  RegisterHealthRoutes(server, ctx);
 }
 
 }  // namespace ledger::api
