@@ -11,6 +11,7 @@
 #include "api/server.h"
 #include "ledger/base/log_escape.h"
 #include "ledger/crypto/base64.h"
+#include "ledger/funds/ledger.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/entry.h"
 #include "ledger/tlog/note.h"
@@ -202,8 +203,17 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
     res.set_content(*body, "application/octet-stream");
   });
 
-  server.Get("/api/v1/log", [log, policy = ctx.policy](const httplib::Request&, httplib::Response& res) {
-    WriteJson(res, LogJson(*log, policy));
+  server.Get("/api/v1/log", [log, policy = ctx.policy, ledger = ctx.ledger](const httplib::Request&,
+                                                                              httplib::Response& res) {
+    json j = LogJson(*log, policy);
+    // Whether the organisation declares this ledger's data fictional (the
+    // demo): every page shows the flag (docs/api.md).
+    bool sample = false;
+    if (ledger != nullptr) {
+      if (auto org = ledger->Organisation(); org.ok()) sample = (*org)["sample_data"].get<bool>();
+    }
+    j["sample_data"] = sample;
+    WriteJson(res, j);
   });
 
   // The log's trust policy (c2sp.org/tlog-policy), the file verifiers pin.

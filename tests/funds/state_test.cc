@@ -93,7 +93,7 @@ TEST_F(StateTest, LotteryAllocationsNeedLotteryFundAndOnePerPeriod) {
   auto a = Allocate("lottery", "2020-01", 100000);
   ASSERT_TRUE(a.ok());
   EXPECT_REFUSED(Allocate("lottery", "2020-01", 100000), Code::kAlreadyExists,
-                 "lottery.period_unique");
+                 "lottery.document_unique");
   ASSERT_TRUE(Correct(a->seq).ok());
   EXPECT_TRUE(Allocate("lottery", "2020-01", 200000).ok());
   EXPECT_EQ(FundView("lottery")["income"], 70000);
