@@ -112,17 +112,6 @@ class Fields {
 
   int64_t Year(const char* key) { return Int(key, 1900, 9999); }
 
-  // An optional boolean; `absent` when the member is missing.
-  bool OptBool(const char* key, bool absent) {
-    const json* v = Take(key);
-    if (v == nullptr) return absent;
-    if (!v->is_boolean()) {
-      FailAt(key, Path(key) + " must be true or false");
-      return absent;
-    }
-    return v->get<bool>();
-  }
-
   bool Has(const char* key) const { return j_.is_object() && j_.contains(key); }
 
   // A positive integer of fen, at most the ceiling of one entry.
@@ -479,7 +468,8 @@ Result<Body> ParseOrgProfile(const json& j) {
   b.effective_from = f.Date("effective_from");
   b.public_fundraising_from = f.OptDate("public_fundraising_from");
   b.uscc = f.Optional("uscc", 18);
-  b.sample_data = f.OptBool("sample_data", false);
+  // "data": "sample" declares the ledger's data fictional (the demo).
+  if (f.Has("data")) b.sample_data = f.OneOf("data", {"sample"}, "org.data") == "sample";
   if (f.status().ok() && b.uscc && (b.uscc->size() != 18 ||
                                     b.uscc->find_first_not_of("0123456789ABCDEFGHJKLMNPQRTUWXY") != std::string::npos)) {
     f.Fail("body.uscc must be an 18-character unified social credit code (统一社会信用代码)", "org.uscc");

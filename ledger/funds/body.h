@@ -3,8 +3,7 @@
 //
 // Canonical JSON here means what nlohmann::json::dump() produces for an
 // object whose members are strings, integers and objects: keys sorted
-// (std::map), no whitespace, UTF-8. Floats, nulls, arrays, booleans (but
-// org.profile's sample_data),
+// (std::map), no whitespace, UTF-8. Floats, booleans, nulls, arrays,
 // unknown members and missing required members are refused with
 // InvalidArgument naming the field. Amounts are positive fen, at most
 // kMaxEntryAmountFen (money.h).
@@ -25,7 +24,7 @@
 //   cost                {fund, class: "fundraising"|"charitable"|"other", amount, period, description?}
 //   income              {fund, class, amount, received_at, description?, receipt_no?}
 //   balance.forward     {fund, amount, as_of, description}
-//   org.profile         {name:{zh,en}, legal_type, effective_from, public_fundraising_from?, uscc?, sample_data?}
+//   org.profile         {name:{zh,en}, legal_type, effective_from, public_fundraising_from?, uscc?, data?: "sample"}
 //   net_assets          {year, amount}
 //   project.open        {id, name:{zh,en}, kind: "campaign"|"project", start, end, fund?, filing_no?}
 //   disclosure          {what, period_from, period_to, published_at, subject?, title?, url?, document_sha256?, platform?}
@@ -141,7 +140,7 @@ struct BalanceForwardBody {
 struct OrgProfileBody {
   std::string name_zh, name_en, legal_type, effective_from;  // legal_type: social_group | foundation | social_service
   std::optional<std::string> public_fundraising_from, uscc;
-  bool sample_data = false;  // the ledger holds fictional sample data (the demo)
+  bool sample_data = false;  // "data": "sample": the ledger holds fictional sample data (the demo)
 };
 struct NetAssetsBody {
   int64_t year = 0, amount = 0;  // amount: fen, >= 0

@@ -185,22 +185,22 @@ Result<json> ComplianceJson(const FundsView& v, int year) {
     const OrgProfile* at_start = v.hot->ProfileOn(p.start);
     if (at_start == nullptr || !at_start->PublicFundraisingOn(p.start)) continue;
     LEDGER_ASSIGN_OR_RETURN(auto progress, Published(v, SubjectDisclosurePrefix(p.id, "project_progress"), ""));
-    std::string from = p.start;
-    for (int k = 1;; ++k) {
-      const std::string due = AddMonths(p.start, 3 * k);
-      if (due >= p.end) break;
+    // At most three months between progress disclosures: the first is due
+    // three months after the start, each next three months after the last
+    // one published (or after the last due date, when none was).
+    std::string last = p.start;
+    size_t next = 0;
+    for (;;) {
+      const std::string due = AddMonths(last, 3);
+      if (due >= p.end || due.substr(0, 4) > y) break;
+      while (next < progress.size() && progress[next].first <= last) ++next;
+      std::optional<std::pair<std::string, uint64_t>> met;
+      if (next < progress.size()) met = progress[next];
       if (due.substr(0, 4) == y) {
-        std::optional<std::pair<std::string, uint64_t>> met;
-        for (const auto& pub : progress) {
-          if (pub.first > from) {
-            met = pub;
-            break;
-          }
-        }
         deadlines.push_back(
-            DeadlineJson("project_progress", p.id, from + ".." + due, due, met, kProjectRulesSource, clock));
+            DeadlineJson("project_progress", p.id, last + ".." + due, due, met, kProjectRulesSource, clock));
       }
-      from = due;
+      last = met ? met->first : due;
     }
     const std::string results_due = AddMonths(p.end, 3);
     if (results_due.substr(0, 4) == y) {

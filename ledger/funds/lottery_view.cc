@@ -43,7 +43,11 @@ Result<json> LotteryJson(const FundsView& v) {
   }
   LEDGER_RETURN_IF_ERROR(AddMonths(*v.store, FundMeasuresPrefix(kLotterySalesScope, Grain::kMonth), &periods, &totals));
   auto obj = [](const Measures& m) {
-    return json{{"sales", m.lottery_sales}, {"allocated", m.allocations}, {"granted", m.granted}, {"used", m.used}};
+    return json{{"sales", m.lottery_sales},
+                {"allocated", m.allocations},
+                {"allocation_documents", m.n_allocations},
+                {"granted", m.granted},
+                {"used", m.used}};
   };
   json list = json::array();
   for (const auto& [p, m] : periods) {

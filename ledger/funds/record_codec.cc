@@ -135,7 +135,7 @@ void EntryFields(R& r, C&& c) {
 template <typename R, typename C>
 void ProfileFields(R& r, C&& c) {
   c(r.name_zh), c(r.name_en), c(r.legal_type), c(r.effective_from), c(r.public_fundraising_from), c(r.uscc);
-  c(r.sample_data), c(r.seq);
+  c(r.seq), c(r.sample_data);
 }
 template <typename R, typename C>
 void ProjectFields(R& r, C&& c) {

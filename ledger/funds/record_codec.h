@@ -22,6 +22,8 @@
 //   "NA/" <year>                         decimal fen of net assets at the year's end
 //   "BC/" <year>                         decimal seq of the books.close of the year
 //   "PJ/" <project id>                   ProjectRec
+//   "DA/" <seq>                          decimal fen of admin cost charged to
+//                                        the restricted donation <seq>
 // Index keys (empty values unless said; every accepted entry's, in its batch):
 //   "X/d/" <date> "/" <seq>               every entry by business date
 //   "X/f/" <fund> "/" <date> "/" <seq>    entries of a fund

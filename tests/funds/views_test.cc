@@ -298,7 +298,7 @@ TEST_F(ViewsTest, LotteryPerPeriodAndTotals) {
   EXPECT_EQ((*l)["periods"][1]["sales"], 200000);
   EXPECT_EQ((*l)["periods"][1]["granted"], 50000);
   EXPECT_EQ((*l)["periods"][2]["used"], 20000);
-  EXPECT_EQ((*l)["totals"], json({{"sales", 300000}, {"allocated", 105000}, {"granted", 50000}, {"used", 20000}}));
+  EXPECT_EQ((*l)["totals"], json({{"sales", 300000}, {"allocated", 105000}, {"allocation_documents", 2}, {"granted", 50000}, {"used", 20000}}));
 }
 
 TEST_F(ViewsTest, FlowsLinkSourcesFundsProgrammesAndPayments) {
