@@ -52,6 +52,9 @@ TEST(BackpressureTest, FullQueueAnswers503WithRetryAfterAndAppendsNothing) {
         threads.emplace_back([&] {
           auto client = server.Client();
           client.set_keep_alive(true);
+          // A loaded machine (sanitizers, other jobs) may take seconds per
+          // answer; a read timeout here would be the client's, not a refusal.
+          client.set_read_timeout(std::chrono::seconds(60));
           for (int i = 0; i < kPerThread; ++i) {
             auto res = client.Post("/api/v1/entries", {{"Authorization", "Bearer " + rec}}, donation,
                                    "application/json");

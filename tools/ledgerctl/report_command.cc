@@ -67,7 +67,15 @@ const std::vector<std::pair<std::string, std::string>>& Fields() {
       {"used", "/used"},           {"admin_cost", "/admin_cost"},
       {"closing", "/closing"},     {"donations", "/counts/donations"},
       {"grants", "/counts/grants"}, {"disbursements", "/counts/disbursements"},
-      {"expenses", "/counts/expenses"}};
+      {"expenses", "/counts/expenses"},
+      // What the compliance view is computed from (docs/rules.md).
+      {"donations_fen", "/detail/donations"},       {"other_income", "/detail/other_income"},
+      {"brought_forward", "/detail/brought_forward"}, {"restricted", "/detail/restricted"},
+      {"in_kind", "/detail/in_kind"},               {"deferred", "/detail/deferred"},
+      {"released", "/detail/released"},             {"charitable_cost", "/detail/charitable_cost"},
+      {"fundraising_cost", "/detail/fundraising_cost"}, {"other_cost", "/detail/other_cost"},
+      {"households", "/detail/beneficiaries/households"}, {"persons", "/detail/beneficiaries/persons"},
+      {"adjustments", "/adjustments"}};
   return f;
 }
 
