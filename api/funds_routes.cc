@@ -36,28 +36,43 @@ std::string Param(const httplib::Request& req, const char* name) {
   return req.has_param(name) ? req.get_param_value(name) : std::string();
 }
 
+// Computes `handler` under a pass of `gate` (api/view_gate.h); 503 with
+// Retry-After when no pass comes free in time.
+httplib::Server::Handler Gated(ViewGate* gate, httplib::Server::Handler handler) {
+  if (gate == nullptr) return handler;
+  return [gate, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+    auto pass = gate->Enter();
+    if (!pass) {
+      res.set_header("Retry-After", "1");
+      return WriteProblem(res, Status(Code::kUnavailable, "the server is busy computing other views; retry shortly"));
+    }
+    handler(req, res);
+  };
+}
+
 }  // namespace
 
 void RegisterFundsRoutes(httplib::Server& server, ServerContext& ctx) {
   funds::Ledger* ledger = ctx.ledger;
   if (ledger == nullptr) return;
+  ViewGate* gate = ctx.view_gate;
 
-  server.Get("/api/v1/organisation", [ledger](const httplib::Request&, httplib::Response& res) {
+  server.Get("/api/v1/organisation", Gated(gate, [ledger](const httplib::Request&, httplib::Response& res) {
     Answer(res, ledger->Organisation());
-  });
-  server.Get("/api/v1/funds", [ledger](const httplib::Request&, httplib::Response& res) {
+  }));
+  server.Get("/api/v1/funds", Gated(gate, [ledger](const httplib::Request&, httplib::Response& res) {
     WriteJson(res, ledger->Funds());
-  });
-  server.Get(R"(/api/v1/funds/([^/]+))", [ledger](const httplib::Request& req, httplib::Response& res) {
+  }));
+  server.Get(R"(/api/v1/funds/([^/]+))", Gated(gate, [ledger](const httplib::Request& req, httplib::Response& res) {
     Answer(res, ledger->Fund(req.matches[1].str()));
-  });
-  server.Get("/api/v1/grants", [ledger](const httplib::Request& req, httplib::Response& res) {
+  }));
+  server.Get("/api/v1/grants", Gated(gate, [ledger](const httplib::Request& req, httplib::Response& res) {
     Answer(res, ledger->Grants(Param(req, "fund")));
-  });
-  server.Get(R"(/api/v1/grants/([^/]+))", [ledger](const httplib::Request& req, httplib::Response& res) {
+  }));
+  server.Get(R"(/api/v1/grants/([^/]+))", Gated(gate, [ledger](const httplib::Request& req, httplib::Response& res) {
     Answer(res, ledger->Grant(req.matches[1].str()));
-  });
-  server.Get("/api/v1/entries", [ledger](const httplib::Request& req, httplib::Response& res) {
+  }));
+  server.Get("/api/v1/entries", Gated(gate, [ledger](const httplib::Request& req, httplib::Response& res) {
     funds::EntriesQuery q;
     q.type = Param(req, "type");
     q.fund = Param(req, "fund");
@@ -75,14 +90,14 @@ void RegisterFundsRoutes(httplib::Server& server, ServerContext& ctx) {
     }
     q.descending = order == "desc";
     Answer(res, ledger->Entries(q));
-  });
+  }));
   server.Get(R"(/api/v1/donations/(\d+)/trace)",
-             [ledger](const httplib::Request& req, httplib::Response& res) {
+             Gated(gate, [ledger](const httplib::Request& req, httplib::Response& res) {
                auto seq = ParseU64Param("seq", req.matches[1].str());
                if (!seq.ok()) return WriteProblem(res, seq.status());
                Answer(res, ledger->Trace(*seq));
-             });
-  server.Get("/api/v1/reports", [ledger](const httplib::Request& req, httplib::Response& res) {
+             }));
+  server.Get("/api/v1/reports", Gated(gate, [ledger](const httplib::Request& req, httplib::Response& res) {
     funds::ReportQuery q{Param(req, "from"), Param(req, "to"), Param(req, "fund")};
     const std::string format = Param(req, "format");
     if (format == "csv") {
@@ -96,25 +111,25 @@ void RegisterFundsRoutes(httplib::Server& server, ServerContext& ctx) {
       return WriteProblem(res, InvalidArgument("format must be json or csv"));
     }
     Answer(res, ledger->Report(q));
-  });
-  server.Get("/api/v1/lottery", [ledger](const httplib::Request&, httplib::Response& res) {
+  }));
+  server.Get("/api/v1/lottery", Gated(gate, [ledger](const httplib::Request&, httplib::Response& res) {
     Answer(res, ledger->Lottery());
-  });
-  server.Get("/api/v1/lottery/announcement", [ledger](const httplib::Request& req, httplib::Response& res) {
+  }));
+  server.Get("/api/v1/lottery/announcement", Gated(gate, [ledger](const httplib::Request& req, httplib::Response& res) {
     auto year = ParseU64Param("year", Param(req, "year"));
     if (!year.ok()) return WriteProblem(res, year.status());
     if (*year > 9999) return WriteProblem(res, InvalidArgument("year out of range"));
     Answer(res, ledger->LotteryAnnouncement(static_cast<int>(*year)));
-  });
-  server.Get("/api/v1/compliance", [ledger](const httplib::Request& req, httplib::Response& res) {
+  }));
+  server.Get("/api/v1/compliance", Gated(gate, [ledger](const httplib::Request& req, httplib::Response& res) {
     auto year = ParseU64Param("year", Param(req, "year"));
     if (!year.ok()) return WriteProblem(res, year.status());
     if (*year > 9999) return WriteProblem(res, InvalidArgument("year out of range"));
     Answer(res, ledger->Compliance(static_cast<int>(*year)));
-  });
-  server.Get("/api/v1/flows", [ledger](const httplib::Request& req, httplib::Response& res) {
+  }));
+  server.Get("/api/v1/flows", Gated(gate, [ledger](const httplib::Request& req, httplib::Response& res) {
     Answer(res, ledger->Flows(Param(req, "from"), Param(req, "to")));
-  });
+  }));
 }
 
 }  // namespace ledger::api

@@ -3,6 +3,7 @@
 //   ledgerd --data DIR [--listen HOST:PORT] [--site DIR] [--threads N] [--max-threads N] [--generic]
 //           [--read-timeout S] [--rate-per-address N] [--rate-per-token N]
 //           [--tls-cert FILE --tls-key FILE] [--max-queue N] [--min-free-bytes N[K|M|G]]
+//           [--view-concurrency N]
 //           [--drain-seconds S] [--policy FILE | --witness URL=VKEY ... [--witness-quorum N]]
 //
 // DIR is made by `ledgerctl init`. The signing key file must be mode 0600.
@@ -56,6 +57,8 @@ int Usage() {
           "  --rate-per-token N      writes/s per bearer token, burst 2N (default 1000; 0 = off)\n"
           "  --tls-cert FILE, --tls-key FILE  serve HTTPS with this PEM certificate chain and key\n"
           "  --max-queue N           entries waiting to be sequenced before writes answer 503 (default 65536)\n"
+          "  --view-concurrency N    charity views (entries pages, reports, ...) computed at once; others wait\n"
+          "                          up to 30 s, then 503 (default: half the CPUs, at least 1)\n"
           "  --min-free-bytes N      refuse writes (507) while the data volume has less free; K, M, G suffixes\n"
           "                          (default 256M; also sizes RocksDB's write buffer: min(64M, N/4))\n"
           "  --drain-seconds S       on SIGTERM, wait up to S s for open connections, then close them (default 10)\n");
@@ -101,6 +104,7 @@ int main(int argc, char** argv) {
   std::string policy_file;
   long witness_quorum = -1;
   long max_queue = 65536;
+  int view_concurrency = 0;  // 0: half the CPUs
   uint64_t min_free_bytes = 256ull << 20;
   int drain_seconds = 10;
   for (int i = 1; i < argc; ++i) {
@@ -127,6 +131,7 @@ int main(int argc, char** argv) {
     } else if (a == "--witness-quorum") witness_quorum = std::atol(value().c_str());
     else if (a == "--policy") policy_file = value();
     else if (a == "--max-queue") max_queue = std::atol(value().c_str());
+    else if (a == "--view-concurrency") view_concurrency = std::atoi(value().c_str());
     else if (a == "--min-free-bytes") {
       std::string v = value();
       if (!ParseBytes(v, &min_free_bytes)) {
@@ -272,6 +277,8 @@ int main(int argc, char** argv) {
   ctx.policy = policy->text();
   if (rate.per_address > 0 || rate.per_token > 0) ctx.rate_limiter = &limiter;
   ctx.connections = &connections;
+  api::ViewGate view_gate(view_concurrency);
+  ctx.view_gate = &view_gate;
 
   std::unique_ptr<httplib::Server> server_ptr;
   if (!tls_cert.empty()) {

@@ -15,6 +15,7 @@
 #include "api/rate_limit.h"
 #include "api/recorder.h"
 #include "api/token_store.h"
+#include "api/view_gate.h"
 #include "ledger/tlog/log.h"
 
 namespace ledger::funds {
@@ -34,6 +35,7 @@ struct ServerContext {
   RateLimiter* rate_limiter = nullptr;  // null = no rate limits
   std::string policy;                   // the log's tlog-policy text (GET /tlog-policy)
   ConnectionStats* connections = nullptr;  // for /healthz and /metrics; may be null
+  ViewGate* view_gate = nullptr;           // null: charity views are not gated
 };
 
 // Server-wide settings: TCP_NODELAY, connection threads and the connection

@@ -7,6 +7,7 @@
 #   BENCH_SECONDS (10)            length of each wrk measurement
 #   LEDGER_BENCH_BIG (10000000)   entries of log_bench's memory figure
 #   LEDGER_PROOF_ENTRIES (1000000) ledger size for the inclusion-proof GETs
+#   LEDGER_PAGING_ENTRIES (1000000) ledger size for the entries-paging bench
 #   LEDGER_SOAK_SECONDS (600)     mixed soak; 0 skips it
 set -uo pipefail
 BUILD=${1:-build}
@@ -24,6 +25,7 @@ step "HTTP writes (bench/http_bench.sh)" bash bench/http_bench.sh "$BUILD"
 step "HTTP ack to published checkpoint (bench/ack_bench.sh)" bash bench/ack_bench.sh "$BUILD"
 step "HTTP inclusion proofs on a large ledger (bench/proof_bench.sh)" bash bench/proof_bench.sh "$BUILD"
 step "public site: bytes of a first dashboard visit in Chromium (tests/site/e2e/weight.mjs)" env LEDGER_BIN_DIR="$BUILD/bin" node tests/site/e2e/weight.mjs
+step "HTTP writes while 16 clients page entries (bench/paging_bench.sh)" bash bench/paging_bench.sh "$BUILD"
 step "HTTP mixed soak (bench/soak.sh)" bash bench/soak.sh "$BUILD"
 echo
 if [ ${#failed[@]} -gt 0 ]; then printf 'failed: %s\n' "${failed[@]}"; exit 1; fi

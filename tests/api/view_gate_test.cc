@@ -1,0 +1,72 @@
+// ViewGate: at most `capacity` views at once; a waiter that gets no place in
+// time is refused (503 at the route); a place left is taken by a waiter.
+#include "api/view_gate.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+namespace ledger::api {
+namespace {
+
+using std::chrono::milliseconds;
+
+TEST(ViewGateTest, AtMostCapacityAtOnceAndTheRestWaitOrAreRefused) {
+  ViewGate gate(2, milliseconds(50));
+  auto a = gate.Enter();
+  auto b = gate.Enter();
+  ASSERT_TRUE(a && b);
+  EXPECT_FALSE(gate.Enter().has_value()) << "a third view while two are computed";
+  EXPECT_EQ(gate.refused(), 1u);
+  { auto gone = std::move(*a); }  // the first view is done
+  EXPECT_TRUE(gate.Enter().has_value());
+}
+
+TEST(ViewGateTest, AWaiterGetsThePlaceWhenItIsLeft) {
+  ViewGate gate(1, std::chrono::seconds(60));
+  std::optional<ViewGate::Pass> held = gate.Enter();
+  ASSERT_TRUE(held);
+  std::atomic<bool> in{false};
+  std::thread waiter([&] {
+    auto p = gate.Enter();
+    in = p.has_value();
+  });
+  held.reset();
+  waiter.join();
+  EXPECT_TRUE(in.load());
+  EXPECT_EQ(gate.refused(), 0u);
+}
+
+TEST(ViewGateTest, ConcurrentViewsNeverExceedCapacity) {
+  ViewGate gate(3, std::chrono::seconds(60));
+  std::atomic<int> inside{0}, most{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 200; ++i) {
+        auto p = gate.Enter();
+        ASSERT_TRUE(p);
+        int now = ++inside;
+        int m = most.load();
+        while (now > m && !most.compare_exchange_weak(m, now)) {
+        }
+        std::this_thread::yield();
+        --inside;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_LE(most.load(), 3);
+  EXPECT_GE(most.load(), 1);
+}
+
+TEST(ViewGateTest, CapacityZeroMeansHalfTheCpusAtLeastOne) {
+  ViewGate gate(0);
+  EXPECT_GE(gate.capacity(), 1);
+  EXPECT_LE(gate.capacity(), std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
+}
+
+}  // namespace
+}  // namespace ledger::api
