@@ -186,7 +186,9 @@ async function yearsWithData() {
   const out = [];
   for (let y = 2010; y <= new Date().getFullYear(); y++) {
     const r = await api(`api/v1/reports?from=${y}-01-01&to=${y}-12-31`);
-    if (['income', 'granted', 'disbursed', 'used', 'admin_cost'].some((k) => String(r.totals[k]) !== '0')) out.push(y);
+    // Money of the year, or a balance brought forward into it (the demo's 2015).
+    const money = ['income', 'granted', 'disbursed', 'used', 'admin_cost'].some((k) => String(r.totals[k]) !== '0');
+    if (money || String(r.totals.detail?.brought_forward ?? 0) !== '0') out.push(y);
   }
   return out;
 }
