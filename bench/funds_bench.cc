@@ -81,6 +81,9 @@ void BM_PlainLogAppendAll(benchmark::State& state) {
     if (!rs.back().ok()) state.SkipWithError("append failed");
   }
   state.SetItemsProcessed(state.iterations() * kChunk);
+  const tlog::LogStats st = log->Stats();
+  state.counters["per_batch"] = st.batches ? double(st.entries) / st.batches : 0;
+  state.counters["per_sync"] = st.wal_syncs ? double(st.entries) / st.wal_syncs : 0;
   log->Close();
   log.reset();
   fs::remove_all(dir);
@@ -104,6 +107,9 @@ void BM_FundsDonationRecordAll(benchmark::State& state) {
     if (!rs.back().ok()) state.SkipWithError(rs.back().status().ToString().c_str());
   }
   state.SetItemsProcessed(state.iterations() * kChunk);
+  const tlog::LogStats st = log->Stats();
+  state.counters["per_batch"] = st.batches ? double(st.entries) / st.batches : 0;
+  state.counters["per_sync"] = st.wal_syncs ? double(st.entries) / st.wal_syncs : 0;
   log->Close();
   log.reset();
   fs::remove_all(dir);
@@ -196,8 +202,11 @@ int main(int argc, char** argv) {
     Row("plain Log::AppendAll, entries/s", g_fig.plain_rate, "entries/s", "(baseline)", true);
     Row("validated donations via Ledger::RecordAll, entries/s", g_fig.funds_rate, "entries/s",
         ">= 80% of plain", g_fig.funds_rate >= 0.8 * g_fig.plain_rate);
-    Row("  ratio", g_fig.funds_rate / g_fig.plain_rate, "", ">= 0.80",
-        g_fig.funds_rate >= 0.8 * g_fig.plain_rate);
+    // A target of issue 10, in the format bench/run.sh collects.
+    printf("validated donations via Ledger::RecordAll / plain Log::AppendAll [%.0f / %.0f entries/s]: %.0f%% "
+           "(limit >= 80%%) %s\n",
+           g_fig.funds_rate, g_fig.plain_rate, 100 * g_fig.funds_rate / g_fig.plain_rate,
+           g_fig.funds_rate >= 0.8 * g_fig.plain_rate ? "ok" : "MISSED");
   }
   if (g_fig.report_ms > 0) Row("report over the whole demo", g_fig.report_ms, "ms", "< 50 ms", g_fig.report_ms < 50);
   if (g_fig.trace_ms > 0) Row("trace of a late serious-illness donation", g_fig.trace_ms, "ms", "< 5 ms", g_fig.trace_ms < 5);
