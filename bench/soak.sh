@@ -100,7 +100,7 @@ if $BIN/ledgerctl audit --data "$DIR" > "$DIR/audit.log" 2>&1; then
 else
   audit=FAILED; tail -3 "$DIR/audit.log"; fail=1
 fi
-share=$(awk -v a="$mixed_rps" -v b="$alone_rps" 'BEGIN{printf "%.0f", b > 0 ? a * 100 / b : 0}')
+share=$(awk -v a="$mixed_rps" -v b="$alone_rps" 'BEGIN{printf "%.0f", (b > 0) ? a * 100 / b : 0}')
 bench_target "soak: write rate under the mixed load / alone [$mixed_rps / $alone_rps req/s, $WRITERS conns]" \
   "$share%" ">= 50%" "$(ok "$share" '>=' 50)"
 bench_target "soak: write p99 under the mixed load" "$mixed_p99 ms" "< 50 ms" "$(ok "$mixed_p99" '<' 50)"

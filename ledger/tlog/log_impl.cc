@@ -1,4 +1,5 @@
 // LogImpl: opening and recovery checks, reads, closing (see log_impl.h).
+#include <pthread.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
@@ -142,13 +143,23 @@ Status LogImpl::Init() {
   written_ = handed_ = size;
   if (writable) {
     writer_running_ = true;
-    writer_ = std::thread([this] { WriterLoop(); });
+    writer_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "tlog-writer");
+      WriterLoop();
+    });
   } else {
     std::lock_guard lock(queue_mu_);
     StopWritesLocked(start_failure);
   }
-  sequencer_ = std::thread([this] { SequencerLoop(); });
-  checkpointer_ = std::thread([this] { CheckpointerLoop(); });
+  // Named for top, perf and /proc/PID/task/*/comm.
+  sequencer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "tlog-sequencer");
+    SequencerLoop();
+  });
+  checkpointer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "tlog-checkpoint");
+    CheckpointerLoop();
+  });
   return Status::Ok();
 }
 
