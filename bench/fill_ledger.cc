@@ -5,15 +5,22 @@
 //   fill_ledger --data DIR --entries N [--chunk C]
 //
 // Opens the ledger with its own key (tlog::OpenWritableLog) and the funds
-// state machine, opens fund "bench" (the fund bench/wrk/donation.lua writes
-// to) unless it is open already, then records anonymous online donations to
-// it with funds::Ledger::RecordAll, C (default 4096) per call, until the tree
-// holds N entries; every entry goes through the same validation, donor
-// commitment and fund rules as a POST. Waits for a checkpoint covering the
-// last one. ledgerd must not be running on DIR.
+// state machine, opens the funds "bench" (the fund bench/wrk/donation.lua
+// writes to) and "bench-1" .. "bench-7" unless they are open already, then
+// records anonymous donations with funds::Ledger::RecordAll, C (default
+// 4096) per call, until the tree holds N entries: entry i goes to fund
+// i mod 8 and has the business date 2016-01-01 + (i / 64) mod 3650 days
+// (64 donations a day over 2016-2025, then again from 2016: 233,600 entries
+// cover the ten years once), channels bank/online/cash in turn. Every entry
+// goes through the same validation, donor commitment and fund rules as a
+// POST. Waits for a checkpoint covering the last one, then prints the entry
+// rate and the process's resident memory after the first million entries
+// and at the end ("rss_1m_kb=" and "rss_end_kb=" on stderr, for the scale
+// benchmark). ledgerd must not be running on DIR.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -33,12 +40,31 @@ int Usage() {
   return 2;
 }
 
-// A donation as a recorder would POST it; dates spread over 2020.
+constexpr int kFunds = 8;
+constexpr int kPerDay = 64;
+constexpr int kDays = 3650;  // 2016-01-01 .. 2025-12-29
+
+std::string FundId(int f) { return f == 0 ? std::string("bench") : "bench-" + std::to_string(f); }
+
+// A donation as a recorder would POST it (see the header for the spread).
 json Donation(uint64_t i) {
+  static const char* kChannels[] = {"bank", "online", "cash"};
+  const int64_t day = 16801 + static_cast<int64_t>((i / kPerDay) % kDays);  // days since 1970-01-01
+  const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
   char date[16];
-  snprintf(date, sizeof date, "2020-%02d-%02d", static_cast<int>(1 + i % 12), static_cast<int>(1 + (i / 12) % 28));
-  return json{{"fund", "bench"}, {"amount", 100 + static_cast<int64_t>(i % 100000)}, {"channel", "online"},
-              {"received_at", date}};
+  snprintf(date, sizeof date, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+           static_cast<unsigned>(ymd.day()));
+  return json{{"fund", FundId(static_cast<int>(i % kFunds))}, {"amount", 100 + static_cast<int64_t>(i % 100000)},
+              {"channel", kChannels[(i / kFunds) % 3]}, {"received_at", date}};
+}
+
+long RssKb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
 }
 
 }  // namespace
@@ -66,10 +92,14 @@ int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   const uint64_t start_size = (*log)->Size();
 
-  if (!ledger.Fund("bench").ok()) {
+  for (int f = 0; f < kFunds; ++f) {
+    if (ledger.Fund(FundId(f)).ok()) continue;
     auto r = ledger.Record({funds::Role::kAdmin, "admin", ""}, "fund.open",
-                           json{{"id", "bench"}, {"name", {{"zh", "基准"}, {"en", "Bench"}}}, {"purpose", "p"},
-                                {"kind", "charity"}, {"opened_on", "2015-01-01"}});
+                           json{{"id", FundId(f)},
+                                {"name", {{"zh", "基准" + std::to_string(f)}, {"en", "Bench " + std::to_string(f)}}},
+                                {"purpose", "p"},
+                                {"kind", "charity"},
+                                {"opened_on", "2015-01-01"}});
     if (!r.ok()) {
       fprintf(stderr, "fill_ledger: fund.open: %s\n", r.status().ToString().c_str());
       (*log)->Close();
@@ -79,6 +109,7 @@ int main(int argc, char** argv) {
 
   const funds::Actor recorder{funds::Role::kRecorder, "fill", ""};
   uint64_t size = (*log)->Size();
+  long rss_1m = size >= 1'000'000 ? -1 : 0;
   while (size < want) {
     const uint64_t n = std::min<uint64_t>(chunk, want - size);
     std::vector<funds::RecordRequest> reqs;
@@ -93,10 +124,12 @@ int main(int argc, char** argv) {
       }
     }
     size = (*log)->Size();
+    if (rss_1m == 0 && size >= 1'000'000) rss_1m = RssKb();
     if (size % (64 * chunk) < chunk) fprintf(stderr, "fill_ledger: %llu / %llu\n", (unsigned long long)size,
                                               (unsigned long long)want);
   }
   auto cp = (*log)->WaitForCheckpoint(size, std::chrono::seconds(30));
+  const long rss_end = RssKb();
   (*log)->Close();
   if (!cp.ok()) {
     fprintf(stderr, "fill_ledger: no checkpoint covers %llu: %s\n", (unsigned long long)size,
@@ -107,5 +140,7 @@ int main(int argc, char** argv) {
   printf("fill_ledger: %s holds %llu entries (%llu recorded in %.1f s, %.0f entries/s); checkpoint size %llu\n",
          data.c_str(), (unsigned long long)size, (unsigned long long)(size - start_size), secs,
          (size - start_size) / secs, (unsigned long long)cp->size);
+  if (rss_1m > 0) fprintf(stderr, "rss_1m_kb=%ld\n", rss_1m);
+  fprintf(stderr, "rss_end_kb=%ld\n", rss_end);
   return 0;
 }

@@ -5,6 +5,7 @@
 //   - a report over the whole demo (2016-01-01..2020-12-31) under 50 ms;
 //   - a donation trace under 5 ms.
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -27,6 +28,14 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 constexpr int kChunk = 1000;
+
+// CPU seconds of the whole process (every thread: caller, sequencer, writer,
+// RocksDB's), to tell CPU cost from waiting on a noisy shared machine.
+double ProcessCpuSeconds() {
+  rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 struct Figures {
   double plain_rate = 0, funds_rate = 0, report_ms = 0, trace_ms = 0;
@@ -73,6 +82,7 @@ void BM_PlainLogAppendAll(benchmark::State& state) {
   std::string dir = TempDir("funds-bench-plain");
   auto log = OpenLog(dir, nullptr);
   int i = 0;
+  const double cpu0 = ProcessCpuSeconds();
   for (auto _ : state) {
     std::vector<tlog::EntryDraft> drafts;
     drafts.reserve(kChunk);
@@ -81,6 +91,10 @@ void BM_PlainLogAppendAll(benchmark::State& state) {
     if (!rs.back().ok()) state.SkipWithError("append failed");
   }
   state.SetItemsProcessed(state.iterations() * kChunk);
+  state.counters["cpu_us"] = (ProcessCpuSeconds() - cpu0) * 1e6 / (state.iterations() * kChunk);
+  const tlog::LogStats st = log->Stats();
+  state.counters["per_batch"] = st.batches ? double(st.entries) / st.batches : 0;
+  state.counters["per_sync"] = st.wal_syncs ? double(st.entries) / st.wal_syncs : 0;
   log->Close();
   log.reset();
   fs::remove_all(dir);
@@ -96,6 +110,7 @@ void BM_FundsDonationRecordAll(benchmark::State& state) {
                            {"purpose", "p"}, {"kind", "charity"}, {"opened_on", "2015-01-01"}});
   const funds::Actor rec{funds::Role::kRecorder, "recorder-1", "", "tok"};
   int i = 0;
+  const double cpu0 = ProcessCpuSeconds();
   for (auto _ : state) {
     std::vector<funds::RecordRequest> reqs;
     reqs.reserve(kChunk);
@@ -104,6 +119,10 @@ void BM_FundsDonationRecordAll(benchmark::State& state) {
     if (!rs.back().ok()) state.SkipWithError(rs.back().status().ToString().c_str());
   }
   state.SetItemsProcessed(state.iterations() * kChunk);
+  state.counters["cpu_us"] = (ProcessCpuSeconds() - cpu0) * 1e6 / (state.iterations() * kChunk);
+  const tlog::LogStats st = log->Stats();
+  state.counters["per_batch"] = st.batches ? double(st.entries) / st.batches : 0;
+  state.counters["per_sync"] = st.wal_syncs ? double(st.entries) / st.wal_syncs : 0;
   log->Close();
   log.reset();
   fs::remove_all(dir);
@@ -196,8 +215,11 @@ int main(int argc, char** argv) {
     Row("plain Log::AppendAll, entries/s", g_fig.plain_rate, "entries/s", "(baseline)", true);
     Row("validated donations via Ledger::RecordAll, entries/s", g_fig.funds_rate, "entries/s",
         ">= 80% of plain", g_fig.funds_rate >= 0.8 * g_fig.plain_rate);
-    Row("  ratio", g_fig.funds_rate / g_fig.plain_rate, "", ">= 0.80",
-        g_fig.funds_rate >= 0.8 * g_fig.plain_rate);
+    // A target of issue 10, in the format bench/run.sh collects.
+    printf("validated donations via Ledger::RecordAll / plain Log::AppendAll [%.0f / %.0f entries/s]: %.0f%% "
+           "(limit >= 80%%) %s\n",
+           g_fig.funds_rate, g_fig.plain_rate, 100 * g_fig.funds_rate / g_fig.plain_rate,
+           g_fig.funds_rate >= 0.8 * g_fig.plain_rate ? "ok" : "MISSED");
   }
   if (g_fig.report_ms > 0) Row("report over the whole demo", g_fig.report_ms, "ms", "< 50 ms", g_fig.report_ms < 50);
   if (g_fig.trace_ms > 0) Row("trace of a late serious-illness donation", g_fig.trace_ms, "ms", "< 5 ms", g_fig.trace_ms < 5);

@@ -76,6 +76,13 @@ bench_row() {
   printf "%-52s %10s %-8s %-30s %s\n" "$1" "$2" "$3" "$4" "$([ "$5" = 1 ] && echo met || echo MISSED)"
 }
 
+# bench_target NAME FIGURE LIMIT OK(1|0): one line of a target of issue 10,
+# in the one format bench/run.sh collects at the end:
+#   <name>: <figure> (limit <limit>) ok|MISSED
+bench_target() {
+  echo "$1: $2 (limit $3) $([ "$4" = 1 ] && echo ok || echo MISSED)"
+}
+
 # Prints 1 when the awk expression over a and b holds, else 0: ok a '>=' b
 ok() { awk -v a="$1" -v b="$3" "BEGIN{print (a $2 b) ? 1 : 0}"; }
 

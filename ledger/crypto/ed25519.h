@@ -53,6 +53,9 @@ bool Ed25519Verify(std::string_view public_key, std::string_view message,
                    std::string_view signature);
 
 // `n` bytes from the OS random source (OpenSSL's DRBG seeded by getrandom).
+// Draws of up to 64 bytes are served from a per-thread pool of 4 KB of DRBG
+// output, each byte handed out once and then wiped from the pool; a forked
+// child never reuses a pool filled before the fork. Thread-safe.
 Result<std::string> RandomBytes(size_t n);
 
 }  // namespace ledger::crypto

@@ -123,13 +123,29 @@ Status BatchStateWriter::ScanBack(std::string_view prefix, std::string_view star
 }
 
 void BatchStateWriter::Put(std::string_view key, std::string_view value) {
-  entry_[std::string(key)] = std::string(value);
+  auto it = entry_.lower_bound(key);
+  if (it != entry_.end() && it->first == key) {
+    it->second.emplace(value);
+  } else {
+    entry_.emplace_hint(it, std::string(key), std::string(value));
+  }
 }
 
-void BatchStateWriter::Delete(std::string_view key) { entry_[std::string(key)] = std::nullopt; }
+void BatchStateWriter::Delete(std::string_view key) {
+  auto it = entry_.lower_bound(key);
+  if (it != entry_.end() && it->first == key) {
+    it->second.reset();
+  } else {
+    entry_.emplace_hint(it, std::string(key), std::nullopt);
+  }
+}
 
 void BatchStateWriter::Commit() {
-  for (auto& [k, v] : entry_) batch_[k] = std::move(v);
+  // Keys new to the batch move over as they are (no copy); what is left are
+  // keys an earlier entry of the batch wrote too, whose values this entry's
+  // replace.
+  batch_.merge(entry_);
+  for (auto& [k, v] : entry_) batch_.find(k)->second = std::move(v);
   entry_.clear();
 }
 

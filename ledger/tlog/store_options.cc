@@ -82,10 +82,24 @@ rocksdb::Options StoreRocksOptions(const Options& o, std::shared_ptr<StoreEvents
   opts.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  table.block_cache = rocksdb::NewLRUCache(64 << 20);
+  // 16 shards of 4 MB: a shard must hold the blocks that are read together
+  // (the default, 64 shards of 1 MB, let each 1 MB index block of a 64 MB
+  // table file written before indexes were partitioned evict the others).
+  table.block_cache = rocksdb::NewLRUCache(64 << 20, 4);
   // Index and filter blocks live in the block cache too, so memory stays
-  // bounded by it however many table files the log grows to.
+  // bounded by it however many table files the log grows to. They are
+  // partitioned into 4 KB blocks under a small pinned top level: a read
+  // brings in the partitions it needs, never a whole file's index (about
+  // 1 MB per 64 MB file; a 10M-entry ledger has over 60 such files, more
+  // than the cache, which then re-read and decompressed an index block on
+  // almost every seek: a year report on 1M entries took 80 ms instead of
+  // 0.4 ms).
+  table.index_type = rocksdb::BlockBasedTableOptions::IndexType::kTwoLevelIndexSearch;
+  table.partition_filters = true;
+  table.metadata_block_size = 4096;
   table.cache_index_and_filter_blocks = true;
+  table.cache_index_and_filter_blocks_with_high_priority = true;
+  table.pin_top_level_index_and_filter = true;
   table.pin_l0_filter_and_index_blocks_in_cache = true;
   opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   if (o.env != nullptr) opts.env = o.env;
