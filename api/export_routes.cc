@@ -14,20 +14,20 @@ void RegisterExportRoutes(httplib::Server& server, ServerContext& ctx) {
   if (ledger == nullptr) return;
   const funds::GivingSettings* giving = ctx.giving;
   const std::string missing = ctx.giving_missing;
-  server.Get("/api/v1/export/360giving.json", [ledger, giving, missing](const httplib::Request&,
-                                                                         httplib::Response& res) {
-    if (giving == nullptr) return WriteProblem(res, 404, missing);
-    auto anchored = ledger->ViewAtCheckpoint();
-    if (!anchored.ok()) return WriteProblem(res, anchored.status());
-    funds::ExportAnchor a;
-    a.origin = ledger->log()->origin();
-    a.tree_size = anchored->view.size;
-    a.root = anchored->root;
-    auto text = funds::Export360GivingText(anchored->view, a, *giving);
-    if (!text.ok()) return WriteProblem(res, text.status());
-    res.status = 200;
-    res.set_content(std::move(*text), "application/json");
-  });
+  server.Get("/api/v1/export/360giving.json",
+             [ledger, giving, missing](const httplib::Request&, httplib::Response& res) {
+               if (giving == nullptr) return WriteProblem(res, 404, missing);
+               auto anchored = ledger->ViewAtCheckpoint();
+               if (!anchored.ok()) return WriteProblem(res, anchored.status());
+               funds::ExportAnchor a;
+               a.origin = ledger->log()->origin();
+               a.tree_size = anchored->view.size;
+               a.root = anchored->root;
+               auto text = funds::Export360GivingText(anchored->view, a, *giving);
+               if (!text.ok()) return WriteProblem(res, text.status());
+               res.status = 200;
+               res.set_content(std::move(*text), "application/json");
+             });
 }
 
 }  // namespace ledger::api

@@ -178,6 +178,27 @@ int main(int argc, char** argv) {
           static_cast<unsigned long long>(plan.max_connections));
   if (!plan.problem.empty()) fprintf(stderr, "ledgerd: WARNING: %s\n", plan.problem.c_str());
 
+  // The 360Giving export settings, checked before the ledger is opened.
+  funds::GivingSettings giving;
+  bool have_giving = false;
+  std::string giving_missing;
+  if (!generic) {
+    const std::string path = giving_file.empty() ? funds::GivingSettingsPath(data) : giving_file;
+    auto g = funds::ReadGivingSettings(path);
+    if (g.ok()) {
+      giving = std::move(*g);
+      have_giving = true;
+      fprintf(stderr, "ledgerd: 360Giving export as %s (%s)\n", giving.prefix.c_str(), path.c_str());
+    } else if (g.status().code() == Code::kNotFound && giving_file.empty()) {
+      // The detail is public: it names the file, not where the data directory is.
+      giving_missing = "the 360Giving export is not configured on this ledger: it needs 360giving.json in "
+                       "the ledger's data directory, with the publisher's registered 360G- prefix and the "
+                       "data's license (docs/operations.md, 360Giving export)";
+    } else {
+      fprintf(stderr, "ledgerd: --360giving: %s\n", g.status().message().c_str());
+      return 2;
+    }
+  }
   tlog::DataDir dir{data};
   {
     struct statvfs vfs;
@@ -278,24 +299,8 @@ int main(int argc, char** argv) {
   ctx.policy = policy->text();
   if (rate.per_address > 0 || rate.per_token > 0) ctx.rate_limiter = &limiter;
   ctx.connections = &connections;
-  funds::GivingSettings giving;
-  if (!generic) {
-    const std::string path = giving_file.empty() ? funds::GivingSettingsPath(data) : giving_file;
-    auto g = funds::ReadGivingSettings(path);
-    if (g.ok()) {
-      giving = std::move(*g);
-      ctx.giving = &giving;
-      fprintf(stderr, "ledgerd: 360Giving export as %s (%s)\n", giving.prefix.c_str(), path.c_str());
-    } else if (g.status().code() == Code::kNotFound && giving_file.empty()) {
-      // The detail is public: it names the file, not where the data directory is.
-      ctx.giving_missing = "the 360Giving export is not configured on this ledger: it needs 360giving.json in "
-                           "the ledger's data directory, with the publisher's registered 360G- prefix and the "
-                           "data's license (docs/operations.md, 360Giving export)";
-    } else {
-      fprintf(stderr, "ledgerd: --360giving: %s\n", g.status().message().c_str());
-      return 2;
-    }
-  }
+  if (have_giving) ctx.giving = &giving;
+  ctx.giving_missing = giving_missing;
 
   std::unique_ptr<httplib::Server> server_ptr;
   if (!tls_cert.empty()) {

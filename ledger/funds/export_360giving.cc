@@ -23,8 +23,8 @@ struct GrantFigures {
   GrantRec g;
   const FundRec* fund = nullptr;
   const IndividualsRule* individuals = nullptr;  // null: a grant to an organisation
-  std::vector<Payment> payments;                  // live disbursements, by seq
-  std::vector<std::string> areas;                 // distinct, in payment order
+  std::vector<Payment> payments;                 // live disbursements, by seq
+  std::vector<std::string> areas;                // distinct, in payment order
 };
 
 struct Export {
@@ -35,19 +35,21 @@ struct Export {
 
 Status ReadPayments(const FundsView& v, GrantFigures* f) {
   Status err;
-  LEDGER_RETURN_IF_ERROR(ScanIndex(*v.store, GrantEntriesPrefix(f->g.id), {}, false, [&](std::string_view, uint64_t seq) {
-    auto rec = v.Entry(seq);
-    if (!rec.ok()) {
-      err = rec.status();
-      return false;
-    }
-    if (rec->type != EntryType::kDisbursement || rec->CorrectedBefore(v.size)) return true;
-    f->payments.push_back(Payment{seq, rec->amount, rec->date, rec->time, rec->klass});
-    if (!rec->klass.empty() && std::find(f->areas.begin(), f->areas.end(), rec->klass) == f->areas.end()) {
-      f->areas.push_back(rec->klass);
-    }
-    return true;
-  }));
+  LEDGER_RETURN_IF_ERROR(
+      ScanIndex(*v.store, GrantEntriesPrefix(f->g.id), {}, false, [&](std::string_view, uint64_t seq) {
+        auto rec = v.Entry(seq);
+        if (!rec.ok()) {
+          err = rec.status();
+          return false;
+        }
+        if (rec->type != EntryType::kDisbursement || rec->CorrectedBefore(v.size)) return true;
+        f->payments.push_back(Payment{seq, rec->amount, rec->date, rec->time, rec->klass});
+        if (!rec->klass.empty() &&
+            std::find(f->areas.begin(), f->areas.end(), rec->klass) == f->areas.end()) {
+          f->areas.push_back(rec->klass);
+        }
+        return true;
+      }));
   LEDGER_RETURN_IF_ERROR(err);
   int64_t sum = 0;
   for (const Payment& p : f->payments) sum += p.amount;
@@ -63,7 +65,8 @@ Result<Export> Collect(const FundsView& v, const ExportAnchor& a, const GivingSe
   Export out;
   if (v.hot->profiles.empty()) {
     return FailedPrecondition(
-        "the 360Giving export names the funder from the organisation profile: no org.profile entry is recorded",
+        "the 360Giving export names the funder from the organisation profile: no org.profile entry is "
+        "recorded",
         "giving.profile");
   }
   out.profile = &v.hot->profiles.rbegin()->second;
@@ -95,7 +98,8 @@ Result<Export> Collect(const FundsView& v, const ExportAnchor& a, const GivingSe
     return true;
   }));
   LEDGER_RETURN_IF_ERROR(err);
-  if (out.grants.empty()) return NotFound("the ledger has no live grant yet: a 360Giving package holds at least one");
+  if (out.grants.empty())
+    return NotFound("the ledger has no live grant yet: a 360Giving package holds at least one");
   std::sort(out.grants.begin(), out.grants.end(),
             [](const GrantFigures& x, const GrantFigures& y) { return x.g.seq < y.g.seq; });
   for (GrantFigures& f : out.grants) LEDGER_RETURN_IF_ERROR(ReadPayments(v, &f));
@@ -109,16 +113,19 @@ std::string Description(const GrantFigures& f) {
 }
 
 std::string RecipientIdentifier(const GivingSettings& s, const GrantFigures& f) {
-  return f.individuals ? IndividualIdentifier(s, f.g.recipient_id) : OrganisationIdentifier(s, f.g.recipient_id);
+  return f.individuals ? IndividualIdentifier(s, f.g.recipient_id)
+                       : OrganisationIdentifier(s, f.g.recipient_id);
 }
 
 json Funder(const Export& e, const GrantFigures& f) {
   json o{{"id", e.funder_id}, {"name", e.profile->name_zh}, {"department", f.fund->name_zh}};
-  if (!e.profile->name_en.empty() && e.profile->name_en != e.profile->name_zh) o["alternateName"] = e.profile->name_en;
+  if (!e.profile->name_en.empty() && e.profile->name_en != e.profile->name_zh)
+    o["alternateName"] = e.profile->name_en;
   return o;
 }
 
-Result<json> GrantJson(const Export& e, const GrantFigures& f, const ExportAnchor& a, const GivingSettings& s) {
+Result<json> GrantJson(const Export& e, const GrantFigures& f, const ExportAnchor& a,
+                       const GivingSettings& s) {
   const GrantRec& g = f.g;
   const std::string id = GrantIdentifier(s, g.id);
   const std::string recipient = RecipientIdentifier(s, f);
@@ -155,7 +162,8 @@ Result<json> GrantJson(const Export& e, const GrantFigures& f, const ExportAncho
     for (const std::string& area : f.areas) locs.push_back({{"name", area}, {"countryCode", "CN"}});
     j["beneficiaryLocation"] = std::move(locs);
   }
-  if (!g.programme.empty()) j["grantProgramme"] = json::array({{{"code", g.programme}, {"title", g.programme}}});
+  if (!g.programme.empty())
+    j["grantProgramme"] = json::array({{{"code", g.programme}, {"title", g.programme}}});
   if (!f.payments.empty()) {
     json txs = json::array();
     for (const Payment& p : f.payments) {
@@ -197,13 +205,17 @@ Result<json> Export360GivingJson(const FundsView& v, const ExportAnchor& a, cons
     grants.push_back(std::move(g));
   }
   const OrgProfile& p = *e.profile;
-  std::string description = "Grants recorded in the transparency ledger " + a.origin + " as of tree size " +
-                            std::to_string(a.tree_size) + " (root " + a.root +
-                            "); each grant's ledgerIndex names the entry whose inclusion proof the log serves. "
-                            "账本 " + a.origin + " 中记录的资助，截至树大小 " + std::to_string(a.tree_size) + "。";
+  std::string description =
+      "Grants recorded in the transparency ledger " + a.origin + " as of tree size " +
+      std::to_string(a.tree_size) + " (root " + a.root +
+      "); each grant's ledgerIndex names the entry whose inclusion proof the log serves. "
+      "账本 " +
+      a.origin + " 中记录的资助，截至树大小 " + std::to_string(a.tree_size) + "。";
   if (p.sample_data) {
-    description = "示例数据：虚构的机构与金额，不是真实资助 / sample data: a fictional organisation and amounts, "
-                  "not real grants. " + description;
+    description =
+        "示例数据：虚构的机构与金额，不是真实资助 / sample data: a fictional organisation and amounts, "
+        "not real grants. " +
+        description;
   }
   json publisher{{"name", p.name_zh}, {"identifier", e.funder_id}};
   if (!s.publisher_website.empty()) publisher["website"] = s.publisher_website;

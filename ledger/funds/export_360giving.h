@@ -70,9 +70,8 @@
 #define LEDGER_FUNDS_EXPORT_360GIVING_H_
 
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "ledger/base/status.h"
 #include "ledger/funds/giving_settings.h"

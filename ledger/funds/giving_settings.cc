@@ -34,13 +34,15 @@ Result<std::string> String(const json& o, const std::string& where, const char* 
     return std::string();
   }
   const json& v = o[name];
-  if (!v.is_string() || v.get_ref<const std::string&>().empty()) return Bad(where + name, "must be a non-empty string");
+  if (!v.is_string() || v.get_ref<const std::string&>().empty())
+    return Bad(where + name, "must be a non-empty string");
   return v.get<std::string>();
 }
 
 Result<std::string> Url(const json& o, const std::string& where, const char* name, bool required) {
   LEDGER_ASSIGN_OR_RETURN(std::string s, String(o, where, name, required));
-  if (!s.empty() && !IsHttpUrl(s)) return Bad(where + name, "must be an http(s) URL, got '" + s.substr(0, 80) + "'");
+  if (!s.empty() && !IsHttpUrl(s))
+    return Bad(where + name, "must be an http(s) URL, got '" + s.substr(0, 80) + "'");
   return s;
 }
 
@@ -56,10 +58,12 @@ bool IsPrefix(std::string_view p) {
 
 Result<IndividualsRule> ParseRule(const json& r, const std::string& where) {
   if (!r.is_object()) return Bad(where, "must be an object");
-  LEDGER_RETURN_IF_ERROR(OnlyKnown(r, where + ".", {"fund", "programme", "primary_reason", "secondary_reason", "purpose"}));
+  LEDGER_RETURN_IF_ERROR(
+      OnlyKnown(r, where + ".", {"fund", "programme", "primary_reason", "secondary_reason", "purpose"}));
   IndividualsRule rule;
   LEDGER_ASSIGN_OR_RETURN(rule.fund, String(r, where + ".", "fund", true));
-  if (!IsValidId(rule.fund)) return Bad(where + ".fund", "must be a fund id, got '" + rule.fund.substr(0, 80) + "'");
+  if (!IsValidId(rule.fund))
+    return Bad(where + ".fund", "must be a fund id, got '" + rule.fund.substr(0, 80) + "'");
   LEDGER_ASSIGN_OR_RETURN(std::string programme, String(r, where + ".", "programme", false));
   if (!programme.empty()) rule.programme = programme;
   LEDGER_ASSIGN_OR_RETURN(rule.primary_reason, String(r, where + ".", "primary_reason", true));
@@ -87,7 +91,8 @@ Result<IndividualsRule> ParseRule(const json& r, const std::string& where) {
       if (!p[i].is_string()) return Bad(at, "must be a string");
       const std::string code = p[i].get<std::string>();
       if (!IsGrantToIndividualsPurpose(code)) {
-        return Bad(at, "'" + code.substr(0, 40) + "' is not in 360Giving's grantToIndividualsPurpose codelist");
+        return Bad(at,
+                   "'" + code.substr(0, 40) + "' is not in 360Giving's grantToIndividualsPurpose codelist");
       }
       if (!seen.insert(code).second) return Bad(at, "repeats " + code);
       rule.purpose.push_back(code);
@@ -100,9 +105,12 @@ Result<IndividualsRule> ParseRule(const json& r, const std::string& where) {
 
 bool IsHttpUrl(std::string_view s) {
   std::string_view rest;
-  if (s.substr(0, 8) == "https://") rest = s.substr(8);
-  else if (s.substr(0, 7) == "http://") rest = s.substr(7);
-  else return false;
+  if (s.substr(0, 8) == "https://")
+    rest = s.substr(8);
+  else if (s.substr(0, 7) == "http://")
+    rest = s.substr(7);
+  else
+    return false;
   const size_t host_end = rest.find_first_of("/?#");
   std::string_view host = rest.substr(0, host_end);
   if (host.empty() || host.front() == '.' || host.front() == ':' || host.front() == '@') return false;
@@ -116,12 +124,15 @@ bool IsHttpUrl(std::string_view s) {
   return s.size() <= 2000;
 }
 
-const IndividualsRule* GivingSettings::IndividualsRuleFor(std::string_view fund, std::string_view programme) const {
+const IndividualsRule* GivingSettings::IndividualsRuleFor(std::string_view fund,
+                                                          std::string_view programme) const {
   const IndividualsRule* whole_fund = nullptr;
   for (const IndividualsRule& r : individuals) {
     if (r.fund != fund) continue;
-    if (!r.programme) whole_fund = &r;
-    else if (!programme.empty() && *r.programme == programme) return &r;
+    if (!r.programme)
+      whole_fund = &r;
+    else if (!programme.empty() && *r.programme == programme)
+      return &r;
   }
   return whole_fund;
 }
@@ -134,8 +145,10 @@ Result<GivingSettings> ParseGivingSettings(const json& j) {
   GivingSettings s;
   LEDGER_ASSIGN_OR_RETURN(s.prefix, String(j, "", "prefix", true));
   if (!IsPrefix(s.prefix)) {
-    return Bad("prefix", "must be a registered 360Giving prefix: \"360G-\" then letters, digits, '.', '_' or '-' "
-                         "(at most 64 characters), got '" + s.prefix.substr(0, 80) + "'");
+    return Bad("prefix",
+               "must be a registered 360Giving prefix: \"360G-\" then letters, digits, '.', '_' or '-' "
+               "(at most 64 characters), got '" +
+                   s.prefix.substr(0, 80) + "'");
   }
   LEDGER_ASSIGN_OR_RETURN(s.license, Url(j, "", "license", true));
   LEDGER_ASSIGN_OR_RETURN(s.data_source, Url(j, "", "data_source", false));
@@ -171,7 +184,8 @@ Result<GivingSettings> ReadGivingSettings(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   json j = json::parse(ss.str(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return InvalidArgument("360Giving settings: " + path + " is not JSON", "giving.settings");
+  if (j.is_discarded())
+    return InvalidArgument("360Giving settings: " + path + " is not JSON", "giving.settings");
   auto s = ParseGivingSettings(j);
   if (!s.ok()) return Status(s.status().code(), path + ": " + s.status().message(), s.status().rule());
   return s;

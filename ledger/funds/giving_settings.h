@@ -28,12 +28,11 @@
 #ifndef LEDGER_FUNDS_GIVING_SETTINGS_H_
 #define LEDGER_FUNDS_GIVING_SETTINGS_H_
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "ledger/base/status.h"
 
@@ -48,8 +47,8 @@ struct IndividualsRule {
 };
 
 struct GivingSettings {
-  std::string prefix;   // "360G-..."
-  std::string license;  // URL
+  std::string prefix;                                          // "360G-..."
+  std::string license;                                         // URL
   std::string data_source, publisher_website, publisher_logo;  // URLs or empty
   std::vector<IndividualsRule> individuals;
 

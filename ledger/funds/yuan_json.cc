@@ -16,7 +16,8 @@ std::string FenToYuan(int64_t fen) {
 
 Result<double> YuanNumber(int64_t fen) {
   if (fen > kMaxExactYuanFen || fen < -kMaxExactYuanFen) {
-    return OutOfRange("amount of " + std::to_string(fen) + " fen is beyond what a JSON number carries exactly");
+    return OutOfRange("amount of " + std::to_string(fen) +
+                      " fen is beyond what a JSON number carries exactly");
   }
   return static_cast<double>(fen) / 100.0;
 }

@@ -14,9 +14,8 @@
 #define LEDGER_FUNDS_YUAN_JSON_H_
 
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "ledger/base/status.h"
 

@@ -32,7 +32,8 @@ int Fail(const std::string& msg, int code = 1) {
 int CmdExport(const Flags& f) {
   const std::string format = f.Get("format");
   if (!f.Has("data") || (format != "360giving" && format != "csv") || !f.positional.empty()) {
-    return Fail("usage: ledgerctl export --data DIR --format 360giving|csv [--out FILE] [--360giving SETTINGS]", 2);
+    return Fail(
+        "usage: ledgerctl export --data DIR --format 360giving|csv [--out FILE] [--360giving SETTINGS]", 2);
   }
   const std::string settings_path = f.Get("360giving", funds::GivingSettingsPath(f.Get("data")));
   auto settings = funds::ReadGivingSettings(settings_path);
@@ -68,7 +69,8 @@ int CmdExport(const Flags& f) {
     return 0;
   }
   std::ofstream out(f.Get("out"), std::ios::binary | std::ios::trunc);
-  if (!out || !out.write(text->data(), text->size()) || !out.flush()) return Fail("cannot write " + f.Get("out"));
+  if (!out || !out.write(text->data(), text->size()) || !out.flush())
+    return Fail("cannot write " + f.Get("out"));
   fprintf(stderr, "exported the grants at tree size %llu to %s\n", (unsigned long long)a.tree_size,
           f.Get("out").c_str());
   return 0;
