@@ -1,9 +1,9 @@
-// GET /api/v1/export/360giving.json: the grants in the 360Giving standard's
-// fields (ledger/funds/export_360giving.h) as of the newest signed
-// checkpoint. Thin: the conversion lives in funds.
+// GET /api/v1/export/360giving.json: the grants as a 360Giving data package
+// (ledger/funds/export_360giving.h) as of the newest signed checkpoint, with
+// the export settings ledgerd was started with. Thin: the conversion lives
+// in funds.
 #include "api/problem.h"
 #include "api/server.h"
-#include "ledger/crypto/base64.h"
 #include "ledger/funds/export_360giving.h"
 #include "ledger/funds/ledger.h"
 
@@ -12,17 +12,22 @@ namespace ledger::api {
 void RegisterExportRoutes(httplib::Server& server, ServerContext& ctx) {
   funds::Ledger* ledger = ctx.ledger;
   if (ledger == nullptr) return;
-  server.Get("/api/v1/export/360giving.json", [ledger](const httplib::Request&, httplib::Response& res) {
-    auto anchored = ledger->ViewAtCheckpoint();
-    if (!anchored.ok()) return WriteProblem(res, anchored.status());
-    funds::ExportAnchor a;
-    a.origin = ledger->log()->origin();
-    a.tree_size = anchored->view.size;
-    a.root = anchored->root;
-    auto j = funds::Export360GivingJson(anchored->view, a);
-    if (!j.ok()) return WriteProblem(res, j.status());
-    WriteJson(res, *j);
-  });
+  const funds::GivingSettings* giving = ctx.giving;
+  const std::string missing = ctx.giving_missing;
+  server.Get("/api/v1/export/360giving.json",
+             [ledger, giving, missing](const httplib::Request&, httplib::Response& res) {
+               if (giving == nullptr) return WriteProblem(res, 404, missing);
+               auto anchored = ledger->ViewAtCheckpoint();
+               if (!anchored.ok()) return WriteProblem(res, anchored.status());
+               funds::ExportAnchor a;
+               a.origin = ledger->log()->origin();
+               a.tree_size = anchored->view.size;
+               a.root = anchored->root;
+               auto text = funds::Export360GivingText(anchored->view, a, *giving);
+               if (!text.ok()) return WriteProblem(res, text.status());
+               res.status = 200;
+               res.set_content(std::move(*text), "application/json");
+             });
 }
 
 }  // namespace ledger::api

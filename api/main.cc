@@ -5,6 +5,7 @@
 //           [--tls-cert FILE --tls-key FILE] [--max-queue N] [--min-free-bytes N[K|M|G]]
 //           [--view-concurrency N]
 //           [--drain-seconds S] [--policy FILE | --witness URL=VKEY ... [--witness-quorum N]]
+//           [--360giving FILE]
 //
 // DIR is made by `ledgerctl init`. The signing key file must be mode 0600.
 #include <signal.h>
@@ -25,6 +26,7 @@
 #include "api/process_limits.h"
 #include "api/witness_client.h"
 #include "api/server.h"
+#include "ledger/funds/giving_settings.h"
 #include "ledger/funds/ledger.h"
 #include "ledger/funds/state_machine.h"
 #include "ledger/tlog/data_dir.h"
@@ -61,7 +63,9 @@ int Usage() {
           "                          up to 30 s, then 503 (default: half the CPUs, at least 1)\n"
           "  --min-free-bytes N      refuse writes (507) while the data volume has less free; K, M, G suffixes\n"
           "                          (default 256M; also sizes RocksDB's write buffer: min(64M, N/4))\n"
-          "  --drain-seconds S       on SIGTERM, wait up to S s for open connections, then close them (default 10)\n");
+          "  --drain-seconds S       on SIGTERM, wait up to S s for open connections, then close them (default 10)\n"
+          "  --360giving FILE        the 360Giving export settings (registered 360G- prefix, license, grants to\n"
+          "                          individuals; default DIR/360giving.json; without one the export answers 404)\n");
   return 2;
 }
 
@@ -102,6 +106,7 @@ int main(int argc, char** argv) {
   std::string tls_cert, tls_key;
   std::vector<api::WitnessConfig> witnesses;
   std::string policy_file;
+  std::string giving_file;  // empty: DIR/360giving.json when present
   long witness_quorum = -1;
   long max_queue = 65536;
   int view_concurrency = 0;  // 0: half the CPUs
@@ -130,6 +135,7 @@ int main(int argc, char** argv) {
       witnesses.push_back(*w);
     } else if (a == "--witness-quorum") witness_quorum = std::atol(value().c_str());
     else if (a == "--policy") policy_file = value();
+    else if (a == "--360giving") giving_file = value();
     else if (a == "--max-queue") max_queue = std::atol(value().c_str());
     else if (a == "--view-concurrency") view_concurrency = std::atoi(value().c_str());
     else if (a == "--min-free-bytes") {
@@ -177,6 +183,27 @@ int main(int argc, char** argv) {
           static_cast<unsigned long long>(plan.max_connections));
   if (!plan.problem.empty()) fprintf(stderr, "ledgerd: WARNING: %s\n", plan.problem.c_str());
 
+  // The 360Giving export settings, checked before the ledger is opened.
+  funds::GivingSettings giving;
+  bool have_giving = false;
+  std::string giving_missing;
+  if (!generic) {
+    const std::string path = giving_file.empty() ? funds::GivingSettingsPath(data) : giving_file;
+    auto g = funds::ReadGivingSettings(path);
+    if (g.ok()) {
+      giving = std::move(*g);
+      have_giving = true;
+      fprintf(stderr, "ledgerd: 360Giving export as %s (%s)\n", giving.prefix.c_str(), path.c_str());
+    } else if (g.status().code() == Code::kNotFound && giving_file.empty()) {
+      // The detail is public: it names the file, not where the data directory is.
+      giving_missing = "the 360Giving export is not configured on this ledger: it needs 360giving.json in "
+                       "the ledger's data directory, with the publisher's registered 360G- prefix and the "
+                       "data's license (docs/operations.md, 360Giving export)";
+    } else {
+      fprintf(stderr, "ledgerd: --360giving: %s\n", g.status().message().c_str());
+      return 2;
+    }
+  }
   tlog::DataDir dir{data};
   {
     struct statvfs vfs;
@@ -279,6 +306,8 @@ int main(int argc, char** argv) {
   ctx.connections = &connections;
   api::ViewGate view_gate(view_concurrency);
   ctx.view_gate = &view_gate;
+  if (have_giving) ctx.giving = &giving;
+  ctx.giving_missing = giving_missing;
 
   std::unique_ptr<httplib::Server> server_ptr;
   if (!tls_cert.empty()) {

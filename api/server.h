@@ -20,6 +20,7 @@
 
 namespace ledger::funds {
 class Ledger;
+struct GivingSettings;
 }
 
 namespace ledger::api {
@@ -36,6 +37,10 @@ struct ServerContext {
   std::string policy;                   // the log's tlog-policy text (GET /tlog-policy)
   ConnectionStats* connections = nullptr;  // for /healthz and /metrics; may be null
   ViewGate* view_gate = nullptr;           // null: charity views are not gated
+  // The 360Giving export settings (ledger/funds/giving_settings.h); null:
+  // the export answers 404 with `giving_missing` as the problem's detail.
+  const funds::GivingSettings* giving = nullptr;
+  std::string giving_missing;
 };
 
 // Server-wide settings: TCP_NODELAY, connection threads and the connection
@@ -60,7 +65,7 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx);
 void RegisterHealthRoutes(httplib::Server& server, ServerContext& ctx);
 // The charity views of docs/api.md (api/funds_routes.cc).
 void RegisterFundsRoutes(httplib::Server& server, ServerContext& ctx);
-// GET /api/v1/export/360giving.json (api/export_routes.cc).
+// GET /api/v1/export/360giving.json (api/export_routes.cc), with ctx.giving.
 void RegisterExportRoutes(httplib::Server& server, ServerContext& ctx);
 // Everything else under / is the public site.
 void RegisterSiteRoutes(httplib::Server& server, ServerContext& ctx);

@@ -93,6 +93,9 @@ TEST(BackupTest, BackupWhileAppendingRestoresToAConsistentAuditedLedger) {
   auto audit = Ledgerctl({"audit", "--data", restored, "--quiet"});
   EXPECT_EQ(audit.code, 0) << audit.out;
   EXPECT_EQ(testing::ReadFile(tlog::DataDir{restored}.vkey_file()), testing::ReadFile(tlog::DataDir{dir}.vkey_file()));
+  // The 360Giving export settings come along (`ledgerctl demo` wrote them).
+  EXPECT_NE(testing::ReadFile(restored + "/360giving.json").find("\"prefix\""), std::string::npos);
+  EXPECT_EQ(testing::ReadFile(restored + "/360giving.json"), testing::ReadFile(dir + "/360giving.json"));
 
   // The restored tree and its newest checkpoint.
   uint64_t n1 = 0, c1 = 0;

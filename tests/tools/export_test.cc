@@ -1,12 +1,17 @@
 // `ledgerctl export` and GET /api/v1/export/360giving.json over the demo
-// ledger: every grant carries the fields the 360Giving schema requires, and
-// the exported figures equal the ledger's own grant views (round trip).
+// ledger: every grant carries the fields the 360Giving schema requires
+// (tests/standards/360giving.test.mjs validates the same export against the
+// schema files themselves), and the exported figures equal the ledger's own
+// grant views (round trip); the settings file decides what the ledger does
+// not record, and a missing or wrong one is refused naming what is wrong.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 
 #include "ledger/funds/fund_views.h"
 #include "ledger/funds/state_machine.h"
@@ -21,11 +26,17 @@ using nlohmann::json;
 using testing::Ledgerctl;
 
 // Required members of a grant in the 360Giving schema
-// (ThreeSixtyGiving/standard, schema/360-giving-schema.json: top-level
-// "required", and definitions/Organization "required": ["id","name"] with
-// recipientOrganization and fundingOrganization "minItems": 1).
+// (ThreeSixtyGiving/standard 1.4, schema/360-giving-schema.json: "oneOf" two
+// "required" lists, one with recipientOrganization, one with
+// recipientIndividual; $defs/Organization and $defs/Person require id and
+// name; fundingOrganization "minItems": 1).
 const char* kRequired[] = {"id", "title", "description", "currency", "amountAwarded", "awardDate",
-                           "recipientOrganization", "fundingOrganization"};
+                           "fundingOrganization"};
+
+bool HasIdAndName(const json& o) {
+  return o.is_object() && o.contains("id") && o["id"].is_string() && o.contains("name") && o["name"].is_string() &&
+         !o["id"].get<std::string>().empty() && !o["name"].get<std::string>().empty();
+}
 
 // Returns what is wrong with `g` as a 360Giving grant, or "".
 std::string SchemaProblem(const json& g) {
@@ -40,21 +51,28 @@ std::string SchemaProblem(const json& g) {
   if (g.contains("amountDisbursed") && !g["amountDisbursed"].is_number()) return "amountDisbursed is not a number";
   static const std::regex date("^[0-9]{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$");
   if (!std::regex_match(g["awardDate"].get<std::string>(), date)) return "awardDate is not YYYY-MM-DD";
+  if (g.contains("recipientOrganization") == g.contains("recipientIndividual")) {
+    return "not exactly one of recipientOrganization and recipientIndividual";
+  }
+  if (g.contains("recipientIndividual") && !HasIdAndName(g["recipientIndividual"])) {
+    return "recipientIndividual lacks a string id and name";
+  }
   for (const char* k : {"recipientOrganization", "fundingOrganization"}) {
+    if (!g.contains(k)) continue;
     if (!g[k].is_array() || g[k].empty()) return std::string(k) + " is not a non-empty array";
     for (const json& o : g[k]) {
-      if (!o.is_object() || !o.contains("id") || !o["id"].is_string() || !o.contains("name") ||
-          !o["name"].is_string() || o["id"].get<std::string>().empty() || o["name"].get<std::string>().empty()) {
-        return std::string(k) + " lacks a string id and name";
-      }
-    }
-  }
-  if (g.contains("plannedDates")) {
-    for (const json& e : g["plannedDates"]) {
-      if (!e.contains("startDate") || !e["startDate"].is_string()) return "plannedDates event lacks startDate";
+      if (!HasIdAndName(o)) return std::string(k) + " lacks a string id and name";
     }
   }
   return "";
+}
+
+// The settings `ledgerctl demo` wrote.
+json DemoSettings(const std::string& dir) { return json::parse(testing::ReadFile(dir + "/360giving.json")); }
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
 }
 
 int64_t Fen(const json& yuan) { return std::llround(yuan.get<double>() * 100); }
@@ -120,31 +138,56 @@ testing::TempDir* ExportTest::dir_;
 
 TEST_F(ExportTest, JsonGrantsMeetThe360GivingSchemaAndEqualTheLedger) {
   const std::string out = dir_->path + "/grants.json";
-  auto r = Ledgerctl({"export", "--data", dir_->path, "--format", "360giving", "--out", out, "--funder-name",
-                      "惠城区慈善总会"});
+  auto r = Ledgerctl({"export", "--data", dir_->path, "--format", "360giving", "--out", out});
   ASSERT_EQ(r.code, 0) << r.out;
-  json doc = json::parse(testing::ReadFile(out));
+  const std::string text = testing::ReadFile(out);
+  json doc = json::parse(text);
   ASSERT_TRUE(doc["grants"].is_array());
+  EXPECT_EQ(doc["version"], "1.4");
+  EXPECT_EQ(doc["license"], "https://creativecommons.org/licenses/by/4.0/");
+  const std::string prefix = DemoSettings(dir_->path)["prefix"];
   auto ledger = LedgerGrants();
   ASSERT_GT(ledger.size(), 100u);
   EXPECT_EQ(doc["grants"].size(), ledger.size());
   std::set<std::string> ids;
+  size_t individuals = 0;
   for (const json& g : doc["grants"]) {
     ASSERT_EQ(SchemaProblem(g), "") << g.dump();
     EXPECT_TRUE(ids.insert(g["id"].get<std::string>()).second) << "duplicate id " << g["id"];
-    EXPECT_EQ(g["fundingOrganization"][0]["name"], "惠城区慈善总会");
-    const std::string id = g["id"].get<std::string>().substr(g["id"].get<std::string>().rfind("-ledger-") + 8);
+    // The funder is the organisation of the profile; the demo's records no USCC.
+    EXPECT_EQ(g["fundingOrganization"][0]["name"], "示例区慈善总会");
+    EXPECT_EQ(g["fundingOrganization"][0]["id"], prefix);
+    const std::string gid = g["id"].get<std::string>();
+    ASSERT_EQ(gid.rfind(prefix + "-", 0), 0u) << gid;
+    const std::string id = gid.substr(prefix.size() + 1);
     ASSERT_TRUE(ledger.count(id)) << id;
     const json& v = ledger[id];
-    EXPECT_EQ(Fen(g["amountAwarded"]), v["amount"].get<int64_t>()) << id;
-    EXPECT_EQ(Fen(g["amountDisbursed"]), v["paid"].get<int64_t>()) << id;
+    EXPECT_EQ(g["ledgerIndex"]["amountAwardedFen"], v["amount"]) << id;
+    EXPECT_EQ(g["ledgerIndex"]["amountDisbursedFen"], v["paid"]) << id;
+    EXPECT_EQ(std::llround(g["amountAwarded"].get<double>() * 100), v["amount"].get<int64_t>()) << id;
+    EXPECT_EQ(std::llround(g["amountDisbursed"].get<double>() * 100), v["paid"].get<int64_t>()) << id;
     EXPECT_EQ(g["ledgerIndex"]["amountUsedFen"], v["used"]) << id;
     EXPECT_EQ(g["title"], v["title"]);
     EXPECT_EQ(g["awardDate"], v["award_date"]);
-    EXPECT_EQ(g["recipientOrganization"][0]["id"], v["recipient"]["id"]);
-    EXPECT_EQ(g["recipientOrganization"][0]["name"], v["recipient"]["name"]);
+    const std::string rid = v["recipient"]["id"];
+    if (g.contains("recipientIndividual")) {
+      ++individuals;
+      EXPECT_EQ(g["recipientIndividual"], json({{"id", prefix + "-IND-" + rid}, {"name", "Individual Recipient"}}));
+      EXPECT_EQ(g.dump().find(v["recipient"]["name"].get<std::string>()), std::string::npos) << g.dump();
+    } else {
+      EXPECT_EQ(g["recipientOrganization"][0]["id"], prefix + "-ORG-" + rid);
+      EXPECT_EQ(g["recipientOrganization"][0]["name"], v["recipient"]["name"]);
+    }
     EXPECT_TRUE(g["ledgerIndex"]["seq"].is_number_unsigned());
   }
+  EXPECT_EQ(individuals, 880u + 211u + 64u + 204u);
+  // Amounts in the text: yuan with exactly two decimals.
+  static const std::regex amount("\"(amountAwarded|amountDisbursed|value)\": (-?[0-9][0-9.eE+-]*)");
+  size_t n = 0;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), amount); it != std::sregex_iterator(); ++it, ++n) {
+    EXPECT_TRUE(std::regex_match((*it)[2].str(), std::regex("[0-9]+\\.[0-9]{2}"))) << (*it)[0];
+  }
+  EXPECT_GT(n, 2 * ledger.size());
 }
 
 TEST_F(ExportTest, CsvFiguresEqualTheLedger) {
@@ -159,12 +202,14 @@ TEST_F(ExportTest, CsvFiguresEqualTheLedger) {
     return static_cast<size_t>(it - h.begin());
   };
   const size_t id = col("Identifier"), awarded = col("Amount Awarded"), paid = col("Amount Disbursed"),
-               cur = col("Currency");
+               cur = col("Currency"), ind = col("Recipient Ind:Identifier"), org = col("Recipient Org:Identifier"),
+               reason = col("To Individuals Details:Primary Grant Reason");
+  const std::string prefix = DemoSettings(dir_->path)["prefix"];
   auto ledger = LedgerGrants();
   EXPECT_EQ(rows.size() - 1, ledger.size());
   for (size_t i = 1; i < rows.size(); ++i) {
     ASSERT_EQ(rows[i].size(), h.size()) << "row " << i;
-    const std::string gid = rows[i][id].substr(rows[i][id].rfind("-ledger-") + 8);
+    const std::string gid = rows[i][id].substr(prefix.size() + 1);
     ASSERT_TRUE(ledger.count(gid)) << gid;
     auto yuan = [](int64_t fen) {
       char b[64];
@@ -174,6 +219,9 @@ TEST_F(ExportTest, CsvFiguresEqualTheLedger) {
     EXPECT_EQ(rows[i][awarded], yuan(ledger[gid]["amount"].get<int64_t>())) << gid;
     EXPECT_EQ(rows[i][paid], yuan(ledger[gid]["paid"].get<int64_t>())) << gid;
     EXPECT_EQ(rows[i][cur], "CNY");
+    // Exactly one recipient kind; individuals carry a reason code.
+    EXPECT_NE(rows[i][ind].empty(), rows[i][org].empty()) << gid;
+    EXPECT_EQ(rows[i][ind].empty(), rows[i][reason].empty()) << gid;
   }
 }
 
@@ -189,6 +237,39 @@ TEST_F(ExportTest, LedgerdServesTheSameExportWhileTheCliReadsAlongside) {
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(served, json::parse(r.out));
   for (const json& g : served["grants"]) ASSERT_EQ(SchemaProblem(g), "") << g.dump();
+}
+
+// Without settings there is no export, and bad settings are refused naming
+// the member; ledgerd does not start with a bad --360giving file.
+TEST_F(ExportTest, MissingOrWrongSettingsAreRefusedNamingWhatIsWrong) {
+  testing::TempDir tmp("export-settings");
+  auto r = Ledgerctl({"export", "--data", dir_->path, "--format", "360giving", "--360giving", tmp.path + "/none.json"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("none.json"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("360G- prefix"), std::string::npos) << r.out;
+
+  json bad = DemoSettings(dir_->path);
+  bad["individuals"][1]["primary_reason"] = "GTIR999";
+  const std::string file = tmp.path + "/bad.json";
+  WriteFile(file, bad.dump());
+  r = Ledgerctl({"export", "--data", dir_->path, "--format", "csv", "--360giving", file});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("individuals[1].primary_reason"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("GTIR999"), std::string::npos) << r.out;
+
+  int code = -1;
+  testing::RunCommand({testing::BinDir() + "/ledgerd", "--data", dir_->path, "--listen",
+                       "127.0.0.1:" + std::to_string(testing::FreePort()), "--360giving", file},
+                      &code);
+  EXPECT_EQ(code, 2);
+
+  // A rule for a fund the ledger does not have is refused at export time.
+  json unknown = DemoSettings(dir_->path);
+  unknown["individuals"][0]["fund"] = "no-such-fund";
+  WriteFile(file, unknown.dump());
+  r = Ledgerctl({"export", "--data", dir_->path, "--format", "360giving", "--360giving", file});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("no-such-fund"), std::string::npos) << r.out;
 }
 
 // What a spreadsheet would evaluate: a cell whose first character other than
@@ -222,6 +303,11 @@ TEST(ExportCsvTest, FormulaLookingCellsAreWrittenAsText) {
       ASSERT_TRUE(r);
       ASSERT_EQ(r->status, 201) << req.dump() << " -> " << r->body;
     };
+    post(admin.out, {{"type", "org.profile"},
+                     {"body",
+                      {{"name", {{"zh", "=1+1"}, {"en", "+SUM(1)"}}},
+                       {"legal_type", "social_group"},
+                       {"effective_from", "2015-01-01"}}}});
     post(admin.out, {{"type", "fund.open"},
                      {"body",
                       {{"id", "f1"},
@@ -242,9 +328,10 @@ TEST(ExportCsvTest, FormulaLookingCellsAreWrittenAsText) {
                      {"award_date", "2020-04-01"},
                      {"programme", "-2+3+cmd|' /C calc'!A0"}}}});
   }
+  WriteFile(dir.path + "/360giving.json",
+            json{{"prefix", "360G-csv-test"}, {"license", "https://creativecommons.org/licenses/by/4.0/"}}.dump());
   const std::string out = dir.path + "/grants.csv";
-  auto r =
-      Ledgerctl({"export", "--data", dir.path, "--format", "csv", "--out", out, "--funder-name", "=1+1"});
+  auto r = Ledgerctl({"export", "--data", dir.path, "--format", "csv", "--out", out});
   ASSERT_EQ(r.code, 0) << r.out;
   const std::string text = testing::ReadFile(out);
   auto rows = ParseCsv(text);
@@ -266,6 +353,8 @@ TEST(ExportCsvTest, FormulaLookingCellsAreWrittenAsText) {
   EXPECT_EQ(g[col("Grant Programme:Title")], "'-2+3+cmd|' /C calc'!A0");
   EXPECT_EQ(g[col("Funding Org:Department")], "'@SUM(A1:A9)");
   EXPECT_EQ(g[col("Funding Org:Name")], "'=1+1");
+  EXPECT_EQ(g[col("Funding Org:Alternate Name")], "'+SUM(1)");
+  EXPECT_EQ(g[col("Recipient Org:Identifier")], "360G-csv-test-ORG-org-a");
   // Amounts stay numbers.
   EXPECT_EQ(g[col("Amount Awarded")], "500.50");
   EXPECT_EQ(g[col("Amount Disbursed")], "0.00");

@@ -5,7 +5,8 @@
 //   ledgerctl restore --from B --data DIR2     DIR2 must not exist (or be empty)
 //
 // B holds db/ (a RocksDB checkpoint of DIR/db), log.key (mode 0600),
-// log.vkey and tokens.jsonl (mode 0600) when DIR has one. B is created with
+// log.vkey, and tokens.jsonl (mode 0600) and 360giving.json (the export
+// settings, ledger/funds/giving_settings.h) when DIR has them. B is created with
 // mode 0700: it holds the signing key. B/BACKUP-INCOMPLETE is written first;
 // once every file and directory is synced, B/BACKUP-MANIFEST lists them with
 // their sizes and SHA-256 and the marker goes (ledger/tlog/backup_manifest.h).
@@ -17,6 +18,7 @@
 #include <optional>
 #include <system_error>
 
+#include "ledger/funds/giving_settings.h"
 #include "ledger/tlog/backup.h"
 #include "ledger/tlog/backup_manifest.h"
 #include "ledger/tlog/data_dir.h"
@@ -32,8 +34,9 @@ int Fail(const char* cmd, const std::string& msg, int code = 1) {
   return code;
 }
 
-// Copies the key, verifier key and token files of `from` into `to`, secret
-// ones with mode 0600. A missing tokens file is skipped.
+// Copies the key, verifier key, token and 360Giving settings files of `from`
+// into `to`, secret ones with mode 0600. A missing tokens or settings file is
+// skipped.
 Status CopyDirFiles(const tlog::DataDir& from, const tlog::DataDir& to) {
   struct File {
     std::string src, dst;
@@ -41,7 +44,8 @@ Status CopyDirFiles(const tlog::DataDir& from, const tlog::DataDir& to) {
   };
   for (const File& f : {File{from.key_file(), to.key_file(), true, true},
                         File{from.vkey_file(), to.vkey_file(), false, true},
-                        File{from.tokens_file(), to.tokens_file(), true, false}}) {
+                        File{from.tokens_file(), to.tokens_file(), true, false},
+                        File{funds::GivingSettingsPath(from.root), funds::GivingSettingsPath(to.root), false, false}}) {
     std::error_code ec;
     if (!fs::exists(f.src, ec)) {
       if (f.required) return NotFound("no " + f.src);

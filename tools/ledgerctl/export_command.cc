@@ -1,18 +1,19 @@
-// ledgerctl export: grants in the 360Giving standard's fields
-// (ledger/funds/export_360giving.h), as JSON or CSV, as of the ledger's
-// newest signed checkpoint (or, while ledgerd is writing, the store's newest
-// tree size, whose root the export names).
+// ledgerctl export: grants as a 360Giving data package or CSV
+// (ledger/funds/export_360giving.h), as of the ledger's newest signed
+// checkpoint (or, while ledgerd is writing, the store's newest tree size,
+// whose root the export names), with the export settings
+// (ledger/funds/giving_settings.h).
 //
-//   ledgerctl export --data DIR --format 360giving|csv [--out FILE]
-//                    [--funder-id ID] [--funder-name NAME] [--data-source URL]
+//   ledgerctl export --data DIR --format 360giving|csv [--out FILE] [--360giving SETTINGS]
 //
-// Opens the store read-only (RocksDB allows that next to a running ledgerd),
-// so it never changes the ledger.
+// SETTINGS defaults to DIR/360giving.json. Opens the store read-only
+// (RocksDB allows that next to a running ledgerd), so it never changes the
+// ledger.
 #include <cstdio>
 #include <fstream>
 
-#include "ledger/crypto/base64.h"
 #include "ledger/funds/export_360giving.h"
+#include "ledger/funds/giving_settings.h"
 #include "ledger/funds/ledger.h"
 #include "ledger/funds/state_machine.h"
 #include "ledger/tlog/data_dir.h"
@@ -31,9 +32,18 @@ int Fail(const std::string& msg, int code = 1) {
 int CmdExport(const Flags& f) {
   const std::string format = f.Get("format");
   if (!f.Has("data") || (format != "360giving" && format != "csv") || !f.positional.empty()) {
-    return Fail("usage: ledgerctl export --data DIR --format 360giving|csv [--out FILE] [--funder-id ID] "
-                "[--funder-name NAME] [--data-source URL]",
-                2);
+    return Fail(
+        "usage: ledgerctl export --data DIR --format 360giving|csv [--out FILE] [--360giving SETTINGS]", 2);
+  }
+  const std::string settings_path = f.Get("360giving", funds::GivingSettingsPath(f.Get("data")));
+  auto settings = funds::ReadGivingSettings(settings_path);
+  if (!settings.ok()) {
+    if (settings.status().code() == Code::kNotFound) {
+      return Fail(settings.status().message() +
+                  ": the export needs the publisher's registered 360G- prefix and the data's license "
+                  "(docs/operations.md, 360Giving export)");
+    }
+    return Fail(settings.status().message());
   }
   funds::FundsStateMachine sm;
   tlog::Options opts;
@@ -48,27 +58,19 @@ int CmdExport(const Flags& f) {
   a.origin = (*log)->origin();
   a.tree_size = anchored->view.size;
   a.root = anchored->root;
-  a.funder_id = f.Get("funder-id");
-  a.funder_name = f.Get("funder-name");
-  a.data_source = f.Get("data-source");
-  std::string text;
-  if (format == "csv") {
-    auto csv = funds::Export360GivingCsv(anchored->view, a);
-    if (!csv.ok()) return Fail(csv.status().ToString());
-    text = std::move(*csv);
-  } else {
-    auto j = funds::Export360GivingJson(anchored->view, a);
-    if (!j.ok()) return Fail(j.status().ToString());
-    text = j->dump(1) + "\n";
-  }
+  auto text = format == "csv" ? funds::Export360GivingCsv(anchored->view, a, *settings)
+                              : funds::Export360GivingText(anchored->view, a, *settings, 1);
   anchored = Status(Code::kUnavailable, "released");
   (*log)->Close();
+  if (!text.ok()) return Fail(text.status().ToString());
+  if (format != "csv") text->push_back('\n');
   if (!f.Has("out")) {
-    fwrite(text.data(), 1, text.size(), stdout);
+    fwrite(text->data(), 1, text->size(), stdout);
     return 0;
   }
   std::ofstream out(f.Get("out"), std::ios::binary | std::ios::trunc);
-  if (!out || !out.write(text.data(), text.size()) || !out.flush()) return Fail("cannot write " + f.Get("out"));
+  if (!out || !out.write(text->data(), text->size()) || !out.flush())
+    return Fail("cannot write " + f.Get("out"));
   fprintf(stderr, "exported the grants at tree size %llu to %s\n", (unsigned long long)a.tree_size,
           f.Get("out").c_str());
   return 0;
