@@ -8,6 +8,7 @@
 #include "api/json_body.h"
 #include "api/log_views.h"
 #include "api/problem.h"
+#include "api/request_guard.h"
 #include "api/server.h"
 #include "ledger/base/log_escape.h"
 #include "ledger/crypto/base64.h"
@@ -46,27 +47,6 @@ void TooManyRequests(httplib::Response& res, const std::string& detail, int64_t 
   WriteProblem(res, 429, detail + "; retry after " + std::to_string(retry_after) + " s");
   res.headers.erase("Retry-After");  // WriteProblem's default of 1 s
   res.set_header("Retry-After", std::to_string(retry_after));
-}
-
-// An Idempotency-Key is up to 128 bytes of printable ASCII (0x20..0x7E):
-// nothing that a log, a terminal or another header could take for structure.
-Status CheckIdempotencyKey(std::string_view key) {
-  if (key.size() > 128) {
-    return InvalidArgument("Idempotency-Key is longer than 128 bytes", "idempotency_key.length")
-        .WithField("header.Idempotency-Key");
-  }
-  for (size_t i = 0; i < key.size(); ++i) {
-    const auto c = static_cast<unsigned char>(key[i]);
-    if (c < 0x20 || c > 0x7E) {
-      char hex[8];
-      snprintf(hex, sizeof(hex), "0x%02X", c);
-      return InvalidArgument(std::string("Idempotency-Key holds the byte ") + hex + " at byte " +
-                                 std::to_string(i) + "; it must be printable ASCII (0x20..0x7E)",
-                             "idempotency_key.printable")
-          .WithField("header.Idempotency-Key");
-    }
-  }
-  return Status::Ok();
 }
 
 // One line per answered write, taken from the entry that the log holds
@@ -138,7 +118,11 @@ void ConfigureServer(httplib::Server& server, int threads, int max_threads) {
     WriteProblem(res, Internal("internal error"));
   });
   server.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (req.method == "GET" || req.method == "HEAD") res.set_header("Access-Control-Allow-Origin", "*");
+    // Public reads only: an answer to a request with a token is for that token's page.
+    if ((req.method == "GET" || req.method == "HEAD") && !req.has_header("Authorization")) {
+      res.set_header("Access-Control-Allow-Origin", "*");
+    }
+    AddSecurityHeaders(res);
     (res.status >= 500 ? g_requests_5xx : res.status >= 400 ? g_requests_4xx : g_requests_2xx)++;
   });
 }
@@ -243,16 +227,8 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
     res.set_content(*text, "text/plain; charset=utf-8");
   });
 
-  if (ctx.rate_limiter != nullptr) {
-    server.set_pre_routing_handler([&ctx](const httplib::Request& req, httplib::Response& res) {
-      if (req.method == "POST") return httplib::Server::HandlerResponse::Unhandled;
-      if (int64_t wait = ctx.rate_limiter->CheckAddress(req.remote_addr)) {
-        TooManyRequests(res, "too many requests from this address", wait);
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      return httplib::Server::HandlerResponse::Unhandled;
-    });
-  }
+  // Origin check and body caps of writes, rate limits of reads (api/request_guard.h).
+  InstallRequestGuard(server, ctx);
 
   server.Post("/api/v1/entries", [&ctx](const httplib::Request& req, httplib::Response& res) {
     if (ctx.rate_limiter != nullptr) {

@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 
+#include "api/backoffice_routes.h"
 #include "api/funds_routes.h"
 #include "api/witness_client.h"
 #include "api/server.h"
@@ -216,6 +217,7 @@ int main(int argc, char** argv) {
   api::RegisterLogRoutes(server, ctx);
   if (ledger != nullptr) api::RegisterFundsRoutes(server, ctx);
   if (ledger != nullptr) api::RegisterExportRoutes(server, ctx);
+  api::RegisterBackOfficeRoutes(server, ctx);
   api::RegisterSiteRoutes(server, ctx);
 
   g_server = &server;
