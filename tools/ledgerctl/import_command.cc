@@ -31,6 +31,7 @@
 // The donor receipt codes of imported donations go to --receipts OUT
 // (mode 0600), one "row,seq,receipt" line each.
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -133,6 +134,7 @@ Result<Outcome> ImportRemote(const Flags& f, const std::string& type, const std:
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
   if (token.empty()) return InvalidArgument("--token-file " + f.Get("token-file") + " is empty");
 
+  signal(SIGPIPE, SIG_IGN);  // ledgerd may refuse and close before the upload ends
   httplib::Client client(url.substr(0, slash));
   client.set_connection_timeout(10, 0);
   client.set_read_timeout(120, 0);
