@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "api/connection_pool.h"
 #include "api/problem.h"
 #include "api/request_guard.h"
 #include "ledger/base/log_escape.h"
@@ -33,17 +34,10 @@ Result<Actor> Bearer(const httplib::Request& req, ServerContext& ctx) {
   return ctx.tokens->Authenticate(std::string_view(auth).substr(7));
 }
 
-// Ends a request whose body was not read: the connection cannot be reused.
-void Close(httplib::Response& res, const Status& s) {
-  WriteProblem(res, s);
-  res.set_header("Connection", "close");
-}
-
 void TooMany(httplib::Response& res, const std::string& detail, int64_t wait) {
   WriteProblem(res, Status(Code::kUnavailable, detail + "; retry after " + std::to_string(wait) + " s"), 429);
   res.headers.erase("Retry-After");
   res.set_header("Retry-After", std::to_string(wait));
-  res.set_header("Connection", "close");
 }
 
 // The bad rows of a refused import: RFC 9457 problem details with the rows
@@ -72,14 +66,43 @@ void WriteRowProblems(httplib::Response& res, const funds::ImportOutcome& out, s
 
 void HandleBatch(ServerContext& ctx, std::atomic<int>& running, const httplib::Request& req,
                  httplib::Response& res, const httplib::ContentReader& read) {
-  // Everything that needs no body is checked before a byte of it is read.
+  // The body is read before anything is answered, so that a refused upload
+  // never stays on a keep-alive connection to be taken for the next request
+  // (api/request_guard.h). httplib reads and discards a body over
+  // kMaxBatchBytes and answers 413 itself; bytes beyond the cap are dropped
+  // here too, and only while an import slot is free is anything kept.
+  const bool slot = running.fetch_add(1) < kMaxConcurrentBatches;
+  struct Release {
+    std::atomic<int>& n;
+    ~Release() { n.fetch_sub(1); }
+  } release{running};
+  std::string csv;
+  bool over = false;
+  const bool read_ok = read([&](const char* data, size_t n) {
+    if (!slot || over) return true;  // read and dropped
+    if (csv.size() + n > kMaxBatchBytes) {
+      over = true;
+      csv.clear();
+      return true;
+    }
+    csv.append(data, n);
+    return true;
+  });
+  if (res.status == 413 || over) {
+    return WriteProblem(res, Status(Code::kResourceExhausted,
+                                    "the file exceeds " + std::to_string(kMaxBatchBytes) + " bytes; split it"));
+  }
+  if (!read_ok) return WriteProblem(res, InvalidArgument("the request body could not be read"));
+
+  if (ConnectionPool::Refusing()) return TooManyConnections(res, ctx);
   if (ctx.rate_limiter != nullptr) {
     if (int64_t wait = ctx.rate_limiter->CheckAddress(req.remote_addr)) {
       return TooMany(res, "too many requests from this address", wait);
     }
   }
+  if (Status s = CheckWrite(req); !s.ok()) return WriteProblem(res, s);
   auto actor = Bearer(req, ctx);
-  if (!actor.ok()) return Close(res, actor.status());
+  if (!actor.ok()) return WriteProblem(res, actor.status());
   if (ctx.rate_limiter != nullptr) {
     const std::string auth = req.get_header_value("Authorization");
     if (int64_t wait = ctx.rate_limiter->CheckToken(std::string_view(auth).substr(7))) {
@@ -90,56 +113,37 @@ void HandleBatch(ServerContext& ctx, std::atomic<int>& running, const httplib::R
   const std::string header_type = req.get_header_value(kTypeHeader);
   if (type_name.empty()) type_name = header_type;
   if (type_name.empty()) {
-    return Close(res, InvalidArgument("name the entry type: ?type=donation or a Ledger-Entry-Type header",
-                                      "batch.type")
-                          .WithField("query.type"));
+    return WriteProblem(res, InvalidArgument("name the entry type: ?type=donation or a Ledger-Entry-Type header",
+                                             "batch.type")
+                                 .WithField("query.type"));
   }
   if (!header_type.empty() && header_type != type_name) {
-    return Close(res, InvalidArgument("?type= and the Ledger-Entry-Type header name different types", "batch.type")
-                          .WithField("query.type"));
+    return WriteProblem(res, InvalidArgument("?type= and the Ledger-Entry-Type header name different types",
+                                             "batch.type")
+                                 .WithField("query.type"));
   }
   auto type = funds::ParseEntryType(type_name);
-  if (!type.ok()) return Close(res, Status(type.status()).WithField("query.type"));
+  if (!type.ok()) return WriteProblem(res, Status(type.status()).WithField("query.type"));
   if (!funds::IsImportable(*type)) {
-    return Close(res, InvalidArgument(type_name + " entries are recorded one at a time, not imported", "batch.type")
-                          .WithField("query.type"));
+    return WriteProblem(res, InvalidArgument(type_name + " entries are recorded one at a time, not imported",
+                                             "batch.type")
+                                 .WithField("query.type"));
   }
   auto role = funds::ParseRole(actor->role);
-  if (!role.ok()) return Close(res, role.status());
+  if (!role.ok()) return WriteProblem(res, role.status());
   const funds::Actor a{*role, actor->name, actor->org, actor->token_id};
-  if (Status s = funds::CheckRole(a, *type); !s.ok()) return Close(res, s);
+  if (Status s = funds::CheckRole(a, *type); !s.ok()) return WriteProblem(res, s);
   const std::string dry = req.get_param_value("dry_run");
   if (!dry.empty() && dry != "1" && dry != "true" && dry != "0" && dry != "false") {
-    return Close(res, InvalidArgument("dry_run must be 1 or 0", "batch.dry_run").WithField("query.dry_run"));
+    return WriteProblem(res, InvalidArgument("dry_run must be 1 or 0", "batch.dry_run").WithField("query.dry_run"));
   }
   const bool dry_run = dry == "1" || dry == "true";
   const std::string key = req.get_header_value("Idempotency-Key");
-  if (Status s = CheckIdempotencyKey(key); !s.ok()) return Close(res, s);
-
-  if (running.fetch_add(1) >= kMaxConcurrentBatches) {
-    running.fetch_sub(1);
-    return Close(res, Status(Code::kUnavailable, "another import is running; retry in a moment (nothing was recorded)"));
+  if (Status s = CheckIdempotencyKey(key); !s.ok()) return WriteProblem(res, s);
+  if (!slot) {
+    return WriteProblem(res, Status(Code::kUnavailable,
+                                    "another import is running; retry in a moment (nothing was recorded)"));
   }
-  struct Release {
-    std::atomic<int>& n;
-    ~Release() { n.fetch_sub(1); }
-  } release{running};
-
-  std::string csv;
-  bool over = false;
-  const bool read_ok = read([&](const char* data, size_t n) {
-    if (csv.size() + n > kMaxBatchBytes) {
-      over = true;
-      return false;
-    }
-    csv.append(data, n);
-    return true;
-  });
-  if (over || res.status == 413) {
-    return Close(res, Status(Code::kResourceExhausted,
-                             "the file exceeds " + std::to_string(kMaxBatchBytes) + " bytes; split it"));
-  }
-  if (!read_ok) return Close(res, InvalidArgument("the request body could not be read"));
 
   auto out = funds::ImportRows(*ctx.ledger, a, *type, csv, dry_run, key, kMaxBatchRows);
   if (!out.ok()) {

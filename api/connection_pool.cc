@@ -1,18 +1,33 @@
 #include "api/connection_pool.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
-#include <chrono>
+#include <cstdio>
 #include <thread>
+
+#include "api/accept_hook.h"
 
 namespace ledger::api {
 
 namespace {
 constexpr auto kExtraIdleExit = std::chrono::seconds(10);
+thread_local bool t_refusing = false;
 }  // namespace
 
-ConnectionPool::ConnectionPool(size_t base, size_t max) : base_(std::max<size_t>(base, 1)), max_(std::max(base_, max)) {
+bool ConnectionPool::Refusing() { return t_refusing; }
+
+ConnectionPool::ConnectionPool(PoolOptions options, ConnectionStats* stats)
+    : options_([&] {
+        options.base_threads = std::max<size_t>(options.base_threads, 1);
+        options.max_threads = std::max(options.base_threads, options.max_threads);
+        options.max_connections = std::max<size_t>(options.max_connections, 1);
+        return options;
+      }()) {
   std::lock_guard lock(st_->mu);
-  for (size_t i = 0; i < base_; ++i) StartLocked(false);
+  st_->stats = stats;
+  if (stats != nullptr) stats->max = options_.max_connections;
+  for (size_t i = 0; i < options_.base_threads; ++i) StartLocked(false);
 }
 
 ConnectionPool::~ConnectionPool() { shutdown(); }
@@ -23,18 +38,68 @@ void ConnectionPool::StartLocked(bool extra) {
 }
 
 void ConnectionPool::enqueue(std::function<void()> fn) {
-  std::lock_guard lock(st_->mu);
+  const int fd = TakeAcceptedSocket();
+  std::unique_lock lock(st_->mu);
+  if (st_->connections >= options_.max_connections && !st_->stopping) {
+    if (st_->stats != nullptr) st_->stats->refused++;
+    if (fd >= 0) {
+      // Over the limit, and the socket is known: answer 503 at once, before
+      // reading anything, and shut it down; cpp-httplib's closure then finds
+      // it closed, returns and closes the descriptor.
+      lock.unlock();
+      if (!options_.refusal.empty()) {
+        send(fd, options_.refusal.data(), options_.refusal.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+      }
+      ::shutdown(fd, SHUT_RDWR);
+      fn();
+      return;
+    }
+    // The socket is not known (accept_hook.h): a refusal thread answers 503
+    // once it has read the request. When all of those are busy, stop
+    // accepting until one is free.
+    st_->refusing_cv.wait(lock, [&] { return st_->refusing < kMaxRefusing || st_->stopping; });
+    st_->refusing++;
+    st_->threads++;
+    std::thread(Refuse, st_, std::move(fn)).detach();
+    return;
+  }
+  st_->connections++;
+  if (st_->stats != nullptr) st_->stats->open = st_->connections;
   st_->jobs.push_back(std::move(fn));
   // More jobs waiting than idle threads to take them: one more thread.
-  if (st_->jobs.size() > st_->idle && st_->threads < max_ && !st_->stopping) StartLocked(true);
+  if (st_->jobs.size() > st_->idle && st_->threads < options_.max_threads && !st_->stopping)
+    StartLocked(true);
   st_->work_cv.notify_one();
 }
 
+void ConnectionPool::Refuse(std::shared_ptr<State> st, std::function<void()> fn) {
+  t_refusing = true;
+  fn();
+  std::lock_guard lock(st->mu);
+  st->refusing--;
+  st->refusing_cv.notify_one();
+  if (--st->threads == 0) st->done_cv.notify_all();
+}
+
 void ConnectionPool::shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
   std::unique_lock lock(st_->mu);
   st_->stopping = true;
   st_->work_cv.notify_all();
-  st_->done_cv.wait(lock, [&] { return st_->threads == 0; });
+  st_->refusing_cv.notify_all();
+  auto drained = [&] { return st_->threads == 0; };
+  if (st_->done_cv.wait_for(lock, options_.drain, drained)) return;
+  const size_t left = st_->connections;
+  lock.unlock();
+  fprintf(stderr, "ledgerd: %zu connection(s) still open after the %lld s drain time; closing them\n", left,
+          static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(options_.drain).count()));
+  if (options_.close_leftovers) options_.close_leftovers();
+  lock.lock();
+  if (st_->done_cv.wait_for(lock, kAfterCloseWait, drained)) return;
+  fprintf(stderr, "ledgerd: %zu connection thread(s) still busy %lld s after their sockets were closed\n",
+          st_->threads, static_cast<long long>(kAfterCloseWait.count()));
+  if (st_->stats != nullptr) st_->stats->undrained = true;
 }
 
 void ConnectionPool::Work(std::shared_ptr<State> st, bool extra) {
@@ -58,15 +123,15 @@ void ConnectionPool::Work(std::shared_ptr<State> st, bool extra) {
     lock.unlock();
     fn();
     lock.lock();
+    st->connections--;
+    if (st->stats != nullptr) st->stats->open = st->connections;
   }
   if (--st->threads == 0) st->done_cv.notify_all();
 }
 
-void ConfigureConnections(httplib::Server& server, int threads, int max_threads, int timeout_s) {
+void ConfigureConnections(httplib::Server& server, const PoolOptions& pool, ConnectionStats* stats, int timeout_s) {
   server.set_tcp_nodelay(true);  // without it, delayed ACKs stall keep-alive clients by 40 ms
-  server.new_task_queue = [threads, max_threads] {
-    return new ConnectionPool(static_cast<size_t>(threads), static_cast<size_t>(max_threads));
-  };
+  server.new_task_queue = [pool, stats] { return new ConnectionPool(pool, stats); };
   server.set_keep_alive_max_count(100000);
   server.set_read_timeout(timeout_s, 0);
   server.set_write_timeout(timeout_s, 0);

@@ -42,6 +42,9 @@ void RegisterFundsRoutes(httplib::Server& server, ServerContext& ctx) {
   funds::Ledger* ledger = ctx.ledger;
   if (ledger == nullptr) return;
 
+  server.Get("/api/v1/organisation", [ledger](const httplib::Request&, httplib::Response& res) {
+    Answer(res, ledger->Organisation());
+  });
   server.Get("/api/v1/funds", [ledger](const httplib::Request&, httplib::Response& res) {
     WriteJson(res, ledger->Funds());
   });
@@ -96,6 +99,12 @@ void RegisterFundsRoutes(httplib::Server& server, ServerContext& ctx) {
   });
   server.Get("/api/v1/lottery", [ledger](const httplib::Request&, httplib::Response& res) {
     Answer(res, ledger->Lottery());
+  });
+  server.Get("/api/v1/lottery/announcement", [ledger](const httplib::Request& req, httplib::Response& res) {
+    auto year = ParseU64Param("year", Param(req, "year"));
+    if (!year.ok()) return WriteProblem(res, year.status());
+    if (*year > 9999) return WriteProblem(res, InvalidArgument("year out of range"));
+    Answer(res, ledger->LotteryAnnouncement(static_cast<int>(*year)));
   });
   server.Get("/api/v1/compliance", [ledger](const httplib::Request& req, httplib::Response& res) {
     auto year = ParseU64Param("year", Param(req, "year"));

@@ -12,6 +12,7 @@
 #include "api/server.h"
 #include "ledger/base/log_escape.h"
 #include "ledger/crypto/base64.h"
+#include "ledger/funds/ledger.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/entry.h"
 #include "ledger/tlog/note.h"
@@ -104,12 +105,39 @@ Result<json> GenericRecorder::Record(const Actor& actor, const std::string& type
   return AppendedJson(a);
 }
 
+ResponseCounts CountResponses() {
+  return {g_requests_2xx.load(), g_requests_4xx.load(), g_requests_5xx.load()};
+}
+
 void ConfigureServer(httplib::Server& server, int threads, int max_threads) {
-  ConfigureConnections(server, threads, max_threads, 10);
+  PoolOptions pool;
+  pool.base_threads = static_cast<size_t>(threads);
+  pool.max_threads = static_cast<size_t>(max_threads);
+  ConfigureServer(server, pool, nullptr);
+}
+
+std::string RefusalResponse(uint64_t max_connections) {
+  const std::string body =
+      json{{"type", "about:blank"},
+           {"title", "Service Unavailable"},
+           {"status", 503},
+           {"detail", "too many connections: " + std::to_string(max_connections) +
+                          " are open, as many as the open-file limit leaves beside the store; retry shortly"}}
+          .dump();
+  return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\nRetry-After: 1\r\n"
+         "Connection: close\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+void ConfigureServer(httplib::Server& server, const PoolOptions& pool_options, ConnectionStats* stats) {
+  PoolOptions pool = pool_options;
+  if (pool.refusal == "http") pool.refusal = RefusalResponse(pool.max_connections);
+  ConfigureConnections(server, pool, stats, 10);
   server.set_payload_max_length(kMaxBodyBytes);
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (res.get_header_value("Content-Type") == "application/problem+json") return;
-    std::string detail = res.status == 413 ? "request body exceeds " + std::to_string(kMaxBodyBytes) + " bytes"
+    // A handler's own answer (a problem, or /healthz's 503 body) stands.
+    if (res.get_header_value("Content-Type") == "application/problem+json" || !res.body.empty()) return;
+    std::string detail = res.status == 413 ? "request body exceeds " + std::to_string(MaxBodyBytesFor(req.path)) + " bytes"
                          : res.status == 404 ? "nothing at " + req.path.substr(0, 200)
                                              : std::string(HttpTitle(res.status));
     WriteProblem(res, res.status, detail);
@@ -150,8 +178,17 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
     res.set_content(*body, "application/octet-stream");
   });
 
-  server.Get("/api/v1/log", [log, policy = ctx.policy](const httplib::Request&, httplib::Response& res) {
-    WriteJson(res, LogJson(*log, policy));
+  server.Get("/api/v1/log", [log, policy = ctx.policy, ledger = ctx.ledger](const httplib::Request&,
+                                                                              httplib::Response& res) {
+    json j = LogJson(*log, policy);
+    // Whether the organisation declares this ledger's data fictional (the
+    // demo): every page shows the flag (docs/api.md).
+    bool sample = false;
+    if (ledger != nullptr) {
+      if (auto org = ledger->Organisation(); org.ok()) sample = (*org)["sample_data"].get<bool>();
+    }
+    j["sample_data"] = sample;
+    WriteJson(res, j);
   });
 
   // The log's trust policy (c2sp.org/tlog-policy), the file verifiers pin.
@@ -231,11 +268,14 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
   InstallRequestGuard(server, ctx);
 
   server.Post("/api/v1/entries", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    if (ConnectionPool::Refusing()) return TooManyConnections(res, ctx);
     if (ctx.rate_limiter != nullptr) {
       if (int64_t wait = ctx.rate_limiter->CheckAddress(req.remote_addr)) {
         return TooManyRequests(res, "too many requests from this address", wait);
       }
     }
+    // Origin and body cap, now that the body is read (api/request_guard.h).
+    RETURN_PROBLEM_IF_ERROR(res, CheckWrite(req));
     std::string auth = req.get_header_value("Authorization");
     if (!auth.starts_with("Bearer ")) {
       return WriteProblem(res, Status(Code::kUnauthenticated, "missing Authorization: Bearer <token>"));
@@ -269,25 +309,7 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
     WriteJson(res, *out, 201);
   });
 
-  server.Get("/healthz", [log](const httplib::Request&, httplib::Response& res) {
-    WriteJson(res, {{"status", "ok"}, {"tree_size", log->Size()}});
-  });
-
-  server.Get("/metrics", [log](const httplib::Request&, httplib::Response& res) {
-    auto cp = log->LatestCheckpoint();
-    std::string out;
-    out += "# TYPE ledger_tree_size gauge\nledger_tree_size " + std::to_string(log->Size()) + "\n";
-    if (cp.ok()) {
-      out += "# TYPE ledger_checkpoint_size gauge\nledger_checkpoint_size " + std::to_string(cp->size) + "\n";
-      out += "# TYPE ledger_checkpoint_timestamp_seconds gauge\nledger_checkpoint_timestamp_seconds " +
-             std::to_string(cp->unix_ms / 1000) + "\n";
-    }
-    out += "# TYPE ledger_http_responses_total counter\n";
-    out += "ledger_http_responses_total{class=\"2xx\"} " + std::to_string(g_requests_2xx.load()) + "\n";
-    out += "ledger_http_responses_total{class=\"4xx\"} " + std::to_string(g_requests_4xx.load()) + "\n";
-    out += "ledger_http_responses_total{class=\"5xx\"} " + std::to_string(g_requests_5xx.load()) + "\n";
-    res.set_content(out, "text/plain; version=0.0.4");
-  });
+  RegisterHealthRoutes(server, ctx);
 }
 
 }  // namespace ledger::api

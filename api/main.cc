@@ -2,13 +2,16 @@
 //
 //   ledgerd --data DIR [--listen HOST:PORT] [--site DIR] [--threads N] [--max-threads N] [--generic]
 //           [--read-timeout S] [--rate-per-address N] [--rate-per-token N]
-//           [--tls-cert FILE --tls-key FILE] [--max-queue N]
-//           [--policy FILE | --witness URL=VKEY ... [--witness-quorum N]]
+//           [--tls-cert FILE --tls-key FILE] [--max-queue N] [--min-free-bytes N[K|M|G]]
+//           [--drain-seconds S] [--policy FILE | --witness URL=VKEY ... [--witness-quorum N]]
 //
 // DIR is made by `ledgerctl init`. The signing key file must be mode 0600.
 #include <signal.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -19,6 +22,7 @@
 
 #include "api/backoffice_routes.h"
 #include "api/funds_routes.h"
+#include "api/process_limits.h"
 #include "api/witness_client.h"
 #include "api/server.h"
 #include "ledger/funds/ledger.h"
@@ -52,8 +56,35 @@ int Usage() {
           "  --rate-per-address N    requests/s per client address, burst 2N (default 1000; 0 = off)\n"
           "  --rate-per-token N      writes/s per bearer token, burst 2N (default 1000; 0 = off)\n"
           "  --tls-cert FILE, --tls-key FILE  serve HTTPS with this PEM certificate chain and key\n"
-          "  --max-queue N           entries waiting to be sequenced before writes answer 503 (default 65536)\n");
+          "  --max-queue N           entries waiting to be sequenced before writes answer 503 (default 65536)\n"
+          "  --min-free-bytes N      refuse writes (507) while the data volume has less free; K, M, G suffixes\n"
+          "                          (default 256M; also sizes RocksDB's write buffer: min(64M, N/4))\n"
+          "  --drain-seconds S       on SIGTERM, wait up to S s for open connections, then close them (default 10)\n");
   return 2;
+}
+
+// "256M" -> 268435456; false when not a number with an optional K/M/G suffix.
+bool ParseBytes(const std::string& s, uint64_t* out) {
+  if (s.empty()) return false;
+  uint64_t mult = 1;
+  std::string digits = s;
+  switch (s.back()) {
+    case 'K': case 'k': mult = 1ull << 10; digits.pop_back(); break;
+    case 'M': case 'm': mult = 1ull << 20; digits.pop_back(); break;
+    case 'G': case 'g': mult = 1ull << 30; digits.pop_back(); break;
+    default: break;
+  }
+  if (digits.empty() || digits.size() > 15 || digits.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  *out = std::stoull(digits) * mult;
+  return true;
+}
+
+std::string Mib(uint64_t n) {
+  char buf[32];
+  snprintf(buf, sizeof(buf), "%.1f MiB", static_cast<double>(n) / (1 << 20));
+  return buf;
 }
 
 }  // namespace
@@ -71,6 +102,8 @@ int main(int argc, char** argv) {
   std::string policy_file;
   long witness_quorum = -1;
   long max_queue = 65536;
+  uint64_t min_free_bytes = 256ull << 20;
+  int drain_seconds = 10;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -95,6 +128,14 @@ int main(int argc, char** argv) {
     } else if (a == "--witness-quorum") witness_quorum = std::atol(value().c_str());
     else if (a == "--policy") policy_file = value();
     else if (a == "--max-queue") max_queue = std::atol(value().c_str());
+    else if (a == "--min-free-bytes") {
+      std::string v = value();
+      if (!ParseBytes(v, &min_free_bytes)) {
+        fprintf(stderr, "ledgerd: --min-free-bytes must be bytes with an optional K, M or G, got '%s'\n",
+                v.c_str());
+        return 2;
+      }
+    } else if (a == "--drain-seconds") drain_seconds = std::atoi(value().c_str());
     else if (a == "--help" || a == "-h") return Usage();
     else {
       fprintf(stderr, "ledgerd: unknown argument %s\n", a.c_str());
@@ -102,7 +143,7 @@ int main(int argc, char** argv) {
     }
   }
   if (data.empty() || threads < 1 || read_timeout < 1 || rate.per_address < 0 || rate.per_token < 0 ||
-      tls_cert.empty() != tls_key.empty()) {
+      tls_cert.empty() != tls_key.empty() || drain_seconds < 0) {
     return Usage();
   }
   size_t colon = listen.rfind(':');
@@ -114,7 +155,39 @@ int main(int argc, char** argv) {
   int port = std::atoi(listen.c_str() + colon + 1);
   if (site.empty() && std::filesystem::is_directory("public-site")) site = "public-site";
 
+  // Open files: the store and the connections share the limit; say at start
+  // what it allows, and what is missing.
+  auto limits = api::RaiseFdLimit();
+  if (!limits.ok()) {
+    fprintf(stderr, "ledgerd: %s\n", limits.status().message().c_str());
+    return 1;
+  }
+  const api::FdPlan plan = api::PlanFds(limits->soft);
+  fprintf(stderr,
+          "ledgerd: open-file limit %llu%s; the store may hold %llu, up to %llu connections (beyond: 503)\n",
+          static_cast<unsigned long long>(limits->soft),
+          limits->soft_before < limits->soft
+              ? (" (raised from " + std::to_string(limits->soft_before) + ")").c_str()
+              : "",
+          static_cast<unsigned long long>(plan.store_fds),
+          static_cast<unsigned long long>(plan.max_connections));
+  if (!plan.problem.empty()) fprintf(stderr, "ledgerd: WARNING: %s\n", plan.problem.c_str());
+
   tlog::DataDir dir{data};
+  {
+    struct statvfs vfs;
+    if (statvfs(data.c_str(), &vfs) == 0) {
+      const uint64_t free_bytes = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+      fprintf(stderr, "ledgerd: %s free on the volume of %s; writes are refused under %s (--min-free-bytes)\n",
+              Mib(free_bytes).c_str(), data.c_str(),
+              Mib(min_free_bytes).c_str());
+      if (free_bytes < min_free_bytes) {
+        fprintf(stderr,
+                "ledgerd: WARNING: free space is under the floor: writes are refused until %s more is freed\n",
+                Mib(min_free_bytes - free_bytes).c_str());
+      }
+    }
+  }
   auto key = tlog::ReadLogKey(dir, /*require_private_mode=*/true);
   if (!key.ok()) {
     fprintf(stderr, "ledgerd: %s\n", key.status().message().c_str());
@@ -163,6 +236,8 @@ int main(int argc, char** argv) {
     fprintf(stderr, "ledgerd: the policy %s: %s\n", policy_file.c_str(), policy.status().message().c_str());
     return 2;
   }
+  opts.min_free_bytes = min_free_bytes;
+  opts.max_open_files = plan.max_open_files;
   std::unique_ptr<api::WitnessClient> witness_client;
   if (!policy->witnesses().empty()) {
     auto wc = api::WitnessClient::Create(*policy);
@@ -180,6 +255,9 @@ int main(int argc, char** argv) {
     fprintf(stderr, "ledgerd: %s\n", log.status().ToString().c_str());
     return 1;
   }
+  if (tlog::StoreStatus h = (*log)->Health(); !h.writable) {
+    fprintf(stderr, "ledgerd: writes are stopped: %s; serving reads meanwhile\n", h.stopped.c_str());
+  }
   api::TokenStore tokens(dir.tokens_file());
   std::unique_ptr<funds::Ledger> ledger;
   std::unique_ptr<api::Recorder> recorder;
@@ -190,9 +268,11 @@ int main(int argc, char** argv) {
     recorder = std::make_unique<api::FundsRecorder>(ledger.get());
   }
   api::RateLimiter limiter(rate);
+  api::ConnectionStats connections;
   api::ServerContext ctx{log->get(), &tokens, recorder.get(), ledger.get(), site};
   ctx.policy = policy->text();
   if (rate.per_address > 0 || rate.per_token > 0) ctx.rate_limiter = &limiter;
+  ctx.connections = &connections;
 
   std::unique_ptr<httplib::Server> server_ptr;
   if (!tls_cert.empty()) {
@@ -211,7 +291,14 @@ int main(int argc, char** argv) {
     fprintf(stderr, "ledgerd: --threads must be at least 1 and --max-threads at least --threads\n");
     return 2;
   }
-  api::ConfigureServer(server, threads, max_threads);
+  api::PoolOptions pool;
+  pool.base_threads = static_cast<size_t>(threads);
+  pool.max_threads = static_cast<size_t>(max_threads);
+  pool.max_connections = plan.max_connections;
+  pool.drain = std::chrono::seconds(drain_seconds);
+  pool.close_leftovers = [port] { api::ShutdownConnectionsOnPort(port); };
+  if (tls_cert.empty()) pool.refusal = "http";  // TLS cannot be answered before its handshake: closed
+  api::ConfigureServer(server, pool, &connections);
   server.set_read_timeout(read_timeout, 0);
   server.set_keep_alive_timeout(std::min(read_timeout, 5));  // idle keep-alive connections
   api::RegisterLogRoutes(server, ctx);
@@ -230,8 +317,14 @@ int main(int argc, char** argv) {
   }
   fprintf(stderr, "ledgerd: serving %s (%llu entries) on %s://%s\n", (*log)->origin().c_str(),
           static_cast<unsigned long long>((*log)->Size()), tls_cert.empty() ? "http" : "https", listen.c_str());
-  server.listen_after_bind();
-  (*log)->Close();
+  server.listen_after_bind();  // returns after SIGTERM, once connections drained (--drain-seconds)
+  (*log)->Close();  // every acknowledged entry was synced before its 201
+  if (connections.undrained) {
+    // A handler still runs: exit without destroying what it uses.
+    fprintf(stderr, "ledgerd: stopped (a connection thread was still busy)\n");
+    fflush(stderr);
+    _exit(0);
+  }
   fprintf(stderr, "ledgerd: stopped\n");
   return 0;
 }

@@ -18,6 +18,7 @@ const char* Title(int status) {
     case 422: return "Unprocessable Entity";
     case 429: return "Too Many Requests";
     case 503: return "Service Unavailable";
+    case 507: return "Insufficient Storage";
     default: return status >= 500 ? "Internal Server Error" : "Error";
   }
 }
@@ -39,6 +40,8 @@ int HttpStatusFor(Code code) {
     case Code::kFailedPrecondition: return 422;
     case Code::kUnavailable: return 503;
     case Code::kCorruption:
+    case Code::kInsufficientStorage: return 507;
+    case Code::kOutcomeUnknown:
     case Code::kIOError:
     case Code::kInternal: return 500;
   }
@@ -50,8 +53,12 @@ void WriteProblem(httplib::Response& res, int http_status, const std::string& de
 }
 
 void WriteProblem(httplib::Response& res, const Status& status, int http_status) {
-  nlohmann::json j = {{"type", "about:blank"},
-                      {"title", Title(http_status)},
+  // A write whose outcome is unknown has its own problem type, so that a
+  // client can tell it from a plain 500 and not record the gift twice
+  // (docs/api.md).
+  const bool unknown = status.code() == Code::kOutcomeUnknown;
+  nlohmann::json j = {{"type", unknown ? kOutcomeUnknownType : "about:blank"},
+                      {"title", unknown ? "Outcome unknown" : Title(http_status)},
                       {"status", http_status},
                       {"detail", status.message()}};
   if (!status.rule().empty()) j["rule"] = status.rule();

@@ -9,6 +9,10 @@
 
 namespace ledger::api {
 
+// The problem type of a write that may or may not have been recorded
+// (Code::kOutcomeUnknown, HTTP 500).
+inline constexpr char kOutcomeUnknownType[] = "urn:charity-ledger:problem:outcome-unknown";
+
 int HttpStatusFor(Code code);
 // The reason phrase of an HTTP status ("Unprocessable Entity").
 const char* HttpTitle(int status);

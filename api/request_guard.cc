@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "api/connection_pool.h"
 #include "api/problem.h"
 
 namespace ledger::api {
@@ -16,13 +17,6 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
     }
   }
   return true;
-}
-
-// Answers before the body is read: the connection cannot be reused.
-httplib::Server::HandlerResponse Refuse(httplib::Response& res, const Status& s, int http_status) {
-  WriteProblem(res, s, http_status);
-  res.set_header("Connection", "close");
-  return httplib::Server::HandlerResponse::Handled;
 }
 
 }  // namespace
@@ -70,37 +64,54 @@ void AddSecurityHeaders(httplib::Response& res) {
   if (!res.has_header("X-Content-Type-Options")) res.set_header("X-Content-Type-Options", "nosniff");
 }
 
+void TooManyConnections(httplib::Response& res, const ServerContext& ctx) {
+  const uint64_t max = ctx.connections != nullptr ? ctx.connections->max.load() : 0;
+  WriteProblem(res, 503,
+               "too many connections: " + std::to_string(max) +
+                   " are open, as many as the open-file limit leaves beside the store; retry shortly");
+  res.set_header("Connection", "close");
+}
+
+Status CheckWrite(const httplib::Request& req) {
+  const std::string site = req.get_header_value("Sec-Fetch-Site");
+  if (site == "cross-site" || site == "same-site") {
+    return Status(Code::kPermissionDenied, "writes are accepted from this server's own pages only", "origin.same")
+        .WithField("header.Sec-Fetch-Site");
+  }
+  if (req.has_header("Origin") && !IsSameOrigin(req.get_header_value("Origin"), req.get_header_value("Host"))) {
+    return Status(Code::kPermissionDenied,
+                  "writes are accepted from this server's own pages only; the request came from another origin",
+                  "origin.same")
+        .WithField("header.Origin");
+  }
+  const size_t cap = MaxBodyBytesFor(req.path);
+  if (req.body.size() > cap) {
+    return Status(Code::kResourceExhausted, "request body exceeds " + std::to_string(cap) + " bytes");
+  }
+  return Status::Ok();
+}
+
 void InstallRequestGuard(httplib::Server& server, ServerContext& ctx) {
+  // The largest cap of any path: httplib reads and discards a body beyond it
+  // and answers 413, so the connection stays in step.
   server.set_payload_max_length(kMaxBatchBytes > kMaxBodyBytes ? kMaxBatchBytes : kMaxBodyBytes);
   server.set_pre_routing_handler([&ctx](const httplib::Request& req, httplib::Response& res) {
     if (req.method == "POST") {
-      const std::string site = req.get_header_value("Sec-Fetch-Site");
-      if (site == "cross-site" || site == "same-site") {
-        return Refuse(res,
-                      Status(Code::kPermissionDenied, "writes are accepted from this server's own pages only",
-                             "origin.same"),
-                      403);
-      }
-      if (req.has_header("Origin") && !IsSameOrigin(req.get_header_value("Origin"), req.get_header_value("Host"))) {
-        return Refuse(res,
-                      Status(Code::kPermissionDenied,
-                             "writes are accepted from this server's own pages only; the request came from "
-                             "another origin",
-                             "origin.same")
-                          .WithField("header.Origin"),
-                      403);
-      }
+      // A chunked body has no length to cap before it is read; refused
+      // unread, and the connection is closed.
       if (req.has_header("Transfer-Encoding")) {
-        return Refuse(res, InvalidArgument("a write must send Content-Length (no Transfer-Encoding)"), 411);
+        WriteProblem(res, InvalidArgument("a write must send Content-Length (no Transfer-Encoding)"), 411);
+        res.set_header("Connection", "close");
+        return httplib::Server::HandlerResponse::Handled;
       }
-      const std::string length = req.get_header_value("Content-Length");
-      const size_t cap = MaxBodyBytesFor(req.path);
-      if (length.size() > 12 || length.find_first_not_of("0123456789") != std::string::npos ||
-          (!length.empty() && std::stoull(length) > cap)) {
-        return Refuse(res, Status(Code::kResourceExhausted, "request body exceeds " + std::to_string(cap) + " bytes"),
-                      413);
-      }
+      // Everything else about a POST is checked by its handler once the
+      // body is read (CheckWrite), so that a refused body never stays on a
+      // keep-alive connection to be read as the next request.
       return httplib::Server::HandlerResponse::Unhandled;
+    }
+    if (ConnectionPool::Refusing()) {
+      TooManyConnections(res, ctx);
+      return httplib::Server::HandlerResponse::Handled;
     }
     if (ctx.rate_limiter != nullptr) {
       if (int64_t wait = ctx.rate_limiter->CheckAddress(req.remote_addr)) {

@@ -3,18 +3,24 @@
 // (docs/api.md, "Security of pages and writes").
 //
 // Before routing (InstallRequestGuard, the server's one pre-routing
-// handler; the body is not read yet):
+// handler):
+//   - A POST with Transfer-Encoding (a chunked body, whose size cannot be
+//     capped before it is read) is refused with 411 and not read.
+//   - Every other POST is left to its handler, which reads the body first
+//     (httplib reads and discards one over the largest cap and answers 413)
+//     and then calls CheckWrite: a refused request never leaves body bytes
+//     on a keep-alive connection to be taken for the next request.
+//   - Every other request is answered 503 on a refusal thread of the
+//     connection pool (TooManyConnections), and rate-limited per client
+//     address when the server has a rate limiter (429); POSTs are limited by
+//     their handlers.
+// CheckWrite, called by every POST handler once the body is read:
 //   - A POST whose Origin header names another origin than the server's own
 //     (scheme http or https, and exactly the request's Host), or "null", or
 //     that a browser marks Sec-Fetch-Site: cross-site or same-site, is
 //     refused with 403 (rule "origin.same"). A POST without Origin (curl,
 //     ledgerctl) passes.
-//   - A POST must say how long its body is: Transfer-Encoding (chunked) is
-//     refused with 411; a Content-Length over MaxBodyBytesFor(path) with 413.
-//     Both answers close the connection, since the body is never read.
-//   - Every other request is rate-limited per client address when the
-//     server has a rate limiter (429); POSTs are limited by their handlers
-//     once the body is read.
+//   - A body over MaxBodyBytesFor(path) is refused with 413.
 // After routing (AddSecurityHeaders, from ConfigureServer's post-routing
 // handler): Content-Security-Policy kContentSecurityPolicy, Referrer-Policy
 // same-origin, X-Frame-Options DENY and X-Content-Type-Options nosniff on
@@ -52,6 +58,15 @@ size_t MaxBodyBytesFor(std::string_view path);
 // for a request with Host header `host`: "http://<host>" or
 // "https://<host>", the scheme and host compared case-insensitively.
 bool IsSameOrigin(std::string_view origin, std::string_view host);
+
+// 503 with Connection: close, for a connection beyond the connection limit
+// (api/connection_pool.h: served on a refusal thread, Refusing() is true).
+void TooManyConnections(httplib::Response& res, const ServerContext& ctx);
+
+// The checks of a write whose body has been read (above): PermissionDenied
+// (rule "origin.same", field header.Origin or header.Sec-Fetch-Site) for
+// another origin, ResourceExhausted (413) for a body over the path's cap.
+Status CheckWrite(const httplib::Request& req);
 
 // Sets the pre-routing handler (replacing any other).
 void InstallRequestGuard(httplib::Server& server, ServerContext& ctx);

@@ -3,18 +3,26 @@
 // A token is 32 random bytes, shown once as 64 hex digits. Only
 // SHA-256(token) is stored, one JSON object per line in DIR/tokens.jsonl:
 //   {"hash":"<b64>","role":"admin|recorder|grantee","name":"<account>","org":"<id>","revoked":false}
-// A later line for the same name with "revoked":true revokes it. ledgerctl
-// appends (with fsync) while ledgerd runs; ledgerd reloads the file when its
-// size or mtime changes.
+// A later line {"name":"<account>","revoked":true} revokes EVERY token of
+// that name issued before it (a file written by an older version may hold
+// several live tokens for one name; one revocation ends them all).
+//
+// Issue and Revoke may run in several processes at once (ledgerctl while
+// ledgerd runs, or many ledgerctl): each holds an exclusive flock on
+// DIR/tokens.jsonl.lock across reading the file, checking it and appending,
+// so at most one live token per name is ever issued. Appends are fsynced.
+// Readers (Authenticate) take no lock: they reload the file when its size
+// or mtime changes and ignore a last line that is not yet complete.
 //
 // Thread-safe.
 #ifndef LEDGER_API_TOKEN_STORE_H_
 #define LEDGER_API_TOKEN_STORE_H_
 
+#include <functional>
 #include <map>
 #include <mutex>
-#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ledger/base/status.h"
@@ -25,16 +33,23 @@ struct Actor {
   std::string role;  // admin | recorder | grantee
   std::string name;  // account name, written as the entry's "by"
   std::string org;   // grantee organisation id; empty otherwise
-  std::string token_id;  // names the token (not the account): hex of SHA-256(token)[:16]
+  // Identifies the token (not the account): lowercase hex of the first 16
+  // bytes of SHA-256(token). A reissued name gets a new token_id. Safe to
+  // store and log; it does not reveal the token.
+  std::string token_id;
 };
+
+// TokenId(token) = hex(SHA-256(token)[0:16]), as in Actor::token_id.
+std::string TokenId(std::string_view bearer);
 
 class TokenStore {
  public:
   explicit TokenStore(std::string path) : path_(std::move(path)) {}
 
-  // Creates a token for a new account and returns it (the only time it is
-  // visible). Names are unique among live tokens.
+  // Creates a token for an account that has no live token and returns it
+  // (the only time it is visible). AlreadyExists when the name has one.
   Result<std::string> Issue(const std::string& role, const std::string& name, const std::string& org);
+  // Revokes every live token of `name`; NotFound when it has none.
   Status Revoke(const std::string& name);
   // Unauthenticated for a missing, unknown or revoked token.
   Result<Actor> Authenticate(std::string_view bearer);
@@ -50,8 +65,10 @@ class TokenStore {
     Actor actor;
     bool revoked = false;
   };
-  Status ReloadIfChanged();  // requires mu_
+  Status ReloadIfChanged(bool force);  // requires mu_
   Status AppendLine(const std::string& line);
+  // Runs fn holding mu_ and the inter-process lock on path_ + ".lock".
+  Status WithFileLock(const std::function<Status()>& fn);
 
   std::string path_;
   std::mutex mu_;

@@ -53,9 +53,9 @@ for p in "${BENCH_PIDS[@]}"; do wait "$p"; done
 BENCH_PIDS=()
 end_size=$(tree_size)
 server=$(curl -sf "$URL/metrics" | awk '/class="4xx"/ {a=$2} /class="5xx"/ {b=$2} END {print a+b}')
+# Memtables (64 MB write buffer) flushed during this ledgerd run.
+flushes=$(curl -sf "$URL/metrics" | awk '/^ledger_store_flushes_total/ {print $2}')
 bench_stop_ledgerd
-# RocksDB's info log of this ledgerd run: memtables (64 MB write buffer) flushed.
-flushes=$(grep -c '"event": "flush_finished"' "$DIR/db/LOG" || true)
 
 # The RSS trajectory (about ten points) and the growth after warm-up.
 awk -v n="$(wc -l < "$DIR/rss.txt")" 'NR == 1 || NR % int((n + 9) / 10) == 0 || NR == n {

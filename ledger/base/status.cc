@@ -17,6 +17,8 @@ std::string_view CodeName(Code code) {
     case Code::kIOError: return "IOError";
     case Code::kUnavailable: return "Unavailable";
     case Code::kInternal: return "Internal";
+    case Code::kInsufficientStorage: return "InsufficientStorage";
+    case Code::kOutcomeUnknown: return "OutcomeUnknown";
   }
   return "Unknown";
 }

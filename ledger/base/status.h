@@ -16,18 +16,20 @@ namespace ledger {
 
 enum class Code {
   kOk = 0,
-  kInvalidArgument,     // the request itself is malformed
-  kNotFound,            // the thing named does not exist (yet)
-  kAlreadyExists,       // a unique id is taken
-  kFailedPrecondition,  // well-formed, but breaks a rule given current state
-  kPermissionDenied,    // authenticated, but this role may not do this
-  kUnauthenticated,     // no or unknown credentials
-  kResourceExhausted,   // queue full, too large
-  kOutOfRange,          // index or size beyond the tree
-  kCorruption,          // stored data does not match its hashes
-  kIOError,             // the disk or the OS failed
-  kUnavailable,         // shutting down or failed; retry later
-  kInternal,            // a bug
+  kInvalidArgument,      // the request itself is malformed
+  kNotFound,             // the thing named does not exist (yet)
+  kAlreadyExists,        // a unique id is taken
+  kFailedPrecondition,   // well-formed, but breaks a rule given current state
+  kPermissionDenied,     // authenticated, but this role may not do this
+  kUnauthenticated,      // no or unknown credentials
+  kResourceExhausted,    // queue full, too large
+  kOutOfRange,           // index or size beyond the tree
+  kCorruption,           // stored data does not match its hashes
+  kIOError,              // the disk or the OS failed
+  kUnavailable,          // shutting down or failed; retry later
+  kInternal,             // a bug
+  kInsufficientStorage,  // the disk is (nearly) full; nothing was done
+  kOutcomeUnknown,       // may or may not have taken effect (a write whose sync failed)
 };
 
 std::string_view CodeName(Code code);

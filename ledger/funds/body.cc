@@ -92,6 +92,39 @@ class Fields {
     return s;
   }
 
+  std::optional<std::string> OptDate(const char* key) {
+    if (!Has(key)) return std::nullopt;
+    return Date(key);
+  }
+
+  // One of `values`; refused with `rule` otherwise.
+  std::string OneOf(const char* key, const std::vector<std::string_view>& values, const char* rule) {
+    std::string s = Str(key);
+    if (!status_.ok()) return s;
+    for (auto v : values) {
+      if (s == v) return s;
+    }
+    std::string list;
+    for (auto v : values) list += (list.empty() ? "" : ", ") + std::string(v);
+    FailAt(key, Path(key) + " \"" + EscapeForLog(s) + "\" is not one of " + list, rule);
+    return s;
+  }
+
+  int64_t Year(const char* key) { return Int(key, 1900, 9999); }
+
+  // An optional boolean; `absent` when the member is missing.
+  bool OptBool(const char* key, bool absent) {
+    const json* v = Take(key);
+    if (v == nullptr) return absent;
+    if (!v->is_boolean()) {
+      FailAt(key, Path(key) + " must be true or false");
+      return absent;
+    }
+    return v->get<bool>();
+  }
+
+  bool Has(const char* key) const { return j_.is_object() && j_.contains(key); }
+
   // A positive integer of fen, at most the ceiling of one entry.
   int64_t Amount(const char* key) {
     int64_t v = Int(key, 1, std::numeric_limits<int64_t>::max());
@@ -245,16 +278,40 @@ Result<Body> ParseDonation(const json& j) {
       }
     }
   }
-  b.channel = f.Str("channel");
-  if (f.status().ok() && b.channel != "bank" && b.channel != "online" && b.channel != "cash" &&
-      b.channel != "in_kind") {
-    f.Fail("body.channel \"" + b.channel + "\" is not one of bank, online, cash, in_kind",
-           "donation.channel");
-  }
+  b.channel = f.OneOf("channel", {"bank", "online", "cash", "in_kind"}, "donation.channel");
   b.received_at = f.Date("received_at");
   b.campaign = f.Optional("campaign");
   b.external_ref = f.Optional("external_ref");
+  b.receipt_no = f.Optional("receipt_no", 64);
+  const json* restriction = f.Object("restriction", false);
+  Fields rf(OrEmpty(restriction), "body.restriction");
+  if (restriction != nullptr) {
+    Restriction r;
+    r.purpose = rf.Str("purpose", kMaxText);
+    if (rf.Has("admin_fee_cap_bp")) r.admin_fee_cap_bp = rf.Int("admin_fee_cap_bp", 0, 10000);
+    r.available_from = rf.OptDate("available_from");
+    b.restriction = std::move(r);
+  }
+  const json* in_kind = f.Object("in_kind", false);
+  Fields kf(OrEmpty(in_kind), "body.in_kind");
+  if (in_kind != nullptr) {
+    InKind k;
+    k.item = kf.Str("item", 200);
+    k.quantity = kf.Int("quantity", 1, 1'000'000'000);
+    k.unit = kf.Str("unit", 32);
+    k.valuation_basis = kf.Str("valuation_basis", kMaxText);
+    b.in_kind = std::move(k);
+  }
+  if (f.status().ok() && (b.channel == "in_kind") != (in_kind != nullptr)) {
+    f.Fail("an in-kind donation (channel in_kind) and only it gives body.in_kind: item, quantity, unit and "
+           "valuation_basis, with amount the valuation in fen",
+           "donation.in_kind");
+  }
   if (donor != nullptr && !df.status().ok()) return df.status();
+  if (restriction != nullptr && !rf.status().ok()) return rf.status();
+  if (in_kind != nullptr && !kf.status().ok()) return kf.status();
+  if (restriction != nullptr) LEDGER_RETURN_IF_ERROR(rf.Finish());
+  if (in_kind != nullptr) LEDGER_RETURN_IF_ERROR(kf.Finish());
   LEDGER_RETURN_IF_ERROR(FinishAll(f, donor ? &df : nullptr));
   return Body(std::move(b));
 }
@@ -263,19 +320,28 @@ Result<Body> ParseLottery(const json& j) {
   Fields f(j, "body");
   LotteryAllocationBody b;
   b.fund = f.Id("fund");
-  b.period = f.Period("period");
-  b.sales = f.Amount("sales");
-  b.rate_bp = f.Int("rate_bp", 1, 10000);
+  b.fiscal_year = f.Year("fiscal_year");
+  b.level = f.OneOf("level", LotteryLevels(), "lottery.level");
+  b.document_no = f.Str("document_no", 128);
   b.amount = f.Amount("amount");
+  b.purpose = f.Str("purpose", kMaxDescription, Lines::kMany);
+  b.received_at = f.Date("received_at");
+  b.category = f.Optional("category", 64);
   LEDGER_RETURN_IF_ERROR(f.Finish());
-  Int128 expect = static_cast<Int128>(b.sales) * b.rate_bp / 10000;
-  if (expect != b.amount) {
-    return InvalidArgument("lottery allocation amount " + std::to_string(b.amount) +
-                               " fen is not floor(sales " + std::to_string(b.sales) +
-                               " * rate_bp " + std::to_string(b.rate_bp) + " / 10000) = " +
-                               std::to_string(static_cast<int64_t>(expect)) + " fen",
-                           "lottery.amount_formula");
+  return Body(std::move(b));
+}
+
+Result<Body> ParseLotterySales(const json& j) {
+  Fields f(j, "body");
+  LotterySalesBody b;
+  b.period = f.Str("period", 7);
+  if (f.status().ok() && !IsPeriod(b.period) && !(b.period.size() == 4 && IsPeriod(b.period + "-01"))) {
+    f.Fail("body.period \"" + b.period + "\" is not a year YYYY or a month YYYY-MM", "body.schema");
   }
+  b.sales = f.Amount("sales");
+  b.game = f.Optional("game", 64);
+  b.note = f.Optional("note", kMaxText);
+  LEDGER_RETURN_IF_ERROR(f.Finish());
   return Body(std::move(b));
 }
 
@@ -294,6 +360,7 @@ Result<Body> ParseGrant(const json& j) {
   b.amount = f.Amount("amount");
   b.award_date = f.Date("award_date");
   b.programme = f.Optional("programme");
+  if (f.Has("project")) b.project = f.Id("project");
   if (rec != nullptr && !rf.status().ok()) return rf.status();
   LEDGER_RETURN_IF_ERROR(FinishAll(f, rec ? &rf : nullptr));
   return Body(std::move(b));
@@ -306,7 +373,22 @@ Result<Body> ParseDisbursement(const json& j) {
   b.amount = f.Amount("amount");
   b.paid_at = f.Date("paid_at");
   b.payment_ref = f.Str("payment_ref");
-  LEDGER_RETURN_IF_ERROR(f.Finish());
+  const json* ben = f.Object("beneficiaries", false);
+  Fields bf(OrEmpty(ben), "body.beneficiaries");
+  if (ben != nullptr) {
+    if (bf.Has("households")) b.households = bf.Int("households", 1, 100'000'000);
+    if (bf.Has("persons")) b.persons = bf.Int("persons", 1, 2'000'000'000);
+    if (bf.status().ok()) {
+      Status unknown = bf.Finish();
+      if (!unknown.ok()) return unknown;
+    }
+    if (bf.status().ok() && b.households == 0 && b.persons == 0) {
+      bf.Fail("body.beneficiaries gives households, persons or both (counts, never names)", "body.schema");
+    }
+  }
+  b.area = f.Optional("area", 64);
+  if (ben != nullptr && !bf.status().ok()) return bf.status();
+  LEDGER_RETURN_IF_ERROR(FinishAll(f, ben ? &bf : nullptr));
   return Body(std::move(b));
 }
 
@@ -342,6 +424,132 @@ Result<Body> ParseAdminCost(const json& j) {
   b.amount = f.Amount("amount");
   b.category = f.Str("category");
   b.period = f.Period("period");
+  if (f.Has("charged_to")) b.charged_to = static_cast<uint64_t>(f.Int("charged_to", 0, std::numeric_limits<int64_t>::max()));
+  LEDGER_RETURN_IF_ERROR(f.Finish());
+  return Body(std::move(b));
+}
+
+Result<Body> ParseCost(const json& j) {
+  Fields f(j, "body");
+  CostBody b;
+  b.fund = f.Id("fund");
+  const std::string cls = f.OneOf("class", {"fundraising", "charitable", "other"}, "cost.class");
+  b.cls = cls == "fundraising" ? CostClass::kFundraising : cls == "charitable" ? CostClass::kCharitable : CostClass::kOther;
+  b.amount = f.Amount("amount");
+  b.period = f.Period("period");
+  b.description = f.Optional("description", kMaxDescription, Lines::kMany);
+  LEDGER_RETURN_IF_ERROR(f.Finish());
+  return Body(std::move(b));
+}
+
+Result<Body> ParseIncome(const json& j) {
+  Fields f(j, "body");
+  IncomeBody b;
+  b.fund = f.Id("fund");
+  b.cls = f.OneOf("class", IncomeClasses(), "income.class");
+  b.amount = f.Amount("amount");
+  b.received_at = f.Date("received_at");
+  b.description = f.Optional("description", kMaxDescription, Lines::kMany);
+  b.receipt_no = f.Optional("receipt_no", 64);
+  LEDGER_RETURN_IF_ERROR(f.Finish());
+  return Body(std::move(b));
+}
+
+Result<Body> ParseBalanceForward(const json& j) {
+  Fields f(j, "body");
+  BalanceForwardBody b;
+  b.fund = f.Id("fund");
+  b.amount = f.Amount("amount");
+  b.as_of = f.Date("as_of");
+  b.description = f.Str("description", kMaxDescription, Lines::kMany);
+  LEDGER_RETURN_IF_ERROR(f.Finish());
+  return Body(std::move(b));
+}
+
+Result<Body> ParseOrgProfile(const json& j) {
+  Fields f(j, "body");
+  OrgProfileBody b;
+  const json* name = f.Object("name", true);
+  Fields nf(OrEmpty(name), "body.name");
+  if (name != nullptr) {
+    b.name_zh = nf.Str("zh");
+    b.name_en = nf.Str("en");
+  }
+  b.legal_type = f.OneOf("legal_type", LegalTypes(), "org.legal_type");
+  b.effective_from = f.Date("effective_from");
+  b.public_fundraising_from = f.OptDate("public_fundraising_from");
+  b.uscc = f.Optional("uscc", 18);
+  b.sample_data = f.OptBool("sample_data", false);
+  if (f.status().ok() && b.uscc && (b.uscc->size() != 18 ||
+                                    b.uscc->find_first_not_of("0123456789ABCDEFGHJKLMNPQRTUWXY") != std::string::npos)) {
+    f.Fail("body.uscc must be an 18-character unified social credit code (统一社会信用代码)", "org.uscc");
+  }
+  if (name != nullptr && !nf.status().ok()) return nf.status();
+  LEDGER_RETURN_IF_ERROR(FinishAll(f, name ? &nf : nullptr));
+  return Body(std::move(b));
+}
+
+Result<Body> ParseNetAssets(const json& j) {
+  Fields f(j, "body");
+  NetAssetsBody b;
+  b.year = f.Year("year");
+  b.amount = f.Int("amount", 0, kMaxEntryAmountFen * 10);
+  LEDGER_RETURN_IF_ERROR(f.Finish());
+  return Body(std::move(b));
+}
+
+Result<Body> ParseProjectOpen(const json& j) {
+  Fields f(j, "body");
+  ProjectOpenBody b;
+  b.id = f.Id("id");
+  const json* name = f.Object("name", true);
+  Fields nf(OrEmpty(name), "body.name");
+  if (name != nullptr) {
+    b.name_zh = nf.Str("zh");
+    b.name_en = nf.Str("en");
+  }
+  b.kind = f.OneOf("kind", {"campaign", "project"}, "project.kind");
+  b.start = f.Date("start");
+  b.end = f.Date("end");
+  if (f.Has("fund")) b.fund = f.Id("fund");
+  b.filing_no = f.Optional("filing_no", 64);
+  if (f.status().ok() && b.end < b.start) f.Fail("body.end " + b.end + " is before body.start " + b.start, "project.dates");
+  if (name != nullptr && !nf.status().ok()) return nf.status();
+  LEDGER_RETURN_IF_ERROR(FinishAll(f, name ? &nf : nullptr));
+  return Body(std::move(b));
+}
+
+Result<Body> ParseDisclosure(const json& j) {
+  Fields f(j, "body");
+  DisclosureBody b;
+  b.what = f.OneOf("what", DisclosureKinds(), "disclosure.what");
+  b.period_from = f.Date("period_from");
+  b.period_to = f.Date("period_to");
+  b.published_at = f.Date("published_at");
+  if (f.Has("subject")) b.subject = f.Id("subject");
+  b.title = f.Optional("title");
+  b.url = f.Optional("url", 2048);
+  b.document_sha256 = f.Optional("document_sha256", 64);
+  b.platform = f.Optional("platform", 64);
+  if (f.status().ok()) {
+    if (b.period_to < b.period_from) {
+      f.Fail("body.period_to " + b.period_to + " is before body.period_from " + b.period_from, "disclosure.period");
+    } else if (!b.url && !b.document_sha256) {
+      f.Fail("a disclosure names where it was published: body.url, body.document_sha256 or both", "disclosure.where");
+    } else if (b.url && b.url->rfind("https://", 0) != 0 && b.url->rfind("http://", 0) != 0) {
+      f.Fail("body.url must be an http(s) URL", "disclosure.url");
+    } else if (b.document_sha256 && !IsLowerHex64(*b.document_sha256)) {
+      f.Fail("body.document_sha256 must be 64 lowercase hex digits as sha256sum prints them", "disclosure.sha256");
+    }
+  }
+  LEDGER_RETURN_IF_ERROR(f.Finish());
+  return Body(std::move(b));
+}
+
+Result<Body> ParseBooksClose(const json& j) {
+  Fields f(j, "body");
+  BooksCloseBody b;
+  b.year = f.Year("year");
   LEDGER_RETURN_IF_ERROR(f.Finish());
   return Body(std::move(b));
 }
@@ -377,6 +585,36 @@ Status CheckCanonicalValues(const json& j, const std::string& path) {
 
 }  // namespace
 
+std::string_view CostClassName(CostClass c) {
+  switch (c) {
+    case CostClass::kFundraising: return "fundraising";
+    case CostClass::kCharitable: return "charitable";
+    case CostClass::kOther: return "other";
+  }
+  return "other";
+}
+
+const std::vector<std::string_view>& IncomeClasses() {
+  static const std::vector<std::string_view> v = {"government_grant", "interest", "investment", "service",
+                                                   "membership_dues", "other"};
+  return v;
+}
+const std::vector<std::string_view>& LotteryLevels() {
+  static const std::vector<std::string_view> v = {"central", "province", "city", "district"};
+  return v;
+}
+const std::vector<std::string_view>& DisclosureKinds() {
+  static const std::vector<std::string_view> v = {"annual_report",        "project_progress",  "project_results",
+                                                   "fundraising_plan",     "donation_notice",   "relief_notice",
+                                                   "lottery_announcement", "admin_cost_explanation",
+                                                   "correction_notice",    "major_event",       "other"};
+  return v;
+}
+const std::vector<std::string_view>& LegalTypes() {
+  static const std::vector<std::string_view> v = {"social_group", "foundation", "social_service"};
+  return v;
+}
+
 std::string_view FundKindName(FundKind kind) {
   return kind == FundKind::kLottery ? "lottery" : "charity";
 }
@@ -402,6 +640,15 @@ Result<Body> ParseBody(EntryType type, const json& j) {
     case EntryType::kExpense: return ParseExpense(j);
     case EntryType::kAdminCost: return ParseAdminCost(j);
     case EntryType::kCorrection: return ParseCorrection(j);
+    case EntryType::kOrgProfile: return ParseOrgProfile(j);
+    case EntryType::kNetAssets: return ParseNetAssets(j);
+    case EntryType::kIncome: return ParseIncome(j);
+    case EntryType::kCost: return ParseCost(j);
+    case EntryType::kBalanceForward: return ParseBalanceForward(j);
+    case EntryType::kProjectOpen: return ParseProjectOpen(j);
+    case EntryType::kDisclosure: return ParseDisclosure(j);
+    case EntryType::kBooksClose: return ParseBooksClose(j);
+    case EntryType::kLotterySales: return ParseLotterySales(j);
   }
   return Internal("unhandled entry type");
 }

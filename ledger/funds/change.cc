@@ -40,19 +40,20 @@ std::vector<std::string> IndexKeys(const EntryRec& r) {
 
 Status Change::Stage(tlog::StateWriter* w, HotState* hot) const {
   // 1. Reads: the per-period measures this entry (and a corrected target)
-  // move, summed into their new values.
+  // move, summed into their new values. A prior-period adjustment (and the
+  // reversal a correction recorded after the close makes) goes to "J/".
   std::vector<Delta> deltas;
-  if (MovesMoney(rec.type)) deltas.push_back({&rec, +1});
+  if (rec.type != EntryType::kCorrection) deltas.push_back({&rec, +1});
   if (corrected) deltas.push_back({&*corrected, -1});
   std::map<std::string, Measures> measures;
   for (const Delta& d : deltas) {
-    const Measures m = MeasuresOf(*d.rec);
+    const std::string scope = d.rec->type == EntryType::kLotterySales ? kLotterySalesScope : d.rec->fund;
+    for (const auto& [date, m] : DatedMeasuresOf(*d.rec))
     for (Grain g : kGrains) {
-      std::vector<std::string> keys = {FundMeasuresPrefix(d.rec->fund, g) + std::string(PeriodOf(d.rec->date, g))};
-      if (GrantLevel(d.rec->type)) {
-        keys.push_back(ProgrammeMeasuresPrefix(d.rec->fund, d.rec->programme, g) +
-                       std::string(PeriodOf(d.rec->date, g)));
-      }
+      const std::string period(PeriodOf(date, g));
+      std::vector<std::string> keys = {
+          (rec.adjustment ? AdjustmentMeasuresPrefix(scope, g) : FundMeasuresPrefix(scope, g)) + period};
+      if (GrantLevel(d.rec->type)) keys.push_back(ProgrammeMeasuresPrefix(scope, d.rec->programme, g) + period);
       for (const std::string& k : keys) {
         auto it = measures.find(k);
         if (it == measures.end()) {
@@ -78,8 +79,22 @@ Status Change::Stage(tlog::StateWriter* w, HotState* hot) const {
   }
   if (grant) {
     w->Put(GrantKey(grant->id), EncodeGrant(*grant));
-    if (rec.type == EntryType::kGrant) w->Put(FundGrantsPrefix(grant->fund) + grant->award_date + "/" + grant->id, "");
+    if (rec.type == EntryType::kGrant) {
+      w->Put(FundGrantsPrefix(grant->fund) + grant->award_date + "/" + grant->id, "");
+      if (!grant->project.empty()) w->Put(ProjectGrantsPrefix(grant->project) + grant->award_date + "/" + grant->id, "");
+    }
   }
+  if (rec.type == EntryType::kDisclosure) {
+    w->Put(DisclosurePrefix(rec.klass) + rec.date_to + "/" + SeqKeyPart(rec.seq), "");
+    if (!rec.subject.empty()) {
+      w->Put(SubjectDisclosurePrefix(rec.subject, rec.klass) + rec.date + "/" + SeqKeyPart(rec.seq), "");
+    }
+  }
+  if (profile) w->Put(std::string(kProfilePrefix) + profile->effective_from, EncodeProfile(*profile));
+  if (net_assets) w->Put(std::string(kNetAssetsPrefix) + std::to_string(net_assets->first), std::to_string(net_assets->second));
+  if (closed_year) w->Put(std::string(kClosedPrefix) + std::to_string(*closed_year), std::to_string(rec.seq));
+  if (project) w->Put(std::string(kProjectPrefix) + project->id, EncodeProject(*project));
+  if (donation_admin) w->Put("DA/" + SeqKeyPart(donation_admin->first), std::to_string(donation_admin->second));
   w->Put(EntryKey(rec.seq), EncodeEntry(rec));
   for (const std::string& k : IndexKeys(rec)) w->Put(k, "");
   if (IsInflow(rec.type) || IsOutflow(rec.type)) {
@@ -109,6 +124,9 @@ Status Change::Stage(tlog::StateWriter* w, HotState* hot) const {
     hot->funds[fund->id] = std::make_shared<const FundRec>(*fund);
   }
   hot->summary = std::move(summary);
+  if (profile) hot->profiles[profile->effective_from] = *profile;
+  if (net_assets) hot->net_assets[net_assets->first] = net_assets->second;
+  if (closed_year) hot->closed_years[*closed_year] = rec.seq;
   return Status::Ok();
 }
 

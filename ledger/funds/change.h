@@ -29,6 +29,13 @@ struct Change {
   std::optional<GrantRec> grant;     // its grant as it is after the entry
   std::optional<EntryRec> corrected; // a correction's target, now with corrected_by
   std::optional<std::string> lottery_set, lottery_erase;  // "L/" keys
+  std::optional<OrgProfile> profile;                      // org.profile
+  std::optional<std::pair<int, int64_t>> net_assets;      // net_assets: year, fen
+  std::optional<int> closed_year;                         // books.close
+  std::optional<ProjectRec> project;                      // project.open
+  // admin_cost charged to a restricted donation (or its correction): the
+  // donation and the admin cost now charged to it in total.
+  std::optional<std::pair<uint64_t, int64_t>> donation_admin;
 
   // Adds everything above to `w` and to `hot`.
   Status Stage(tlog::StateWriter* w, HotState* hot) const;

@@ -45,14 +45,16 @@ Result<json> RowBody(const std::vector<std::vector<std::string>>& header, const 
       at = &next;
     }
     const std::string& v = cells[c];
-    if (path.size() == 1 && IsIntegerColumn(path.back())) {
+    if (IsIntegerColumn(path.back())) {
       int64_t n = 0;
       if (!ParseIntegerCell(v, &n)) {
         std::string shown = v.substr(0, 40);
-        return InvalidArgument("column " + path.back() + ": \"" + shown + "\" is not an integer" +
-                                   (path.back() == "rate_bp" || path.back() == "target" ? "" : " of fen"),
+        std::string column;
+        for (const auto& p : path) column += (column.empty() ? "" : ".") + p;
+        const bool fen = path.back() == "amount" || path.back() == "sales";
+        return InvalidArgument("column " + column + ": \"" + shown + "\" is not an integer" + (fen ? " of fen" : ""),
                                "csv.integer")
-            .WithField("body." + path.back());
+            .WithField("body." + column);
       }
       (*at)[path.back()] = n;
     } else {
@@ -96,6 +98,18 @@ Result<std::vector<std::vector<std::string>>> ParseHeader(const std::vector<std:
 }
 
 }  // namespace
+
+bool IsImportable(EntryType type) {
+  switch (type) {
+    case EntryType::kFundOpen:
+    case EntryType::kOrgProfile:
+    case EntryType::kBooksClose:
+    case EntryType::kCorrection:
+      return false;
+    default:
+      return true;
+  }
+}
 
 Result<std::vector<CsvRecord>> ParseCsv(std::string_view text) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a spreadsheet's UTF-8 BOM

@@ -1,7 +1,7 @@
 // CSV rows as entry requests: the one place that turns an import file into
 // funds::RecordRequests and records them all or nothing. Used by `ledgerctl
 // import --data` (tools/ledgerctl/import_command.cc) and by ledgerd's
-// POST /api/v1/batches (api/batch_routes.cc), so a file is read, numbered and
+// POST /api/v1/batches (api/backoffice_routes.cc), so a file is read, numbered and
 // refused the same way by both.
 //
 // File format (docs/format.md section "Import files"):
@@ -13,10 +13,11 @@
 //     type (ledger/funds/body.h), a dotted name a nested member
 //     (recipient.id, donor.public_name, name.zh). Names are [a-z0-9_] parts
 //     joined by dots; no name twice; "a" and "a.b" not both.
-//   - Every later record is one entry. A cell of a column in
-//     kIntegerColumns (amount, sales, rate_bp, target) is a decimal integer
-//     (amounts in fen); every other cell is a string; an empty cell leaves
-//     the field out.
+//   - Every later record is one entry. A cell of a column whose last name
+//     part is in kIntegerColumns (amount, beneficiaries.households, ...) is
+//     a decimal integer (amounts in fen); every other cell is a string; an
+//     empty cell leaves the field out (and an object none of whose cells is
+//     filled, such as in_kind.* on a bank donation, is left out whole).
 //   - Data rows count from 1; "line" is the file line a record starts on
 //     (the header is line 1; a quoted cell may span lines).
 // A donation's donor secret is drawn as for POST /api/v1/entries: a row gives
@@ -38,13 +39,20 @@
 
 namespace ledger::funds {
 
-// Body members read as integers. A new entry type with an integer member
-// adds its name here.
-inline constexpr std::string_view kIntegerColumns[] = {"amount", "sales", "rate_bp", "target"};
+// Body members read as integers, by their last name part wherever they are
+// nested (beneficiaries.households, in_kind.quantity,
+// restriction.admin_fee_cap_bp). A new entry type with an integer member
+// adds its name here; every other member is a string.
+inline constexpr std::string_view kIntegerColumns[] = {
+    "amount", "sales",    "target",           "fiscal_year", "year",
+    "quantity", "households", "persons", "admin_fee_cap_bp", "charged_to"};
 
-// The types a file may hold: those that move money (MovesMoney), which
-// excludes fund.open and correction (one at a time, by hand, with a reason).
-inline bool IsImportable(EntryType type) { return MovesMoney(type); }
+// The types a file may hold: everything but the acts that are done one at a
+// time by hand: fund.open, org.profile and books.close (admin) and
+// correction (with its published reason). History recorded later (income,
+// costs, balances brought forward, projects, disclosures, net assets,
+// lottery sales) keeps its own business dates.
+bool IsImportable(EntryType type);
 
 struct CsvRecord {
   std::vector<std::string> cells;

@@ -118,6 +118,11 @@ class Builder {
                const std::string& public_name, const char* channel) {
     json body{{"fund", fund}, {"amount", fen}, {"channel", channel}, {"received_at", date}};
     if (!public_name.empty()) body["donor"] = {{"public_name", public_name}};
+    if (std::string(channel) == "in_kind") {
+      // Goods, at the value of their invoice.
+      body["in_kind"] = {{"item", "大米 rice"}, {"quantity", std::max<int64_t>(1, fen / 25000)}, {"unit", "袋 bags"},
+                         {"valuation_basis", "发票价 invoice price"}};
+    }
     body["external_ref"] = Fmt("DON-%06lld", ++donation_no_);
     return Add(date, kIn, kRecorder, "donation", std::move(body), fund, fen);
   }
@@ -265,11 +270,21 @@ void LotteryEvents(Builder& b) {
     const int year = 2016 + m / 12, month = m % 12 + 1;
     std::string period = Fmt("%04lld", year) + Fmt("-%02lld", month);
     const int64_t sales = rng.In(800000, 1500000) * 1000;  // fen
-    const int64_t rate = 3500;
-    const int64_t amount = sales * rate / 10000;
-    b.Add(PeriodFirstDay(period), kIn, kRecorder, "lottery.allocation",
-          json{{"fund", fund}, {"period", period}, {"sales", sales}, {"rate_bp", rate}, {"amount", amount}},
+    const int64_t amount = sales * 3500 / 10000 / 100 * 100;
+    // A budget allocation of the district's share, by finance document.
+    const std::string received = PeriodFirstDay(period);
+    b.Add(received, kIn, kRecorder, "lottery.allocation",
+          json{{"fund", fund},
+               {"fiscal_year", year},
+               {"level", month % 3 == 0 ? "city" : "district"},
+               {"document_no", Fmt("惠城财社〔%04lld〕", year) + Fmt("%lld号", m + 1)},
+               {"amount", amount},
+               {"purpose", "福利彩票公益金 扶老助残救孤济困 / welfare lottery public-welfare fund"},
+               {"received_at", received}},
           fund, amount);
+    b.Add(received, kIn, kRecorder, "lottery.sales",
+          json{{"period", period}, {"sales", sales}, {"note", "辖区福利彩票销量（参考）/ lottery sales in the district, for context"}},
+          fund, 0);
     quarter_alloc += amount;
     if (month % 3 != 0) continue;
     // Each quarter two institutions get grants worth 70% of the quarter's money.

@@ -6,7 +6,7 @@
 namespace ledger::funds {
 namespace {
 
-constexpr std::array<std::pair<EntryType, std::string_view>, 8> kTypeNames = {{
+constexpr std::array<std::pair<EntryType, std::string_view>, 17> kTypeNames = {{
     {EntryType::kFundOpen, "fund.open"},
     {EntryType::kDonation, "donation"},
     {EntryType::kLotteryAllocation, "lottery.allocation"},
@@ -15,6 +15,15 @@ constexpr std::array<std::pair<EntryType, std::string_view>, 8> kTypeNames = {{
     {EntryType::kExpense, "expense"},
     {EntryType::kAdminCost, "admin_cost"},
     {EntryType::kCorrection, "correction"},
+    {EntryType::kOrgProfile, "org.profile"},
+    {EntryType::kNetAssets, "net_assets"},
+    {EntryType::kIncome, "income"},
+    {EntryType::kCost, "cost"},
+    {EntryType::kBalanceForward, "balance.forward"},
+    {EntryType::kProjectOpen, "project.open"},
+    {EntryType::kDisclosure, "disclosure"},
+    {EntryType::kBooksClose, "books.close"},
+    {EntryType::kLotterySales, "lottery.sales"},
 }};
 
 }  // namespace
@@ -34,7 +43,20 @@ Result<EntryType> ParseEntryType(std::string_view name) {
 }
 
 bool MovesMoney(EntryType type) {
-  return type != EntryType::kFundOpen && type != EntryType::kCorrection;
+  switch (type) {
+    case EntryType::kDonation:
+    case EntryType::kLotteryAllocation:
+    case EntryType::kGrant:
+    case EntryType::kDisbursement:
+    case EntryType::kExpense:
+    case EntryType::kAdminCost:
+    case EntryType::kIncome:
+    case EntryType::kCost:
+    case EntryType::kBalanceForward:
+      return true;
+    default:
+      return false;
+  }
 }
 
 std::string_view RoleName(Role role) {
@@ -57,10 +79,11 @@ Status CheckRole(const Actor& actor, EntryType type) {
   bool ok = false;
   switch (actor.role) {
     case Role::kAdmin:
-      ok = type == EntryType::kFundOpen;
+      ok = type == EntryType::kFundOpen || type == EntryType::kOrgProfile || type == EntryType::kBooksClose;
       break;
     case Role::kRecorder:
-      ok = type != EntryType::kFundOpen && type != EntryType::kExpense;
+      ok = type != EntryType::kFundOpen && type != EntryType::kOrgProfile && type != EntryType::kBooksClose &&
+           type != EntryType::kExpense;
       break;
     case Role::kGrantee:
       ok = type == EntryType::kExpense && !actor.org.empty();

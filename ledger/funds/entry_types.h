@@ -23,7 +23,16 @@ enum class EntryType {
   kExpense,
   kAdminCost,
   kCorrection,
-  kLast = kCorrection,  // for decoders
+  kOrgProfile,      // admin: the organisation's legal type and fundraising status
+  kNetAssets,       // recorder: net assets at a year's end
+  kIncome,          // recorder: other income (government grants, interest, ...)
+  kCost,            // recorder: fundraising, charitable and other costs
+  kBalanceForward,  // recorder: money a fund held before the ledger began
+  kProjectOpen,     // recorder: a fundraising campaign or project, with its filing
+  kDisclosure,      // recorder: an act of publication
+  kBooksClose,      // admin: a year's books are closed
+  kLotterySales,    // recorder: lottery sales stated as context (no money)
+  kLast = kLotterySales,  // for decoders
 };
 
 // The wire name, e.g. "lottery.allocation".
@@ -32,7 +41,8 @@ std::string_view EntryTypeName(EntryType type);
 // that is not in the table.
 Result<EntryType> ParseEntryType(std::string_view name);
 
-// True for the types that move money (everything but fund.open and correction).
+// True for the types that move money: donations, allocations, other income,
+// balances brought forward, grants, disbursements, expenses and costs.
 bool MovesMoney(EntryType type);
 
 enum class Role { kAdmin, kRecorder, kGrantee };
@@ -51,8 +61,8 @@ struct Actor {
 };
 
 // PermissionDenied (rule "role.may_record") unless `actor.role` may record
-// `type`: admin fund.open; recorder donation, lottery.allocation, grant,
-// disbursement, admin_cost, correction; grantee expense. Whether a grantee's
+// `type`: admin fund.open, org.profile, books.close; grantee expense;
+// recorder everything else. Whether a grantee's
 // expense names one of its own grants needs fund state and is checked when
 // the entry is applied.
 Status CheckRole(const Actor& actor, EntryType type);

@@ -38,6 +38,14 @@ Result<json> FlowsJson(const FundsView& v, const std::string& from, const std::s
       node("source:lottery", "福利彩票公益金分配", "Welfare lottery allocations", "source");
       link("source:lottery", fid, m.allocations);
     }
+    if (m.other_income > 0) {
+      node("source:other_income", "其他收入", "Other income", "source");
+      link("source:other_income", fid, m.other_income);
+    }
+    if (m.brought_forward > 0) {
+      node("source:brought_forward", "上年结转", "Balance brought forward", "source");
+      link("source:brought_forward", fid, m.brought_forward);
+    }
     LEDGER_ASSIGN_OR_RETURN(std::vector<std::string> programmes, FundProgrammes(*v.store, id));
     for (const std::string& p : programmes) {
       LEDGER_ASSIGN_OR_RETURN(Measures pm, SumMeasures(*v.store, ProgrammeScope(id, p), from, to));
@@ -51,6 +59,18 @@ Result<json> FlowsJson(const FundsView& v, const std::string& from, const std::s
     if (m.admin_cost > 0) {
       node("admin_cost", "管理费用", "Administrative cost", "admin_cost");
       link(fid, "admin_cost", m.admin_cost);
+    }
+    if (m.fundraising_cost > 0) {
+      node("fundraising_cost", "募捐成本", "Fundraising cost", "cost");
+      link(fid, "fundraising_cost", m.fundraising_cost);
+    }
+    if (m.charitable_cost > 0) {
+      node("charitable_cost", "慈善活动支出（非资助）", "Charitable spending (not grants)", "cost");
+      link(fid, "charitable_cost", m.charitable_cost);
+    }
+    if (m.other_cost > 0) {
+      node("other_cost", "其他支出", "Other spending", "cost");
+      link(fid, "other_cost", m.other_cost);
     }
   }
   for (const auto& [pid, value] : to_paid) {

@@ -1,6 +1,7 @@
 #include "ledger/funds/fund_views.h"
 
 #include "ledger/funds/record_codec.h"
+#include "ledger/funds/report.h"
 
 namespace ledger::funds {
 
@@ -26,7 +27,8 @@ json FundJson(const FundRec& f) {
                 {"allocations", t.n_allocations},
                 {"grants", t.n_grants},
                 {"disbursements", t.n_disbursements},
-                {"expenses", t.n_expenses}}}};
+                {"expenses", t.n_expenses}}},
+              {"detail", MeasuresJson(t)}};
 }
 
 json FundsListJson(const FundsView& v) {
@@ -45,6 +47,8 @@ json GrantSummaryJson(const GrantRec& g) {
               {"paid", g.paid},
               {"used", g.used},
               {"award_date", g.award_date},
+              {"project", g.project.empty() ? json(nullptr) : json(g.project)},
+              {"beneficiaries", {{"households", g.households}, {"persons", g.persons}}},
               {"corrected", g.corrected}};
 }
 
@@ -112,6 +116,8 @@ Result<json> GrantJson(const FundsView& v, std::string_view id, const EntryBytes
                       {"amount", rec->amount},
                       {"paid_at", rec->date},
                       {"payment_ref", b.value("payment_ref", "")},
+                      {"beneficiaries", {{"households", rec->households}, {"persons", rec->persons}}},
+                      {"area", rec->klass.empty() ? json(nullptr) : json(rec->klass)},
                       {"corrected", corrected}});
     } else {
       exp.push_back({{"seq", seq},
@@ -129,6 +135,31 @@ Result<json> GrantJson(const FundsView& v, std::string_view id, const EntryBytes
   out["expenses"] = std::move(exp);
   out["tree_size"] = v.size;
   return out;
+}
+
+json OrganisationJson(const FundsView& v) {
+  auto profile_json = [](const OrgProfile& p) {
+    return json{{"name", {{"zh", p.name_zh}, {"en", p.name_en}}},
+                {"legal_type", p.legal_type},
+                {"effective_from", p.effective_from},
+                {"public_fundraising_from", p.public_fundraising_from.empty() ? json(nullptr) : json(p.public_fundraising_from)},
+                {"uscc", p.uscc.empty() ? json(nullptr) : json(p.uscc)},
+                {"sample_data", p.sample_data},
+                {"seq", p.seq}};
+  };
+  json profiles = json::array();
+  for (const auto& [from, p] : v.hot->profiles) profiles.push_back(profile_json(p));
+  const OrgProfile* now = v.hot->profiles.empty() ? nullptr : &v.hot->profiles.rbegin()->second;
+  json net_assets = json::object();
+  for (const auto& [year, fen] : v.hot->net_assets) net_assets[std::to_string(year)] = fen;
+  json closed = json::object();
+  for (const auto& [year, seq] : v.hot->closed_years) closed[std::to_string(year)] = seq;
+  return json{{"current", now ? profile_json(*now) : json(nullptr)},
+              {"profiles", std::move(profiles)},
+              {"net_assets", std::move(net_assets)},
+              {"closed_years", std::move(closed)},
+              {"sample_data", now != nullptr && now->sample_data},
+              {"tree_size", v.size}};
 }
 
 }  // namespace ledger::funds

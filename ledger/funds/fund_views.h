@@ -20,6 +20,11 @@ using EntryBytes = std::function<Result<std::string>(uint64_t)>;
 nlohmann::json FundJson(const FundRec& f);
 // {"tree_size","funds":[Fund...]} in fund id order.
 nlohmann::json FundsListJson(const FundsView& v);
+// The organisation as its org.profile entries describe it: every profile
+// (ascending by effective date), the one in effect now, net assets by
+// year, closed years, and `sample_data`: true when the profile in effect
+// declares the ledger's data fictional (the demo).
+nlohmann::json OrganisationJson(const FundsView& v);
 // Fund plus "grants":[GrantSummary...] (by award date); NotFound for an unknown id.
 Result<nlohmann::json> FundDetailJson(const FundsView& v, std::string_view id);
 // GrantSummary, plus "corrected" (true once a correction reversed the grant).

@@ -12,6 +12,7 @@
 #define LEDGER_FUNDS_HOT_STATE_H_
 
 #include <map>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,6 +26,17 @@ struct HotState {
   std::map<std::string, std::shared_ptr<const FundRec>, std::less<>> funds;
   Measures all;     // the sum of every fund's live totals
   Summary summary;  // business-date range
+  std::map<std::string, OrgProfile> profiles;  // by effective_from
+  std::map<int, int64_t> net_assets;           // year -> fen at its end
+  std::map<int, uint64_t> closed_years;        // year -> seq of its books.close
+
+  // The profile in force on `date`, or null before the first.
+  const OrgProfile* ProfileOn(const std::string& date) const {
+    auto it = profiles.upper_bound(date);
+    if (it == profiles.begin()) return nullptr;
+    return &std::prev(it)->second;
+  }
+  bool Closed(int year) const { return closed_years.count(year) > 0; }
 
   const FundRec* FindFund(std::string_view id) const {
     auto it = funds.find(id);

@@ -210,6 +210,11 @@ json Ledger::Funds() const {
   return FundsListJson(*v);
 }
 
+Result<json> Ledger::Organisation() const {
+  LEDGER_ASSIGN_OR_RETURN(FundsView v, View());
+  return OrganisationJson(v);
+}
+
 Result<json> Ledger::Fund(std::string_view id) const {
   LEDGER_ASSIGN_OR_RETURN(FundsView v, View());
   return FundDetailJson(v, id);
@@ -258,6 +263,11 @@ Result<std::string> Ledger::ReportCsv(const ReportQuery& q) const {
 Result<json> Ledger::Lottery() const {
   LEDGER_ASSIGN_OR_RETURN(FundsView v, View());
   return LotteryJson(v);
+}
+
+Result<json> Ledger::LotteryAnnouncement(int year) const {
+  LEDGER_ASSIGN_OR_RETURN(FundsView v, View());
+  return LotteryAnnouncementJson(v, year);
 }
 
 Result<json> Ledger::Compliance(int year) const {

@@ -97,6 +97,7 @@ class Ledger {
 
   // Views (docs/api.md), each over one published view.
   nlohmann::json Funds() const;
+  Result<nlohmann::json> Organisation() const;
   Result<nlohmann::json> Fund(std::string_view id) const;
   Result<nlohmann::json> Grants(std::string_view fund) const;
   Result<nlohmann::json> Grant(std::string_view id) const;
@@ -108,6 +109,7 @@ class Ledger {
   Result<std::string> ReportCsv(const ReportQuery& q) const;
   Result<ReportData> ReportAtCheckpoint(const ReportQuery& q) const;
   Result<nlohmann::json> Lottery() const;
+  Result<nlohmann::json> LotteryAnnouncement(int year) const;
   Result<nlohmann::json> Compliance(int year) const;
   Result<nlohmann::json> Flows(const std::string& from, const std::string& to) const;
 

@@ -123,12 +123,23 @@ void GrantFields(R& r, C&& c) {
   c(r.id), c(r.fund), c(r.recipient_id), c(r.recipient_name), c(r.title), c(r.programme);
   c(r.award_date), c(r.seq), c(r.amount), c(r.paid), c(r.used), c(r.corrected);
   c(r.n_disbursements), c(r.n_expenses), c(r.first_paid_at), c(r.last_activity), c(r.modified);
-  c(r.tape);
+  c(r.tape), c(r.project), c(r.households), c(r.persons);
 }
 template <typename R, typename C>
 void EntryFields(R& r, C&& c) {
   c(r.seq), c(r.type), c(r.time), c(r.fund), c(r.grant), c(r.amount), c(r.date), c(r.period);
-  c(r.sales), c(r.programme), c(r.target), c(r.corrected_by), c(r.tape);
+  c(r.sales), c(r.programme), c(r.target), c(r.corrected_by), c(r.tape), c(r.klass), c(r.date_to);
+  c(r.subject), c(r.households), c(r.persons), c(r.charged_to), c(r.restricted), c(r.in_kind);
+  c(r.adjustment), c(r.cap_bp);
+}
+template <typename R, typename C>
+void ProfileFields(R& r, C&& c) {
+  c(r.name_zh), c(r.name_en), c(r.legal_type), c(r.effective_from), c(r.public_fundraising_from), c(r.uscc);
+  c(r.sample_data), c(r.seq);
+}
+template <typename R, typename C>
+void ProjectFields(R& r, C&& c) {
+  c(r.id), c(r.name_zh), c(r.name_en), c(r.kind), c(r.fund), c(r.filing_no), c(r.start), c(r.end), c(r.seq);
 }
 template <typename R, typename C>
 void SummaryFields(R& r, C&& c) {
@@ -214,6 +225,10 @@ std::string FundMeasuresPrefix(std::string_view fund, Grain grain) {
   return "A/" + std::string(fund) + "/" + static_cast<char>(grain) + "/";
 }
 
+std::string AdjustmentMeasuresPrefix(std::string_view fund, Grain grain) {
+  return "J/" + std::string(fund) + "/" + static_cast<char>(grain) + "/";
+}
+
 std::string ProgrammeMeasuresPrefix(std::string_view fund, std::string_view programme, Grain grain) {
   return "P/" + std::string(fund) + "/" + crypto::ToHex(programme) + "/" + static_cast<char>(grain) + "/";
 }
@@ -226,6 +241,11 @@ std::string FundTypeIndexPrefix(std::string_view fund, std::string_view type) {
 }
 std::string GrantEntriesPrefix(std::string_view grant) { return "X/g/" + std::string(grant) + "/"; }
 std::string FundGrantsPrefix(std::string_view fund) { return "X/gf/" + std::string(fund) + "/"; }
+std::string ProjectGrantsPrefix(std::string_view project) { return "X/gp/" + std::string(project) + "/"; }
+std::string DisclosurePrefix(std::string_view what) { return "X/dw/" + std::string(what) + "/"; }
+std::string SubjectDisclosurePrefix(std::string_view subject, std::string_view what) {
+  return "X/ds/" + std::string(subject) + "/" + std::string(what) + "/";
+}
 std::string TapePrefix(std::string_view fund, TapeSide side) {
   return std::string("X/t") + static_cast<char>(side) + "/" + std::string(fund) + "/";
 }
@@ -238,6 +258,19 @@ std::string EncodeFundTotals(const FundRec& r) { return Encode(r, LEDGER_FIELDS(
 std::string EncodeGrant(const GrantRec& r) { return Encode(r, LEDGER_FIELDS(GrantFields)); }
 std::string EncodeEntry(const EntryRec& r) { return Encode(r, LEDGER_FIELDS(EntryFields)); }
 std::string EncodeSummary(const Summary& s) { return Encode(s, LEDGER_FIELDS(SummaryFields)); }
+std::string EncodeProfile(const OrgProfile& p) { return Encode(p, LEDGER_FIELDS(ProfileFields)); }
+std::string EncodeProject(const ProjectRec& p) { return Encode(p, LEDGER_FIELDS(ProjectFields)); }
+Result<OrgProfile> DecodeProfile(std::string_view v) {
+  OrgProfile p;
+  LEDGER_RETURN_IF_ERROR(DecodeInto(v, &p, LEDGER_FIELDS(ProfileFields), "org profile"));
+  return p;
+}
+Result<ProjectRec> DecodeProject(std::string_view v) {
+  ProjectRec p;
+  LEDGER_RETURN_IF_ERROR(DecodeInto(v, &p, LEDGER_FIELDS(ProjectFields), "project"));
+  return p;
+}
+
 std::string EncodeMeasures(const Measures& m) {
   Writer w;
   w(m);

@@ -17,6 +17,11 @@
 //                                        g "y" YYYY, "m" YYYY-MM, "d" YYYY-MM-DD
 //   "P/" <fund> "/" <hex programme> "/" <g> "/" <period>
 //                                        Measures of one programme of a fund
+//   "J/" <fund> "/" <g> "/" <period>     Measures of prior-period adjustments
+//   "O/" <effective_from>                OrgProfile
+//   "NA/" <year>                         decimal fen of net assets at the year's end
+//   "BC/" <year>                         decimal seq of the books.close of the year
+//   "PJ/" <project id>                   ProjectRec
 // Index keys (empty values unless said; every accepted entry's, in its batch):
 //   "X/d/" <date> "/" <seq>               every entry by business date
 //   "X/f/" <fund> "/" <date> "/" <seq>    entries of a fund
@@ -25,6 +30,9 @@
 //   "X/g/" <grant> "/" <seq>             the grant's disbursements, expenses
 //                                        and corrections
 //   "X/gf/" <fund> "/" <award date> "/" <grant>   grants of a fund
+//   "X/gp/" <project> "/" <award date> "/" <grant> grants of a project
+//   "X/dw/" <what> "/" <period_to> "/" <seq>       disclosures by kind
+//   "X/ds/" <subject> "/" <what> "/" <published_at> "/" <seq>  disclosures of a subject
 //   "X/ti/" <fund> "/" <tape>  -> <seq>  inflows on the fund's tape
 //   "X/to/" <fund> "/" <tape>  -> <seq>  outflows on the fund's tape
 //   "X/hi/" <fund> "/" <tape>  -> <seq>  corrected inflows (holes in the tape)
@@ -54,6 +62,10 @@ inline constexpr std::string_view kFundTotalsPrefix = "FT/";
 inline constexpr std::string_view kGrantPrefix = "G/";
 inline constexpr std::string_view kEntryPrefix = "R/";
 inline constexpr std::string_view kLotteryPrefix = "L/";
+inline constexpr std::string_view kProfilePrefix = "O/";     // O/<effective_from> -> OrgProfile
+inline constexpr std::string_view kNetAssetsPrefix = "NA/";  // NA/<year> -> decimal fen
+inline constexpr std::string_view kClosedPrefix = "BC/";     // BC/<year> -> decimal seq of books.close
+inline constexpr std::string_view kProjectPrefix = "PJ/";    // PJ/<id> -> ProjectRec
 
 // Aggregation granularity of Measures keys.
 enum class Grain : char { kYear = 'y', kMonth = 'm', kDay = 'd' };
@@ -78,6 +90,9 @@ std::string LotteryKey(std::string_view fund, std::string_view period);
 // The period of `date` at `grain`: "2020", "2020-06" or "2020-06-01".
 std::string_view PeriodOf(std::string_view date, Grain grain);
 std::string FundMeasuresPrefix(std::string_view fund, Grain grain);
+// The same for prior-period adjustments (entries recorded after their year's
+// books were closed): "J/" <fund> "/" <g> "/" <period>.
+std::string AdjustmentMeasuresPrefix(std::string_view fund, Grain grain);
 std::string ProgrammeMeasuresPrefix(std::string_view fund, std::string_view programme, Grain grain);
 
 // Index key prefixes; a full key is prefix + <date> "/" <seq> (or as above).
@@ -87,6 +102,9 @@ std::string TypeIndexPrefix(std::string_view type);
 std::string FundTypeIndexPrefix(std::string_view fund, std::string_view type);
 std::string GrantEntriesPrefix(std::string_view grant);
 std::string FundGrantsPrefix(std::string_view fund);
+std::string ProjectGrantsPrefix(std::string_view project);   // "X/gp/<project>/<award date>/<grant>"
+std::string DisclosurePrefix(std::string_view what);          // "X/dw/<what>/<period_to>/<seq>"
+std::string SubjectDisclosurePrefix(std::string_view subject, std::string_view what);  // "X/ds/<subject>/<what>/<published_at>/<seq>"
 enum class TapeSide : char { kIn = 'i', kOut = 'o' };
 std::string TapePrefix(std::string_view fund, TapeSide side);
 std::string HolePrefix(std::string_view fund, TapeSide side);
@@ -97,6 +115,8 @@ std::string EncodeGrant(const GrantRec& r);
 std::string EncodeEntry(const EntryRec& r);
 std::string EncodeMeasures(const Measures& m);
 std::string EncodeSummary(const Summary& s);
+std::string EncodeProfile(const OrgProfile& p);
+std::string EncodeProject(const ProjectRec& p);
 // Corruption when the bytes are not a record of this version.
 Status DecodeFundInfo(std::string_view v, FundRec* r);
 Status DecodeFundTotals(std::string_view v, FundRec* r);
@@ -104,6 +124,8 @@ Result<GrantRec> DecodeGrant(std::string_view v);
 Result<EntryRec> DecodeEntry(std::string_view v);
 Result<Measures> DecodeMeasures(std::string_view v);
 Result<Summary> DecodeSummary(std::string_view v);
+Result<OrgProfile> DecodeProfile(std::string_view v);
+Result<ProjectRec> DecodeProject(std::string_view v);
 
 }  // namespace ledger::funds
 

@@ -6,11 +6,8 @@
 // cost grows with the number of funds and of years, months and days in the
 // range, never with the number of entries.
 //
-// For a fund and [from, to] (inclusive, YYYY-MM-DD):
-//   opening = income - disbursed - admin_cost over business dates < from
-//   income, granted, disbursed, used, admin_cost, counts: dates in [from, to]
-//   closing = opening + income - disbursed - admin_cost
-// "income" is donations plus lottery allocations.
+// "income" is donations, lottery allocations and other income; a balance
+// brought forward is money, not income.
 #ifndef LEDGER_FUNDS_REPORT_H_
 #define LEDGER_FUNDS_REPORT_H_
 
@@ -30,11 +27,17 @@ struct ReportQuery {
   std::string fund;      // empty = all funds
 };
 
+// One fund's line (or the totals). `period` sums the entries whose business
+// date is in [from, to]; `adjustments` sums, apart, the prior-period
+// adjustments among them (entries recorded after their year's books were
+// closed, rules.h), so a closed year's figures never move. The balances hold
+// all money:
+//   opening = inflow - disbursed - costs, of everything dated before `from`
+//   closing = opening + (period + adjustments).(inflow - disbursed - costs)
 struct ReportLine {
   std::string id, name_zh, name_en;
-  int64_t opening = 0, income = 0, granted = 0, disbursed = 0, used = 0, admin_cost = 0,
-          closing = 0;
-  int64_t donations = 0, grants = 0, disbursements = 0, expenses = 0;
+  int64_t opening = 0, closing = 0;
+  Measures period, adjustments;
 };
 
 struct ReportData {
@@ -49,6 +52,8 @@ struct ReportData {
 // `root_b64` is the root of the tree at v.size.
 Result<ReportData> ComputeReport(const FundsView& v, std::string root_b64, const ReportQuery& q);
 nlohmann::json ReportJson(const ReportData& r);
+// The amounts and counts of a Measures (docs/api.md "Measures").
+nlohmann::json MeasuresJson(const Measures& m);
 // One header line, one line per fund, then a line with fund "TOTAL"; every
 // line repeats from,to,tree_size,root so the file stands alone. Cells are
 // written by ledger/base/csv.h: RFC 4180 quoting, and text that a spreadsheet

@@ -56,6 +56,32 @@ Result<std::shared_ptr<HotState>> ReadHot(const tlog::StateReader& store) {
     hot->all.Add(f.totals);
     hot->funds.emplace(id, std::make_shared<const FundRec>(std::move(f)));
   }
+  // The organisation: profiles, net assets by year, closed years (a few
+  // keys a year).
+  LEDGER_RETURN_IF_ERROR(store.Scan(kProfilePrefix, {}, [&](std::string_view, std::string_view v) {
+    auto p = DecodeProfile(v);
+    if (!p.ok()) {
+      err = p.status();
+      return false;
+    }
+    hot->profiles[p->effective_from] = std::move(*p);
+    return true;
+  }));
+  LEDGER_RETURN_IF_ERROR(err);
+  auto decimal_years = [&](std::string_view prefix, auto* out) {
+    return store.Scan(prefix, {}, [&, prefix](std::string_view k, std::string_view v) {
+      uint64_t n, year;
+      if (!ParseU64(v, &n) || !ParseU64(k.substr(prefix.size()), &year)) {
+        err = Corruption("undecodable record " + std::string(k));
+        return false;
+      }
+      (*out)[static_cast<int>(year)] = n;
+      return true;
+    });
+  };
+  LEDGER_RETURN_IF_ERROR(decimal_years(kNetAssetsPrefix, &hot->net_assets));
+  LEDGER_RETURN_IF_ERROR(decimal_years(kClosedPrefix, &hot->closed_years));
+  LEDGER_RETURN_IF_ERROR(err);
   return hot;
 }
 

@@ -59,7 +59,9 @@ std::string Field(const EntryBytes& entry, uint64_t seq, const char* name) {
 Result<json> TraceJson(const FundsView& v, uint64_t seq, const EntryBytes& entry) {
   auto got = v.Entry(seq);
   if (!got.ok() && got.status().code() != Code::kNotFound) return got.status();
-  if (!got.ok() || !IsInflow(got->type)) return NotFound("entry " + std::to_string(seq) + " is not a donation");
+  if (!got.ok() || !IsInflow(got->type)) {
+    return NotFound("entry " + std::to_string(seq) + " is not money received (a donation, allocation or income)");
+  }
   const EntryRec& in = *got;
   const bool corrected = in.CorrectedBefore(v.size);
   json out{{"seq", seq},
@@ -70,14 +72,16 @@ Result<json> TraceJson(const FundsView& v, uint64_t seq, const EntryBytes& entry
            {"corrected", corrected},
            {"tree_size", v.size}};
   json flows = json::array();
-  int64_t to_grants = 0, to_admin = 0, paid = 0, used = 0;
+  int64_t to_grants = 0, to_admin = 0, to_charitable = 0, to_other_costs = 0, paid = 0, used = 0;
   std::set<std::string> recipients;
   std::string first_date, last_date;
   if (corrected) {
     out["flows"] = std::move(flows);
     out["unspent"] = in.amount;
-    out["summary"] = {{"to_grants", 0}, {"to_admin", 0}, {"paid", 0}, {"used", 0}, {"recipients", 0},
-                      {"unspent", in.amount}, {"first_date", nullptr}, {"last_date", nullptr}};
+    out["summary"] = {{"to_grants", 0},  {"to_admin", 0},          {"to_charitable_costs", 0},
+                      {"to_other_costs", 0}, {"paid", 0},      {"used", 0},
+                      {"recipients", 0}, {"unspent", in.amount}, {"first_date", nullptr},
+                      {"last_date", nullptr}};
     return out;
   }
 
@@ -154,22 +158,31 @@ Result<json> TraceJson(const FundsView& v, uint64_t seq, const EntryBytes& entry
       paid += gp;
       used += gu;
       recipients.insert(g->recipient_id);
-    } else {
+    } else if (o->type == EntryType::kAdminCost) {
       flow["kind"] = "admin_cost";
       flow["ref"] = Field(entry, oseq, "category") + " " + o->period;
       flow["grant_paid"] = nullptr;
       flow["grant_used"] = nullptr;
       to_admin += part;
+    } else {
+      flow["kind"] = "cost";
+      flow["class"] = o->klass;  // fundraising | charitable | other
+      flow["ref"] = o->klass + " " + o->period;
+      flow["grant_paid"] = nullptr;
+      flow["grant_used"] = nullptr;
+      (o->klass == "charitable" ? to_charitable : to_other_costs) += part;
     }
     flows.push_back(std::move(flow));
     return true;
   }));
   LEDGER_RETURN_IF_ERROR(err);
-  const int64_t unspent = in.amount - to_grants - to_admin;
+  const int64_t unspent = in.amount - to_grants - to_admin - to_charitable - to_other_costs;
   out["flows"] = std::move(flows);
   out["unspent"] = unspent;
   out["summary"] = {{"to_grants", to_grants},
                     {"to_admin", to_admin},
+                    {"to_charitable_costs", to_charitable},
+                    {"to_other_costs", to_other_costs},
                     {"paid", paid},
                     {"used", used},
                     {"recipients", recipients.size()},

@@ -12,7 +12,8 @@
 // the copy, the attempt is discarded and retried.
 //
 // Every backup is checked before it is reported done: the copy is opened
-// read-only (the tail check of Log::Open) and its size read back.
+// read-only (the tail check of Log::Open) and its size read back. ledgerctl
+// then seals the backup directory with its manifest (backup_manifest.h).
 //
 // Thread-compatible; callers own the directories they name.
 #ifndef LEDGER_TLOG_BACKUP_H_
@@ -29,14 +30,22 @@ struct BackupInfo {
   std::string origin;
   uint64_t tree_size = 0;         // entries in the copy
   uint64_t checkpoint_size = 0;   // newest checkpoint in the copy (0: none)
+  std::string vkey;               // the log's verifier key, as stored
 };
 
 // Copies the store at `db_path` into `out_path`, which must not exist.
 Result<BackupInfo> BackupStore(const std::string& db_path, const std::string& out_path);
 
-// Copies a backup made by BackupStore into `db_path` (which must not exist),
-// then opens it read-only to check it.
-Result<BackupInfo> RestoreStore(const std::string& backup_path, const std::string& db_path);
+// Restores the complete backup directory `backup_dir` (made by ledgerctl
+// backup and sealed with its manifest, backup_manifest.h) as the data
+// directory `target_dir`, which must not exist or be an empty directory.
+// Refuses an interrupted backup and one whose files do not match their
+// manifest. The files are copied into a staging directory beside the
+// target, synced, opened read-only (the tail check of Log::Open) and checked
+// against the manifest and log.vkey; only then is the staging directory
+// renamed to `target_dir`. A refused restore leaves nothing behind (an empty
+// `target_dir` that existed before stays as it was).
+Result<BackupInfo> RestoreBackup(const std::string& backup_dir, const std::string& target_dir);
 
 }  // namespace ledger::tlog
 

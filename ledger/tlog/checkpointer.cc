@@ -100,7 +100,7 @@ Status LogImpl::SignCheckpoint(uint64_t size, bool cosign) {
   auto cp = std::make_shared<Checkpoint>();
   cp->size = size;
   cp->root = root;
-  cp->unix_ms = Now();
+  cp->unix_ms = checkpoint_time_.Next(Now());  // never decreases (monotonic_time.h)
   std::lock_guard publish(publish_mu_);
   std::vector<std::string> lines;
   if (cosign && options_.cosigner != nullptr && !cosigner_stopped_.load()) {
@@ -176,8 +176,10 @@ void LogImpl::CheckpointerLoop() {
   std::unique_lock lock(cp_mu_);
   while (!cp_stopping_) {
     const uint64_t published = latest_ ? latest_->size : 0;
-    if (Size() <= published) {
-      cp_cv_.wait(lock, [&] { return cp_stopping_ || Size() > published; });
+    // While writes are stopped a checkpoint could not be stored: wait for
+    // the resume (store_resume.cc notifies).
+    if (Size() <= published || health_->failed()) {
+      cp_cv_.wait(lock, [&] { return cp_stopping_ || (Size() > published && !health_->failed()); });
       continue;
     }
     // At most one checkpoint per interval.

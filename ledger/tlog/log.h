@@ -28,8 +28,17 @@
 //   version stays stored.
 // - No checkpoint is stored that ParseNote refuses (for example one with more
 //   than 100 signature lines).
-// - If a synced write fails, the Log MUST refuse every later append
-//   (Unavailable) rather than continue from a state the disk may not hold.
+// - If a write or WAL sync fails, the Log MUST NOT acknowledge any entry of
+//   the batches in flight (OutcomeUnknown for those handed to RocksDB,
+//   Unavailable for the rest) and MUST refuse every later append until it
+//   has reopened its store and reloaded the tree and the state machine from
+//   what the store holds; it retries that by itself with backoff
+//   (tests/tlog/log_fault_test.cc).
+// - While the store's volume has less than Options::min_free_bytes free, the
+//   Log MUST refuse appends (InsufficientStorage) and take them again once
+//   space is freed.
+// - Entry times and checkpoint times MUST never decrease, across restarts
+//   too, whatever the wall clock does.
 //
 // Thread-safety: all public methods are safe to call from many threads.
 #ifndef LEDGER_TLOG_LOG_H_
@@ -135,8 +144,11 @@ class StateWriter : public StateReader {
 class StateMachine {
  public:
   virtual ~StateMachine() = default;
-  // Called once by Log::Open before any Apply, with the durable tree size
-  // and a reader of the store as of that size.
+  // Called by Log::Open before any Apply, with the durable tree size and a
+  // reader of the store as of that size; and again after the log reopened
+  // its store following a failed write (what was applied since the last
+  // Durable was abandoned first): Load replaces everything the state machine
+  // held by what the store holds.
   virtual Status Load(std::shared_ptr<const StateReader> at, uint64_t tree_size) = 0;
   // Validates `entry` against the state including earlier entries of the
   // same batch. On error nothing of the entry is written and the state machine
@@ -147,7 +159,8 @@ class StateMachine {
   // Entries below `tree_size` are durable: publish their effects to readers.
   virtual void Durable(uint64_t tree_size, std::shared_ptr<const StateReader> at) = 0;
   // A batch could not be written or synced: drop everything applied since
-  // the last Durable. The log refuses appends afterwards.
+  // the last Durable. The log refuses appends until it has reopened its
+  // store and called Load again.
   virtual void Abandon() {}
   // Drop everything applied since the last Sealed (or Load, or Durable):
   // an atomic group was refused or was a dry run.
@@ -199,9 +212,33 @@ struct Options {
   bool create_if_missing = false;
   bool read_only = false;  // no sequencer, no checkpointer (audit, tools)
   rocksdb::Env* env = nullptr;  // tests only: a fault-injecting Env; default the OS's
-  // Tests only: the clock (unix milliseconds) that entry and checkpoint
-  // times come from; default the system clock.
+  // Appends are refused (InsufficientStorage) while the volume holding
+  // `path` has fewer free bytes than this; 0 = no floor. It also sizes
+  // RocksDB's write buffer, min(64 MiB, min_free_bytes / 4), so that a
+  // memtable flush fits in the reserve (docs/operations.md).
+  uint64_t min_free_bytes = 0;
+  // Table files RocksDB keeps open; the store holds at most
+  // StoreOpenFiles(max_open_files) file descriptors.
+  int max_open_files = 512;
+  // Tests only: the wall clock in unix milliseconds; default the system's.
   std::function<int64_t()> clock;
+};
+
+// File descriptors a writable store may hold with `max_open_files` table
+// files: those, plus WAL files, MANIFEST, LOCK, directories and the files a
+// flush or compaction is writing.
+int StoreOpenFiles(int max_open_files);
+
+// Whether the log takes appends, and why not (for /healthz and /metrics).
+struct StoreStatus {
+  bool writable = true;         // appends are accepted
+  std::string stopped;          // why not, one sentence; "" when writable
+  bool low_disk = false;        // refused for the free-space floor
+  bool retrying = false;        // a failed store is being reopened with backoff
+  uint64_t free_bytes = 0;      // free on the store's volume (statvfs f_bavail), at most 100 ms old
+  uint64_t min_free_bytes = 0;  // the floor (Options::min_free_bytes)
+  uint64_t failures = 0;        // failed writes or syncs since Open
+  uint64_t resumes = 0;         // times the store was reopened and took writes again
 };
 
 // Counters since Open, for /metrics and benchmarks.
@@ -210,6 +247,7 @@ struct LogStats {
   uint64_t entries = 0;   // entries appended
   uint64_t wal_syncs = 0; // WAL syncs (one may cover several batches)
   uint64_t rejected = 0;  // drafts refused by validation
+  uint64_t store_flushes = 0;  // RocksDB memtable flushes finished
 };
 
 struct Checkpoint {
@@ -286,6 +324,8 @@ class Log {
   virtual const StateReader& state() const = 0;
 
   virtual LogStats Stats() const = 0;
+  // Whether appends are taken now, and why not.
+  virtual StoreStatus Health() const { return {}; }
 
   // Stops the sequencer and checkpointer after draining queued appends.
   virtual void Close() = 0;

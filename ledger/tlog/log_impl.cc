@@ -8,6 +8,7 @@
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/entry.h"
 #include "ledger/tlog/log_impl.h"
+#include "ledger/tlog/monotonic_time.h"
 #include "ledger/tlog/store_keys.h"
 #include "ledger/tlog/tile.h"
 
@@ -40,30 +41,47 @@ Status LogImpl::CheckSize(uint64_t size) const {
   return Status::Ok();
 }
 
-Status LogImpl::Init() {
-  rocksdb::Options opts;
-  opts.create_if_missing = options_.create_if_missing;
-  opts.IncreaseParallelism(2);
-  opts.write_buffer_size = 64 << 20;
-  opts.max_open_files = 512;
-  rocksdb::BlockBasedTableOptions table;
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  table.block_cache = rocksdb::NewLRUCache(64 << 20);
-  // Index and filter blocks live in the block cache too, so memory stays
-  // bounded by it however many table files the log grows to.
-  table.cache_index_and_filter_blocks = true;
-  table.pin_l0_filter_and_index_blocks_in_cache = true;
-  opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  if (options_.env != nullptr) opts.env = options_.env;
+namespace {
 
+// A writable open that failed for want of space or file descriptors: the
+// log can still serve what is stored, and reopen for writing later.
+bool Recoverable(const rocksdb::Status& s) {
+  return s.IsNoSpace() || s.ToString().find("Too many open files") != std::string::npos;
+}
+
+}  // namespace
+
+Status LogImpl::Init() {
   if (!options_.create_if_missing && !std::filesystem::exists(options_.path)) {
     return NotFound("no log at " + options_.path + " (run ledgerctl init)");
   }
+  if (options_.create_if_missing) {
+    // RocksDB logs an error for a missing directory before creating it.
+    std::error_code ec;
+    std::filesystem::create_directories(options_.path, ec);
+  }
+  health_ = std::make_unique<StoreHealth>(options_.path, options_.read_only ? 0 : options_.min_free_bytes);
+  events_ = std::make_shared<StoreEvents>();
+  if (!options_.read_only) events_->on_error = [this](const std::string& cause) { OnStoreError(cause); };
+  rocksdb::Options opts = StoreRocksOptions(options_, events_);
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = options_.read_only ? rocksdb::DB::OpenForReadOnly(opts, options_.path, &raw)
-                                         : rocksdb::DB::Open(opts, options_.path, &raw);
+  std::string start_failure;  // set when the store opened read-only instead of writable
+  rocksdb::Status s;
+  if (options_.read_only) {
+    s = rocksdb::DB::OpenForReadOnly(opts, options_.path, &raw);
+  } else {
+    s = rocksdb::DB::Open(opts, options_.path, &raw);
+    if (!s.ok() && !options_.create_if_missing && Recoverable(s)) {
+      raw = nullptr;
+      rocksdb::Status ro = rocksdb::DB::OpenForReadOnly(opts, options_.path, &raw);
+      if (ro.ok()) {
+        start_failure = "opening the store for writing failed: " + s.ToString();
+        s = ro;
+      }
+    }
+  }
   if (!s.ok()) return IOError("opening the log store at " + options_.path + ": " + s.ToString());
-  db_.reset(raw);
+  db_ = std::make_shared<ReopenableDB>(raw);
 
   std::string value;
   s = db_->Get(rocksdb::ReadOptions(), keys::kMetaOrigin, &value);
@@ -98,21 +116,62 @@ Status LogImpl::Init() {
       FormatVerifierKey(origin_, options_.signer->PublicKey()) != vkey_) {
     return InvalidArgument("the signing key does not match the log's verifier key " + vkey_);
   }
+  LEDGER_RETURN_IF_ERROR(LoadFromStore());
+  const uint64_t size = Size();
+  if (options_.read_only) {
+    // Tools (export, publish) read the derived state of a read-only open; it
+    // is loaded as stored, nothing is ever applied.
+    if (options_.state_machine != nullptr) {
+      LEDGER_RETURN_IF_ERROR(options_.state_machine->Load(StateSnapshot(), size));
+    }
+    return Status::Ok();
+  }
+
+  if (options_.signer == nullptr) return InvalidArgument("a writable log needs its signing key");
+  note_signer_ = NewEd25519NoteSigner(origin_, options_.signer);
+  LEDGER_RETURN_IF_ERROR(LoadWriteEdge(size));
+  if (options_.state_machine != nullptr) {
+    LEDGER_RETURN_IF_ERROR(options_.state_machine->Load(StateSnapshot(), size));
+  }
+  const bool writable = start_failure.empty();
+  // Cosignatures for it are asked for once the threads run (CosignLatest).
+  if (writable && (latest_ == nullptr || latest_->size < size)) {
+    LEDGER_RETURN_IF_ERROR(SignCheckpoint(size, /*cosign=*/false));
+  }
+  sequenced_ = size;
+  written_ = handed_ = size;
+  if (writable) {
+    writer_running_ = true;
+    writer_ = std::thread([this] { WriterLoop(); });
+  } else {
+    std::lock_guard lock(queue_mu_);
+    StopWritesLocked(start_failure);
+  }
+  sequencer_ = std::thread([this] { SequencerLoop(); });
+  checkpointer_ = std::thread([this] { CheckpointerLoop(); });
+  return Status::Ok();
+}
+
+Status LogImpl::LoadFromStore() {
+  std::string value;
   LEDGER_RETURN_IF_ERROR(
       FromRocks(db_->Get(rocksdb::ReadOptions(), keys::kMetaSize, &value), "reading the tree size"));
   if (value.size() != 8) return Corruption("stored tree size is not 8 bytes");
   const uint64_t size = keys::GetU64(value);
-
-  nodes_ = std::make_unique<NodeStore>(db_.get(), options_.node_cache_bytes);
+  if (size < Size()) {
+    return Corruption("the store holds " + std::to_string(size) + " entries, fewer than the " +
+                      std::to_string(Size()) + " already acknowledged");
+  }
+  if (nodes_ == nullptr) nodes_ = std::make_unique<NodeStore>(db_.get(), options_.node_cache_bytes);
   LEDGER_RETURN_IF_ERROR(nodes_->LoadEdges(size));
   LEDGER_RETURN_IF_ERROR(CheckTail(size));
-  state_reader_ = std::make_unique<DbStateReader>(db_, nullptr);
-  size_.store(size);
+  if (state_reader_ == nullptr) state_reader_ = std::make_unique<DbStateReader>(db_, nullptr);
 
   // The newest stored checkpoint this log can read. One it cannot read (an
   // earlier version stored a note with more signatures than its parser
   // takes) is reported and left where it is, never rewritten: the newest
   // readable one is served, and a new one is signed if the tree is ahead.
+  std::shared_ptr<Checkpoint> newest;
   {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
     for (it->SeekForPrev(keys::CheckpointKey(~uint64_t{0}, ~uint32_t{0})); it->Valid(); it->Prev()) {
@@ -135,23 +194,33 @@ Status LogImpl::Init() {
         return Corruption("stored checkpoint of size " + std::to_string(cp->size) +
                           " is beyond the tree size " + std::to_string(size));
       }
-      latest_ = std::make_shared<Checkpoint>(std::move(*cp));
+      newest = std::make_shared<Checkpoint>(std::move(*cp));
       break;
     }
     LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the checkpoints"));
   }
-  if (options_.read_only) {
-    // Tools (export, publish) read the derived state of a read-only open; it
-    // is loaded as stored, nothing is ever applied.
-    if (options_.state_machine != nullptr) {
-      LEDGER_RETURN_IF_ERROR(options_.state_machine->Load(StateSnapshot(), size));
+  // Times on record never go back (monotonic_time.h).
+  if (newest != nullptr) checkpoint_time_.Observe(newest->unix_ms);
+  if (size > 0) {
+    LEDGER_RETURN_IF_ERROR(FromRocks(db_->Get(rocksdb::ReadOptions(), keys::EntryKey(size - 1), &value),
+                                     "reading entry " + std::to_string(size - 1)));
+    auto fields = ParseEntry(value);
+    if (!fields.ok()) {
+      return Corruption("entry " + std::to_string(size - 1) + ": " + fields.status().message());
     }
-    return Status::Ok();
+    if (auto t = ParseEntryTime(fields->time)) entry_time_.Observe(*t);
   }
+  if (newest != nullptr) {
+    std::lock_guard lock(cp_mu_);
+    if (latest_ == nullptr || latest_->size <= newest->size) latest_ = std::move(newest);
+  }
+  size_.store(size, std::memory_order_release);
+  return Status::Ok();
+}
 
-  if (options_.signer == nullptr) return InvalidArgument("a writable log needs its signing key");
-  note_signer_ = NewEd25519NoteSigner(origin_, options_.signer);
+Status LogImpl::LoadWriteEdge(uint64_t size) {
   // Rebuild the right edge of the tree from the stored nodes.
+  frontier_.clear();
   for (int level = 0; level < 64; ++level) {
     if ((size >> level) & 1) {
       std::vector<Hash> h;
@@ -160,10 +229,11 @@ Status LogImpl::Init() {
       frontier_[level] = h[0];
     }
   }
+  last_leaf_ = Hash{};
   if (size > 0) {
     LEDGER_ASSIGN_OR_RETURN(last_leaf_, LeafHash(size - 1));
   }
-  edge_tiles_.resize(8);
+  edge_tiles_.assign(8, EdgeTile{});
   for (int level = 0; level < 8; ++level) {
     const uint64_t index = (size >> (level * kTileHeight)) / kTileWidth;
     edge_tiles_[level].index = index;
@@ -177,17 +247,6 @@ Status LogImpl::Init() {
   }
   staged_ = std::make_unique<BatchStateWriter>(state_reader_.get());
   idempotency_ = std::make_unique<IdempotencyIndex>(db_);
-  if (options_.state_machine != nullptr) {
-    LEDGER_RETURN_IF_ERROR(options_.state_machine->Load(StateSnapshot(), size));
-  }
-  // Cosignatures for it are asked for once the threads run (CosignLatest).
-  if (latest_ == nullptr || latest_->size < size) LEDGER_RETURN_IF_ERROR(SignCheckpoint(size, /*cosign=*/false));
-  sequenced_ = size;
-  written_ = size;
-  writer_running_ = true;
-  sequencer_ = std::thread([this] { SequencerLoop(); });
-  writer_ = std::thread([this] { WriterLoop(); });
-  checkpointer_ = std::thread([this] { CheckpointerLoop(); });
   return Status::Ok();
 }
 

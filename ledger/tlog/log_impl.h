@@ -3,6 +3,8 @@
 //   log_impl.cc      opening, recovery checks, reads, closing
 //   sequencer.cc     the two-stage append pipeline
 //   checkpointer.cc  signing and publishing checkpoints
+//   store_resume.cc  stopping writes after a failed write, reopening the
+//                    store and reloading the tree and the state machine
 //
 // Threads:
 // - callers of Append/AppendAll queue Requests and wait on a promise;
@@ -18,6 +20,8 @@
 //   from the cosigner's threads (AddCosignatures) and are stored the same
 //   way as a new version of that checkpoint.
 // While the writer syncs batch k, the sequencer prepares batch k+1.
+// After a failed write the writer exits; once nothing is in flight the
+// sequencer thread reopens the store (with backoff) and starts a new writer.
 // Only the writer thread writes to RocksDB while the log is open (Init and
 // Close write before and after it runs): RocksDB never merges batches from
 // two of our threads into one write group, so every handoff of a batch is
@@ -29,6 +33,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -42,8 +47,12 @@
 #include "ledger/tlog/idempotency.h"
 #include "ledger/tlog/log.h"
 #include "ledger/tlog/merkle.h"
+#include "ledger/tlog/monotonic_time.h"
 #include "ledger/tlog/node_store.h"
 #include "ledger/tlog/note.h"
+#include "ledger/tlog/reopenable_db.h"
+#include "ledger/tlog/store_health.h"
+#include "ledger/tlog/store_options.h"
 
 namespace ledger::tlog {
 
@@ -120,14 +129,45 @@ class LogImpl : public Log, public CosignerHost {
   // A reader of the derived state as RocksDB holds it now.
   std::shared_ptr<const StateReader> StateSnapshot() const { return SnapshotStateReader(db_); }
   LogStats Stats() const override {
-    return LogStats{stat_batches_.load(), stat_entries_.load(), stat_syncs_.load(), stat_rejected_.load()};
+    return LogStats{stat_batches_.load(), stat_entries_.load(), stat_syncs_.load(), stat_rejected_.load(),
+                    events_ ? events_->flushes.load() : 0};
   }
+  StoreStatus Health() const override { return health_ ? health_->Snapshot() : StoreStatus{}; }
   void Close() override;
 
  private:
   Status CheckSize(uint64_t size) const;
   int64_t Now() const { return options_.clock ? options_.clock() : NowMs(); }
   Status CheckTail(uint64_t size);
+  // Reads the tree size, the tree's edge tiles, the tail check, the newest
+  // checkpoint and the newest entry and checkpoint times from the store, and
+  // publishes that size. Init, and the sequencer after a reopen.
+  Status LoadFromStore();
+  // The sequencer's right edge (frontier, last leaf, edge tiles, staged
+  // derived state) for a tree of `size` entries, from the store.
+  Status LoadWriteEdge(uint64_t size);
+
+  // store_resume.cc
+  // Writes stop (requires queue_mu_): the writer exits, batches in flight
+  // are failed, appends are refused until TryResume succeeds.
+  void StopWritesLocked(const std::string& cause);
+  // A RocksDB background error (store_options.h), from any thread: handed
+  // to the writer, which stops writes between two of its cycles.
+  void OnStoreError(const std::string& cause);
+  // Writer thread, holding queue_mu_.
+  void ApplyPendingStoreErrorLocked();
+  // The status of an append refused because writes stopped.
+  Status StoppedStatus() const;
+  // The status for the entries of a batch that failed: OutcomeUnknown when
+  // the writer had taken it (its bytes may be in the store), else Unavailable.
+  Status FailedBatchStatus(bool handed) const;
+  // Sequencer thread, holding `lock` on queue_mu_: when writes stopped and
+  // nothing is queued or in flight, waits for the next attempt (backoff)
+  // and makes it; returns true when it did either (the caller loops).
+  bool ResumeDue(std::unique_lock<std::mutex>& lock);
+  // Writes stopped and nothing is queued or in flight (requires queue_mu_).
+  bool ResumePending() const;
+  Status TryResume();
 
   // sequencer.cc
   std::future<std::vector<Result<Appended>>> Enqueue(std::vector<EntryDraft> drafts, bool atomic, bool dry_run);
@@ -160,7 +200,12 @@ class LogImpl : public Log, public CosignerHost {
   void CheckpointerLoop();
 
   Options options_;
-  std::shared_ptr<rocksdb::DB> db_;  // shared with snapshot readers, which may outlive the log
+  // Shared with snapshot readers, which may outlive the log.
+  std::shared_ptr<ReopenableDB> db_;
+  std::unique_ptr<StoreHealth> health_;
+  std::shared_ptr<StoreEvents> events_;
+  MonotonicTime entry_time_{"entry time", "s"};
+  MonotonicTime checkpoint_time_{"checkpoint time", "ms"};
   std::unique_ptr<NodeStore> nodes_;
   std::unique_ptr<DbStateReader> state_reader_;
   std::unique_ptr<NoteSigner> note_signer_;
@@ -194,9 +239,17 @@ class LogImpl : public Log, public CosignerHost {
   uint64_t written_ = 0;                         // batches up to this size are in RocksDB
   uint64_t synced_id_ = 0;                       // batches up to this id are written and synced
   uint64_t next_batch_id_ = 1;                   // sequencer thread only
+  uint64_t handed_ = 0;                          // batches up to this size were taken by the writer
   bool stopping_ = false;
   bool writer_stopping_ = false;
-  bool failed_ = false;  // a write or WAL sync failed; refuse all appends
+  bool failed_ = false;  // a write or WAL sync failed; refuse all appends until TryResume
+  // When the sequencer next tries to reopen the store, and the wait after
+  // that attempt if it fails (doubling up to kResumeMaxBackoff).
+  std::chrono::steady_clock::time_point resume_at_{};
+  std::chrono::milliseconds resume_backoff_{0};
+  std::chrono::steady_clock::time_point stopped_at_{};
+  uint64_t store_errors_ = 0;         // RocksDB background errors reported (OnStoreError)
+  std::string pending_store_error_;  // for the writer to apply (ApplyPendingStoreErrorLocked)
   std::thread sequencer_, writer_;
 
   // Serialises storing checkpoint versions (checkpointer, AddCosignatures,

@@ -46,6 +46,7 @@ std::future<std::vector<Result<Appended>>> LogImpl::Enqueue(std::vector<EntryDra
   };
   if (n == 0) return refuse(Status::Ok());
   if (options_.read_only) return refuse(Status(Code::kUnavailable, "the log is open read-only"));
+  if (Status why = health_->Admit(); !why.ok()) return refuse(std::move(why));  // low disk, writes stopped
   auto req = std::make_unique<Request>();
   req->drafts = std::move(drafts);
   req->atomic = atomic;
@@ -55,10 +56,8 @@ std::future<std::vector<Result<Appended>>> LogImpl::Enqueue(std::vector<EntryDra
   auto done = req->done.get_future();
   {
     std::lock_guard lock(queue_mu_);
-    if (stopping_ || failed_) {
-      return refuse(Status(Code::kUnavailable, failed_ ? "the log stopped after a failed write; restart it"
-                                                       : "the log is shutting down"));
-    }
+    if (stopping_) return refuse(Status(Code::kUnavailable, "the log is shutting down"));
+    if (failed_) return refuse(StoppedStatus());
     if (queued_entries_ > 0 && queued_entries_ + n > options_.max_queue_entries) {
       return refuse(Status(Code::kUnavailable, "the append queue is full (" + std::to_string(queued_entries_) +
                                                    " entries waiting); retry shortly"));
@@ -83,16 +82,18 @@ void LogImpl::SequencerLoop() {
     std::unique_ptr<Batch> next;
     std::vector<std::unique_ptr<Batch>> durable, failed;
     std::vector<Request*> refused;
-    uint64_t written;
+    uint64_t written, handed;
     {
       std::unique_lock lock(queue_mu_);
+      if (ResumeDue(lock)) continue;  // writes stopped, nothing in flight: reopen the store (store_resume.cc)
       sequencer_cv_.wait(lock, [&] {
         return (!queue_.empty() && (failed_ || inflight_.size() < kMaxInflightBatches)) ||
                (!inflight_.empty() && (failed_ || synced_id_ >= inflight_.front()->id)) ||
-               (stopping_ && queue_.empty() && inflight_.empty());
+               (stopping_ && queue_.empty() && inflight_.empty()) || ResumePending();
       });
       if (stopping_ && queue_.empty() && inflight_.empty()) return;
-      while (!inflight_.empty() && !failed_ && synced_id_ >= inflight_.front()->id) {
+      // A batch whose sync succeeded is durable, even if a later one failed.
+      while (!inflight_.empty() && synced_id_ >= inflight_.front()->id) {
         durable.push_back(std::move(inflight_.front()));
         inflight_.pop_front();
       }
@@ -101,6 +102,7 @@ void LogImpl::SequencerLoop() {
           failed.push_back(std::move(inflight_.front()));
           inflight_.pop_front();
         }
+        to_write_.clear();  // the stopped writer never takes them
         refused.assign(queue_.begin(), queue_.end());
         queue_.clear();
         queued_entries_ = 0;
@@ -129,13 +131,12 @@ void LogImpl::SequencerLoop() {
         }
       }
       written = written_;
+      handed = handed_;
     }
     for (auto& b : durable) Publish(*b);
-    for (auto& b : failed) Fail(*b, IOError("the entry could not be made durable; the log stopped"));
+    for (auto& b : failed) Fail(*b, FailedBatchStatus(b->end_size <= handed));
     for (Request* r : refused) {
-      for (size_t i = r->taken; i < r->drafts.size(); ++i) {
-        r->results[i] = Status(Code::kUnavailable, "the log stopped after a failed write; restart it");
-      }
+      for (size_t i = r->taken; i < r->drafts.size(); ++i) r->results[i] = StoppedStatus();
       Resolve(r, r->drafts.size() - r->taken);
     }
     staged_->DropLayers(written);
@@ -175,7 +176,7 @@ bool LogImpl::Prepare(Batch* b) {
   std::optional<Mark> mark;
   if (b->atomic) mark = TakeMark();
   uint64_t next = start;
-  const std::string time = FormatTime(Now() / 1000);
+  const std::string time = FormatTime(entry_time_.Next(Now() / 1000));  // never decreases
   StateMachine* sm = options_.state_machine;
   std::set<int> touched_tiles;
   std::vector<std::tuple<int, uint64_t, std::string>> tiles;
@@ -290,8 +291,10 @@ void LogImpl::WriterLoop() {
   std::unique_lock lock(queue_mu_);
   while (true) {
     writer_cv_.wait(lock, [&] {
-      return failed_ || writer_stopping_ || !to_write_.empty() || !side_writes_.empty();
+      return failed_ || writer_stopping_ || !to_write_.empty() || !side_writes_.empty() ||
+             !pending_store_error_.empty();
     });
+    ApplyPendingStoreErrorLocked();  // a RocksDB background error stops writes here (store_resume.cc)
     std::vector<SideWrite*> sides(side_writes_.begin(), side_writes_.end());
     side_writes_.clear();
     if (failed_ || (to_write_.empty() && sides.empty())) {  // failed, or stopping and drained
@@ -301,6 +304,7 @@ void LogImpl::WriterLoop() {
     }
     std::vector<Batch*> batches(to_write_.begin(), to_write_.end());
     to_write_.clear();
+    if (!batches.empty()) handed_ = batches.back()->end_size;  // from here on they may reach the store
     lock.unlock();
     rocksdb::Status s;
     for (Batch* b : batches) {
@@ -328,8 +332,7 @@ void LogImpl::WriterLoop() {
     if (s.ok()) {
       if (!batches.empty()) synced_id_ = batches.back()->id;
     } else {
-      fprintf(stderr, "log: writing or syncing the WAL failed: %s\n", s.ToString().c_str());
-      failed_ = true;
+      StopWritesLocked("writing or syncing the WAL failed: " + s.ToString());
     }
     sequencer_cv_.notify_all();
   }

@@ -13,6 +13,7 @@
 #include "ledger/crypto/sha256.h"
 #include "ledger/tlog/data_dir.h"
 #include "tests/testing/ledgerd_process.h"
+#include "tests/testing/raw_http.h"
 #include "tests/tools/tools_fixture.h"
 
 namespace ledger::api {
@@ -31,7 +32,8 @@ class BackOfficeHttpTest : public ::testing::Test {
     grantee_b_ = *tokens.Issue("grantee", "school-b", "org-b");
     ASSERT_TRUE(tokens.Issue("recorder", "gone", "").ok());
     ASSERT_TRUE(tokens.Revoke("gone").ok());
-    server_ = std::make_unique<testing::LedgerdProcess>(dir_.path);
+    // The project's own public site, back office pages included.
+    server_ = std::make_unique<testing::LedgerdProcess>(dir_.path, std::vector<std::string>{"--site", LEDGER_SITE_DIR});
     ASSERT_TRUE(server_->Start());
   }
   httplib::Result Get(const std::string& path, const std::string& token) {
@@ -151,6 +153,23 @@ TEST_F(BackOfficeHttpTest, WritesFromAnotherOriginAreRefused) {
                                       {{"Authorization", "Bearer " + rec_}, {"Origin", "https://evil.example"}},
                                       "fund,amount\n", "text/csv");
   EXPECT_EQ(batch->status, 403);
+  // A refused write leaves the connection in step: its body is read, not
+  // taken for the next request on the connection (the old guard answered
+  // before reading it, and the body was parsed as the next request).
+  {
+    json req = FundOpen("f-pipe");
+    req["body"]["purpose"] = std::string(20000, 'p');  // more than httplib reads with the headers
+    const std::string body = req.dump(1);
+    const std::string post = "POST /api/v1/entries HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://evil.example\r\n"
+                             "Authorization: Bearer " + admin_ + "\r\nContent-Length: " +
+                             std::to_string(body.size()) + "\r\n\r\n" + body;
+    const std::vector<int> got =
+        testing::StatusesOnOneConnection(server_->port(), {post, "GET /api/v1/log HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"});
+    ASSERT_EQ(got.size(), 2u) << "the request after a refused write got no answer";
+    EXPECT_EQ(got[0], 403);
+    EXPECT_EQ(got[1], 200);
+    EXPECT_EQ(TreeSize(), before);
+  }
   // The server's own pages (Origin = scheme://Host), and clients that send
   // no Origin (curl, ledgerctl), write.
   EXPECT_EQ(Post(admin_, FundOpen("f-own"), {{"Origin", own}, {"Sec-Fetch-Site", "same-origin"}})->status, 201);

@@ -71,10 +71,13 @@ TEST(BodyTest, ChannelMustBeKnown) {
   j["channel"] = "crypto";
   Status s = Parse(EntryType::kDonation, j);
   EXPECT_EQ(s.rule(), "donation.channel");
-  for (const char* c : {"bank", "online", "cash", "in_kind"}) {
+  for (const char* c : {"bank", "online", "cash"}) {
     j["channel"] = c;
     EXPECT_TRUE(Parse(EntryType::kDonation, j).ok()) << c;
   }
+  j["channel"] = "in_kind";
+  j["in_kind"] = {{"item", "书"}, {"quantity", 100}, {"unit", "册"}, {"valuation_basis", "定价"}};
+  EXPECT_TRUE(Parse(EntryType::kDonation, j).ok());
 }
 
 TEST(BodyTest, DatesMustBeRealCalendarDays) {
@@ -94,19 +97,70 @@ TEST(BodyTest, EvidenceHashIsLowercaseHex) {
   EXPECT_EQ(Parse(EntryType::kExpense, j).rule(), "expense.evidence_hex");
 }
 
-TEST(BodyTest, LotteryAmountIsFloorOfSalesTimesRate) {
-  json j{{"fund", "welfare-lottery"}, {"period", "2016-01"}, {"sales", 1000003},
-         {"rate_bp", 3500}, {"amount", 350001}};
+TEST(BodyTest, LotteryAllocationIsABudgetDocument) {
+  json j{{"fund", "welfare-lottery"},
+         {"fiscal_year", 2018},
+         {"level", "city"},
+         {"document_no", "惠市财社〔2018〕12号"},
+         {"amount", 350001},
+         {"purpose", "扶老助残"},
+         {"received_at", "2018-03-02"}};
   EXPECT_TRUE(Parse(EntryType::kLotteryAllocation, j).ok());
-  j["amount"] = 350002;
-  Status s = Parse(EntryType::kLotteryAllocation, j);
-  EXPECT_EQ(s.rule(), "lottery.amount_formula");
-  EXPECT_NE(s.message().find("350001"), std::string::npos) << s.message();
-  // No overflow for the largest sales: the product is computed in 128 bits.
-  j["sales"] = kMaxEntryAmountFen;
-  j["rate_bp"] = 10000;
-  j["amount"] = kMaxEntryAmountFen;
-  EXPECT_TRUE(Parse(EntryType::kLotteryAllocation, j).ok());
+  json bad = j;
+  bad["level"] = "village";
+  EXPECT_EQ(Parse(EntryType::kLotteryAllocation, bad).rule(), "lottery.level");
+  bad = j;
+  bad.erase("document_no");
+  EXPECT_EQ(Parse(EntryType::kLotteryAllocation, bad).code(), Code::kInvalidArgument);
+  // Sales are a separate, optional statement of context.
+  EXPECT_EQ(Parse(EntryType::kLotterySales, json{{"period", "2018"}, {"sales", 5}}).code(), Code::kOk);
+  EXPECT_EQ(Parse(EntryType::kLotterySales, json{{"period", "2018-13"}, {"sales", 5}}).code(),
+            Code::kInvalidArgument);
+}
+
+TEST(BodyTest, NewEntryTypesAreStrict) {
+  EXPECT_TRUE(Parse(EntryType::kDisclosure, json{{"what", "annual_report"},
+                                                 {"period_from", "2019-01-01"},
+                                                 {"period_to", "2019-12-31"},
+                                                 {"published_at", "2020-05-20"},
+                                                 {"url", "https://cszg.mca.gov.cn/x"}})
+                  .ok());
+  // A disclosure says where it was published.
+  EXPECT_EQ(Parse(EntryType::kDisclosure, json{{"what", "annual_report"},
+                                               {"period_from", "2019-01-01"},
+                                               {"period_to", "2019-12-31"},
+                                               {"published_at", "2020-05-20"}})
+                .rule(),
+            "disclosure.where");
+  EXPECT_EQ(Parse(EntryType::kDisclosure, json{{"what", "annual_report"},
+                                               {"period_from", "2019-01-01"},
+                                               {"period_to", "2019-12-31"},
+                                               {"published_at", "2020-05-20"},
+                                               {"url", "javascript:alert(1)"}})
+                .rule(),
+            "disclosure.url");
+  // An in-kind gift names its item, and only an in-kind gift does.
+  json d = Donation();
+  d["channel"] = "in_kind";
+  EXPECT_EQ(Parse(EntryType::kDonation, d).rule(), "donation.in_kind");
+  d["in_kind"] = {{"item", "大米"}, {"quantity", 200}, {"unit", "袋"}, {"valuation_basis", "发票价"}};
+  EXPECT_TRUE(Parse(EntryType::kDonation, d).ok());
+  // Beneficiaries are counts, never names.
+  json p{{"grant", "g"}, {"amount", 5}, {"paid_at", "2020-01-01"}, {"payment_ref", "r"},
+         {"beneficiaries", {{"households", 3}}}, {"area", "江北街道"}};
+  EXPECT_TRUE(Parse(EntryType::kDisbursement, p).ok());
+  p["beneficiaries"] = {{"names", "张三"}};
+  EXPECT_EQ(Parse(EntryType::kDisbursement, p).rule(), "body.unknown_field");
+  EXPECT_EQ(Parse(EntryType::kOrgProfile, json{{"name", {{"zh", "区慈善总会"}, {"en", "District Charity Federation"}}},
+                                               {"legal_type", "social_group"},
+                                               {"effective_from", "2016-09-01"},
+                                               {"public_fundraising_from", "2016-09-01"},
+                                               {"uscc", "5144130250618600X3"}})
+                .code(),
+            Code::kOk);
+  EXPECT_EQ(Parse(EntryType::kCost, json{{"fund", "f"}, {"class", "travel"}, {"amount", 1}, {"period", "2020-01"}})
+                .rule(),
+            "cost.class");
 }
 
 TEST(BodyTest, IdsAreSlugs) {

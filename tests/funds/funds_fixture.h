@@ -110,13 +110,17 @@ class FundsFixture : public ::testing::Test {
     return ledger_.Record(recorder_, "donation",
                           json{{"fund", fund}, {"amount", amount}, {"channel", "bank"}, {"received_at", date}});
   }
+  // An allocation under finance document "doc-<period>", received on the
+  // period's first day, of 35% of `sales`.
   Result<Recorded> Allocate(const std::string& fund, const std::string& period, int64_t sales) {
     return ledger_.Record(recorder_, "lottery.allocation",
                           json{{"fund", fund},
-                               {"period", period},
-                               {"sales", sales},
-                               {"rate_bp", 3500},
-                               {"amount", sales * 3500 / 10000}});
+                               {"fiscal_year", std::stoi(period.substr(0, 4))},
+                               {"level", "district"},
+                               {"document_no", "doc-" + period},
+                               {"amount", sales * 3500 / 10000},
+                               {"purpose", "welfare"},
+                               {"received_at", period + "-01"}});
   }
   Result<Recorded> GrantTo(const std::string& id, const std::string& fund, int64_t amount,
                            const std::string& org = "org-a", const std::string& date = "2020-02-01") {

@@ -8,6 +8,7 @@
 #include <httplib.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -74,8 +75,14 @@ class LedgerdProcess {
 
   // Sends ledgerd's stderr (its log) to `path`, appending; call before Start.
   void set_log_file(std::string path) { log_file_ = std::move(path); }
+  // Starts ledgerd with this RLIMIT_NOFILE (soft, hard); call before Start.
+  void set_fd_limit(rlim_t soft, rlim_t hard) {
+    fd_soft_ = soft;
+    fd_hard_ = hard;
+  }
 
-  // Starts ledgerd and waits until /healthz answers (up to 20 s).
+  // Starts ledgerd and waits until /healthz answers (up to 20 s): 200, or
+  // 503 when it serves reads but refuses writes (a full disk).
   bool Start() {
     port_ = FreePort();
     pid_ = fork();
@@ -83,6 +90,12 @@ class LedgerdProcess {
       if (!log_file_.empty()) {
         int fd = open(log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
         if (fd >= 0) dup2(fd, 2);
+      }
+      if (fd_soft_ > 0) {
+        struct rlimit rl;
+        rl.rlim_cur = fd_soft_;
+        rl.rlim_max = fd_hard_;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0) _exit(126);
       }
       std::string bin = BinDir() + "/ledgerd";
       std::string listen = "127.0.0.1:" + std::to_string(port_);
@@ -96,7 +109,7 @@ class LedgerdProcess {
     }
     httplib::Client c = Client();
     for (int i = 0; i < 200; ++i) {
-      if (auto r = c.Get("/healthz"); r && r->status == 200) return true;
+      if (auto r = c.Get("/healthz"); r && (r->status == 200 || r->status == 503)) return true;
       int status;
       if (waitpid(pid_, &status, WNOHANG) == pid_) {
         pid_ = -1;
@@ -111,9 +124,24 @@ class LedgerdProcess {
     kill(pid_, sig);
     int status;
     waitpid(pid_, &status, 0);
+    exit_status_ = status;
     pid_ = -1;
   }
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  // Still running (not exited, not killed).
+  bool Alive() {
+    if (pid_ <= 0) return false;
+    int status;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      exit_status_ = status;
+      pid_ = -1;
+      return false;
+    }
+    return true;
+  }
+  // The wait status once it has exited (see Alive, Stop); -1 before.
+  int exit_status() const { return exit_status_; }
   bool tls() const { return std::find(extra_.begin(), extra_.end(), "--tls-cert") != extra_.end(); }
   std::string url() const { return (tls() ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_); }
   httplib::Client Client() const {
@@ -131,6 +159,8 @@ class LedgerdProcess {
   std::string log_file_;
   pid_t pid_ = -1;
   int port_ = 0;
+  int exit_status_ = -1;
+  rlim_t fd_soft_ = 0, fd_hard_ = 0;
 };
 
 }  // namespace ledger::testing

@@ -316,14 +316,19 @@ TEST(LogDurability, EveryAcknowledgedAppendSurvivesSigkill) {
       _exit(0);
     }
     close(fds[1]);
+    // Wait for the first acknowledgement before the clock starts: opening
+    // the log takes long under a sanitizer on a slow machine, and a kill
+    // before any append proves nothing.
+    char rec[40];
+    size_t got = 0;
+    bool first = read(fds[0], rec, 40) == 40;
     std::this_thread::sleep_for(std::chrono::milliseconds(100 + rng() % 300));
     kill(pid, SIGKILL);
     int status;
     waitpid(pid, &status, 0);
+    ASSERT_TRUE(first) << "the child acknowledged nothing";
     ASSERT_TRUE(WIFSIGNALED(status)) << "child exited early with " << WEXITSTATUS(status);
-    char rec[40];
-    size_t got = 0;
-    while (read(fds[0], rec, 40) == 40) {
+    for (bool have = true; have; have = read(fds[0], rec, 40) == 40) {
       Hash h;
       std::copy(rec + 8, rec + 40, reinterpret_cast<char*>(h.data()));
       acked[keys::GetU64(std::string_view(rec, 8))] = h;

@@ -2,15 +2,26 @@
 // the restored ledger passes the full audit, serves again, and its tree and
 // checkpoints are consistent (RFC 9162 proof from the original ledgerd) with
 // the original's later checkpoint.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "api/token_store.h"
 #include "ledger/crypto/base64.h"
+#include "ledger/crypto/sha256.h"
+#include "ledger/tlog/backup_manifest.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/data_dir.h"
 #include "ledger/tlog/merkle_verifier.h"
@@ -135,6 +146,151 @@ TEST(BackupTest, BackupWhileAppendingRestoresToAConsistentAuditedLedger) {
   EXPECT_EQ(json::parse(health->body)["tree_size"], n1);
   httplib::Client rc = again.Client();
   EXPECT_TRUE(donate(rc, 9));
+}
+
+// Starts `ledgerctl backup --data DIR --out OUT` and SIGKILLs it as soon as
+// OUT/db appears (the copy under way). Returns false when the backup had
+// already finished by then (the caller tries again).
+bool KillBackupHalfway(const std::string& dir, const std::string& out) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    std::string bin = testing::BinDir() + "/ledgerctl";
+    execl(bin.c_str(), bin.c_str(), "backup", "--data", dir.c_str(), "--out", out.c_str(), nullptr);
+    _exit(127);
+  }
+  for (int i = 0; i < 20000 && !std::filesystem::exists(out + "/db"); ++i) usleep(500);
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFSIGNALED(status) && !std::filesystem::exists(out + "/" + tlog::kBackupManifestFile);
+}
+
+TEST(BackupTest, ABackupKilledHalfwayIsRefusedByRestoreAndAudit) {
+  testing::TempDir work("backup-killed");
+  const std::string dir = work.path + "/live";
+  testing::InitDemo(dir);
+  std::string bak;
+  bool halfway = false;
+  for (int attempt = 0; attempt < 5 && !halfway; ++attempt) {
+    bak = work.path + "/bak" + std::to_string(attempt);
+    halfway = KillBackupHalfway(dir, bak);
+  }
+  ASSERT_TRUE(halfway) << "the backup always finished before it could be killed";
+  auto audit = Ledgerctl({"audit", "--data", bak, "--quiet"});
+  EXPECT_EQ(audit.code, 3) << "audit passed a backup killed halfway: " << audit.out;
+  EXPECT_NE(audit.out.find("interrupted backup"), std::string::npos) << audit.out;
+  const std::string target = work.path + "/restored";
+  auto restore = Ledgerctl({"restore", "--from", bak, "--data", target});
+  EXPECT_EQ(restore.code, 1) << restore.out;
+  EXPECT_NE(restore.out.find("interrupted backup"), std::string::npos) << restore.out;
+  EXPECT_FALSE(std::filesystem::exists(target)) << "a refused restore left " << target << " behind";
+}
+
+TEST(BackupTest, TheManifestListsEveryFileAndAnyChangeIsRefused) {
+  testing::TempDir work("backup-manifest");
+  const std::string dir = work.path + "/live";
+  testing::InitDemo(dir);
+  ASSERT_TRUE(api::TokenStore(tlog::DataDir{dir}.tokens_file()).Issue("recorder", "rec-1", "").ok());
+  const std::string bak = work.path + "/bak";
+  auto b = Ledgerctl({"backup", "--data", dir, "--out", bak});
+  ASSERT_EQ(b.code, 0) << b.out;
+  EXPECT_FALSE(std::filesystem::exists(bak + "/" + tlog::kBackupIncompleteFile));
+
+  // The manifest: header, the store's origin and size, and one line per
+  // file with its SHA-256 and size, key files included.
+  std::istringstream manifest(testing::ReadFile(bak + "/" + tlog::kBackupManifestFile));
+  std::string line;
+  std::getline(manifest, line);
+  EXPECT_EQ(line, "charity-ledger backup v1");
+  std::getline(manifest, line);
+  EXPECT_EQ(line, "origin test.example/ledger");
+  std::getline(manifest, line);
+  uint64_t demo_size = 0;
+  {
+    tlog::Options o;
+    o.path = tlog::DataDir{dir}.db();
+    o.read_only = true;
+    auto log = tlog::Log::Open(o);
+    ASSERT_TRUE(log.ok());
+    demo_size = (*log)->Size();
+  }
+  EXPECT_EQ(line, "tree-size " + std::to_string(demo_size));
+  std::set<std::string> listed;
+  while (std::getline(manifest, line)) {
+    if (!line.starts_with("file ")) continue;
+    std::istringstream f(line.substr(5));
+    std::string hash, size, path;
+    f >> hash >> size >> path;
+    const std::string content = testing::ReadFile(bak + "/" + path);
+    EXPECT_EQ(hash, crypto::ToHex(crypto::Sha256Of(content))) << path;
+    EXPECT_EQ(size, std::to_string(content.size())) << path;
+    listed.insert(path);
+  }
+  for (const char* f : {"log.key", "log.vkey", "tokens.jsonl", "db/CURRENT"}) {
+    EXPECT_EQ(listed.count(f), 1u) << f << " is not in the manifest";
+  }
+  auto audit = Ledgerctl({"audit", "--data", bak, "--quiet"});
+  EXPECT_EQ(audit.code, 0) << audit.out;
+  EXPECT_NE(audit.out.find("a complete backup of test.example/ledger"), std::string::npos) << audit.out;
+
+  // A changed byte, or a file the manifest does not list: refused by audit
+  // and restore, and the refused restore leaves nothing behind.
+  auto tampered = [&](const std::string& name, const std::function<void(const std::string&)>& change,
+                      const std::string& want) {
+    const std::string copy = work.path + "/" + name;
+    std::filesystem::copy(bak, copy, std::filesystem::copy_options::recursive);
+    change(copy);
+    auto a = Ledgerctl({"audit", "--data", copy, "--quiet"});
+    EXPECT_EQ(a.code, 3) << name << ": " << a.out;
+    EXPECT_NE(a.out.find(want), std::string::npos) << name << ": " << a.out;
+    const std::string target = work.path + "/restored-" + name;
+    auto r = Ledgerctl({"restore", "--from", copy, "--data", target});
+    EXPECT_EQ(r.code, 1) << name << ": " << r.out;
+    EXPECT_NE(r.out.find(want), std::string::npos) << name << ": " << r.out;
+    EXPECT_FALSE(std::filesystem::exists(target)) << name << ": a refused restore left " << target;
+  };
+  tampered(
+      "flipped",
+      [](const std::string& c) {
+        std::string v = testing::ReadFile(c + "/tokens.jsonl");
+        v[10] ^= 1;
+        std::ofstream(c + "/tokens.jsonl", std::ios::trunc) << v;
+      },
+      "tokens.jsonl does not match its manifest line");
+  tampered(
+      "extra", [](const std::string& c) { std::ofstream(c + "/db/000999.sst") << "x"; },
+      "db/000999.sst, which its manifest does not list");
+  tampered(
+      "no-key", [](const std::string& c) { std::filesystem::remove(c + "/log.key"); }, "lacks log.key");
+}
+
+TEST(BackupTest, ARefusedRestoreLeavesTheTargetAsItWas) {
+  testing::TempDir work("backup-refused");
+  const std::string dir = work.path + "/live";
+  testing::InitDemo(dir);
+  const std::string bak = work.path + "/bak";
+  ASSERT_EQ(Ledgerctl({"backup", "--data", dir, "--out", bak}).code, 0);
+  // Into a directory that is not empty: refused, untouched.
+  const std::string full = work.path + "/full";
+  std::filesystem::create_directories(full);
+  std::ofstream(full + "/keep") << "mine";
+  auto r = Ledgerctl({"restore", "--from", bak, "--data", full});
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_EQ(testing::ReadFile(full + "/keep"), "mine");
+  EXPECT_FALSE(std::filesystem::exists(full + "/db"));
+  // Into an empty directory: restored there.
+  const std::string empty = work.path + "/empty";
+  std::filesystem::create_directories(empty);
+  auto ok = Ledgerctl({"restore", "--from", bak, "--data", empty});
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  EXPECT_EQ(Ledgerctl({"audit", "--data", empty, "--quiet"}).code, 0);
+  for (const auto& e : std::filesystem::directory_iterator(work.path)) {
+    EXPECT_EQ(e.path().filename().string().find(".restoring-"), std::string::npos)
+        << "left behind: " << e.path();
+  }
 }
 
 TEST(BackupTest, BadArgumentsAreClearErrors) {

@@ -6,14 +6,19 @@
 //
 // B holds db/ (a RocksDB checkpoint of DIR/db), log.key (mode 0600),
 // log.vkey and tokens.jsonl (mode 0600) when DIR has one. B is created with
-// mode 0700: it holds the signing key.
+// mode 0700: it holds the signing key. B/BACKUP-INCOMPLETE is written first;
+// once every file and directory is synced, B/BACKUP-MANIFEST lists them with
+// their sizes and SHA-256 and the marker goes (ledger/tlog/backup_manifest.h).
+// Restore and audit refuse a backup without the manifest.
 #include <sys/stat.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 #include "ledger/tlog/backup.h"
+#include "ledger/tlog/backup_manifest.h"
 #include "ledger/tlog/data_dir.h"
 #include "tools/ledgerctl/flags.h"
 
@@ -73,14 +78,27 @@ int CmdBackup(const Flags& f) {
   std::error_code ec;
   if (!fs::exists(from.db(), ec)) return Fail("backup", "no ledger at " + from.root + " (no " + from.db() + ")");
   if (Status s = MakeFreshDir(to.root); !s.ok()) return Fail("backup", s.message());
-  auto info = tlog::BackupStore(from.db(), to.db());
-  Status s = info.ok() ? CopyDirFiles(from, to) : info.status();
+  std::optional<tlog::BackupInfo> info;
+  std::optional<tlog::BackupManifest> sealed;
+  Status s = tlog::MarkBackupIncomplete(to.root);
+  if (s.ok()) {
+    auto copied = tlog::BackupStore(from.db(), to.db());
+    if (copied.ok()) info = std::move(*copied);
+    s = copied.status();
+  }
+  if (s.ok()) s = CopyDirFiles(from, to);
+  if (s.ok()) {
+    auto m = tlog::SealBackup(to.root, *info);  // syncs everything, then writes the manifest
+    if (m.ok()) sealed = std::move(*m);
+    s = m.status();
+  }
   if (!s.ok()) {
     fs::remove_all(to.root, ec);
     return Fail("backup", s.ToString());
   }
-  printf("backed up %s: %llu entries, newest checkpoint %llu, into %s\n", info->origin.c_str(),
-         (unsigned long long)info->tree_size, (unsigned long long)info->checkpoint_size, to.root.c_str());
+  printf("backed up %s: %llu entries, newest checkpoint %llu, %zu files listed in %s/%s\n",
+         info->origin.c_str(), (unsigned long long)info->tree_size, (unsigned long long)info->checkpoint_size, sealed->files.size(),
+         to.root.c_str(), tlog::kBackupManifestFile);
   return 0;
 }
 
@@ -90,13 +108,14 @@ int CmdRestore(const Flags& f) {
   }
   tlog::DataDir from{f.Get("from")}, to{f.Get("data")};
   std::error_code ec;
-  if (!fs::exists(from.db() + "/CURRENT", ec)) return Fail("restore", from.root + " is not a ledgerctl backup");
-  if (Status s = MakeFreshDir(to.root); !s.ok()) return Fail("restore", s.message());
-  auto info = tlog::RestoreStore(from.db(), to.db());
-  Status s = info.ok() ? CopyDirFiles(from, to) : info.status();
-  if (!s.ok()) {
-    fs::remove_all(to.db(), ec);
-    return Fail("restore", s.ToString());
+  if (!fs::exists(from.root, ec)) {
+    return Fail("restore", from.root + " is not a ledgerctl backup (it does not exist)");
+  }
+  auto info = tlog::RestoreBackup(from.root, to.root);
+  if (!info.ok()) {
+    std::string why = info.status().message();
+    if (info.status().code() == Code::kNotFound) why = from.root + " is not a ledgerctl backup: " + why;
+    return Fail("restore", why);
   }
   printf("restored %s: %llu entries, newest checkpoint %llu, into %s (check it: ledgerctl audit --data %s)\n",
          info->origin.c_str(), (unsigned long long)info->tree_size, (unsigned long long)info->checkpoint_size,

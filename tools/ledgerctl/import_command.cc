@@ -4,8 +4,9 @@
 //   ledgerctl import --data DIR --file F.csv --type TYPE --as ACCOUNT [--receipts OUT] [--dry-run]
 //   ledgerctl import --url URL --token-file T --file F.csv --type TYPE [--receipts OUT] [--dry-run]
 //
-// TYPE is an entry type that moves money (donation, disbursement, grant,
-// expense, admin_cost, lottery.allocation, ...). The file format is
+// TYPE is any entry type but fund.open, org.profile, books.close and
+// correction (funds::IsImportable): donation, grant, disbursement, expense,
+// admin_cost, cost, income, lottery.allocation, balance.forward, ... The file format is
 // ledger/funds/csv_rows.h's (docs/format.md, "Import files"): the header
 // names body fields, amounts are integers of fen, an empty cell leaves the
 // field out.
@@ -201,7 +202,7 @@ int CmdImport(const Flags& f) {
   if (local == remote || !f.Has("file") || (local && !f.Has("as")) || (remote && !f.Has("token-file")) ||
       !type.ok() || !funds::IsImportable(*type) || !f.positional.empty()) {
     return Fail("usage: ledgerctl import --data DIR --as ACCOUNT | --url URL --token-file FILE,\n"
-                "         --file F.csv --type donation|disbursement|grant|expense|admin_cost|lottery.allocation "
+                "         --file F.csv --type TYPE (any entry type but fund.open, org.profile, books.close, correction) "
                 "[--receipts OUT] [--dry-run]",
                 2);
   }

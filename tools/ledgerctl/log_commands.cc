@@ -1,5 +1,7 @@
 // ledgerctl init, token, audit, verify: the commands of the bare log.
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <fstream>
 #include <sstream>
 
@@ -7,6 +9,7 @@
 #include "ledger/crypto/base64.h"
 #include "ledger/crypto/sha256.h"
 #include "ledger/tlog/audit.h"
+#include "ledger/tlog/backup_manifest.h"
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/cosignature.h"
 #include "ledger/tlog/data_dir.h"
@@ -50,10 +53,41 @@ int CmdToken(const Flags& f) {
   return 0;
 }
 
+// A data directory is audited as it is. A backup directory (it holds
+// BACKUP-MANIFEST or BACKUP-INCOMPLETE, ledger/tlog/backup_manifest.h) is
+// audited only when complete: every file must match its manifest line,
+// log.key and log.vkey must be listed, and the store must hold the entries
+// the manifest names; an interrupted backup fails.
 int CmdAudit(const Flags& f) {
   if (!f.Has("data")) return Fail("audit", "needs --data DIR");
+  const std::string root = f.Get("data");
+  std::optional<tlog::BackupManifest> manifest;
+  switch (tlog::GetBackupState(root)) {
+    case tlog::BackupState::kIncomplete:
+      printf("FAILED: %s is an interrupted backup (it holds %s and no %s): take a new backup\n", root.c_str(),
+             tlog::kBackupIncompleteFile, tlog::kBackupManifestFile);
+      return 3;
+    case tlog::BackupState::kComplete: {
+      auto m = tlog::VerifyBackup(root);
+      if (!m.ok()) {
+        printf("FAILED: %s\n", m.status().message().c_str());
+        return 3;
+      }
+      for (const char* needed : {"log.key", "log.vkey"}) {
+        auto listed = [&](const tlog::BackupManifest::File& file) { return file.path == needed; };
+        if (std::none_of(m->files.begin(), m->files.end(), listed)) {
+          printf("FAILED: the backup's manifest does not list %s\n", needed);
+          return 3;
+        }
+      }
+      manifest = std::move(*m);
+      break;
+    }
+    case tlog::BackupState::kNotABackup:
+      break;
+  }
   bool quiet = f.Has("quiet");
-  auto report = tlog::AuditLog(tlog::DataDir{f.Get("data")}.db(), [quiet](uint64_t done, uint64_t total) {
+  auto report = tlog::AuditLog(tlog::DataDir{root}.db(), [quiet](uint64_t done, uint64_t total) {
     if (!quiet && total > 0) fprintf(stderr, "\raudit: %llu / %llu entries", (unsigned long long)done, (unsigned long long)total);
   });
   if (!quiet) fprintf(stderr, "\n");
@@ -66,8 +100,17 @@ int CmdAudit(const Flags& f) {
     }
     return 3;
   }
+  if (manifest && manifest->info.tree_size != report->tree_size) {
+    printf("FAILED: the backup's store holds %llu entries; its manifest says %llu\n",
+           (unsigned long long)report->tree_size, (unsigned long long)manifest->info.tree_size);
+    return 3;
+  }
   printf("OK: %llu entries, %llu checkpoints; every hash, the chain and every checkpoint match\n",
          (unsigned long long)report->tree_size, (unsigned long long)report->checkpoints);
+  if (manifest) {
+    printf("OK: a complete backup of %s made %s; its %zu files match %s\n", manifest->info.origin.c_str(),
+           manifest->created.c_str(), manifest->files.size(), tlog::kBackupManifestFile);
+  }
   return 0;
 }
 

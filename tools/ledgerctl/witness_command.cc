@@ -78,8 +78,10 @@ int CmdWitness(const Flags& f) {
   if (colon == std::string::npos) return Fail("witness", "--listen must be HOST:PORT", 2);
 
   httplib::Server server;
-  api::ConfigureConnections(server, static_cast<int>(threads), static_cast<int>(max_threads),
-                            static_cast<int>(read_timeout));
+  api::PoolOptions pool;
+  pool.base_threads = static_cast<size_t>(threads);
+  pool.max_threads = static_cast<size_t>(max_threads);
+  api::ConfigureConnections(server, pool, nullptr, static_cast<int>(read_timeout));
   server.set_payload_max_length(kMaxRequestBytes);
   server.Post("/add-checkpoint", [&](const httplib::Request& req, httplib::Response& res) {
     tlog::WitnessReply r = (*witness)->AddCheckpoint(req.body);

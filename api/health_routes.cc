@@ -1,0 +1,94 @@
+// GET /healthz and GET /metrics: whether ledgerd takes writes and why not,
+// free space against the floor, open file descriptors against the limit,
+// connections against their limit (docs/api.md, docs/operations.md).
+#include "api/process_limits.h"
+#include "api/server.h"
+
+namespace ledger::api {
+namespace {
+
+using nlohmann::json;
+
+struct Gauges {
+  tlog::StoreStatus store;
+  uint64_t fds_open = 0, fds_limit = 0;
+  uint64_t connections = 0, max_connections = 0, refused = 0;
+};
+
+Gauges Read(const ServerContext& ctx) {
+  Gauges g;
+  g.store = ctx.log->Health();
+  g.fds_open = CountOpenFdsCached();
+  g.fds_limit = FdLimit();
+  if (ctx.connections != nullptr) {
+    g.connections = ctx.connections->open.load();
+    g.max_connections = ctx.connections->max.load();
+    g.refused = ctx.connections->refused.load();
+  }
+  return g;
+}
+
+std::string Gauge(const std::string& name, uint64_t value, const std::string& help,
+                  const std::string& type = "gauge") {
+  return "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " +
+         std::to_string(value) + "\n";
+}
+
+}  // namespace
+
+void RegisterHealthRoutes(httplib::Server& server, ServerContext& ctx) {
+  // 200 while writes are taken, 503 while they are refused; the body says
+  // why either way. Reads are served in both cases.
+  server.Get("/healthz", [&ctx](const httplib::Request&, httplib::Response& res) {
+    const Gauges g = Read(ctx);
+    json j = {{"status", g.store.writable ? "ok" : "writes stopped: " + g.store.stopped},
+              {"tree_size", ctx.log->Size()},
+              {"writable", g.store.writable},
+              {"disk", {{"free_bytes", g.store.free_bytes}, {"min_free_bytes", g.store.min_free_bytes}}},
+              {"fds", {{"open", g.fds_open}, {"limit", g.fds_limit}}},
+              {"connections", {{"open", g.connections}, {"max", g.max_connections}, {"refused", g.refused}}}};
+    WriteJson(res, j, g.store.writable ? 200 : 503);
+    res.set_header("Cache-Control", "no-store");
+  });
+
+  server.Get("/metrics", [&ctx](const httplib::Request&, httplib::Response& res) {
+    tlog::Log* log = ctx.log;
+    const Gauges g = Read(ctx);
+    auto cp = log->LatestCheckpoint();
+    std::string out;
+    out += "# TYPE ledger_tree_size gauge\nledger_tree_size " + std::to_string(log->Size()) + "\n";
+    if (cp.ok()) {
+      out += "# TYPE ledger_checkpoint_size gauge\nledger_checkpoint_size " + std::to_string(cp->size) + "\n";
+      out += "# TYPE ledger_checkpoint_timestamp_seconds gauge\nledger_checkpoint_timestamp_seconds " +
+             std::to_string(cp->unix_ms / 1000) + "\n";
+    }
+    const ResponseCounts counts = CountResponses();
+    out += "# TYPE ledger_http_responses_total counter\n";
+    out += "ledger_http_responses_total{class=\"2xx\"} " + std::to_string(counts.ok) + "\n";
+    out += "ledger_http_responses_total{class=\"4xx\"} " + std::to_string(counts.client_errors) + "\n";
+    out += "ledger_http_responses_total{class=\"5xx\"} " + std::to_string(counts.server_errors) + "\n";
+    out += Gauge("ledger_writes_stopped", g.store.writable ? 0 : 1,
+                 "1 while appends are refused (GET /healthz says why)");
+    out += Gauge("ledger_writes_stopped_low_disk", g.store.low_disk ? 1 : 0,
+                 "1 while free space is under the floor (--min-free-bytes)");
+    out += Gauge("ledger_store_failures_total", g.store.failures, "failed store writes or syncs since start",
+                 "counter");
+    out += Gauge("ledger_store_resumes_total", g.store.resumes,
+                 "times the store was reopened after a failure and took writes again", "counter");
+    out += Gauge("ledger_store_flushes_total", log->Stats().store_flushes,
+                 "RocksDB memtable flushes since start", "counter");
+    out += Gauge("ledger_disk_free_bytes", g.store.free_bytes, "free bytes on the store's volume");
+    out += Gauge("ledger_disk_min_free_bytes", g.store.min_free_bytes,
+                 "the floor under which writes are refused (--min-free-bytes)");
+    out += Gauge("ledger_open_fds", g.fds_open, "open file descriptors of ledgerd");
+    out += Gauge("ledger_fd_limit", g.fds_limit, "the open-file limit (soft RLIMIT_NOFILE)");
+    out += Gauge("ledger_connections", g.connections, "HTTP connections open or waiting for a thread");
+    out += Gauge("ledger_max_connections", g.max_connections,
+                 "connections kept open at most; beyond, new ones are answered 503");
+    out += Gauge("ledger_connections_refused_total", g.refused,
+                 "connections answered 503 for being over ledger_max_connections", "counter");
+    res.set_content(out, "text/plain; version=0.0.4");
+  });
+}
+
+}  // namespace ledger::api
