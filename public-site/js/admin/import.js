@@ -4,11 +4,21 @@
 // "import/<SHA-256 of the file>", as `ledgerctl import` sends it: sending the
 // same file again with this account never records it twice. The receipt
 // codes of imported donations come back once, as a file download.
-import { h, t, fill, markReady, table, typeLabel, $ } from '../app.js';
-import { toCsv } from '../csv.js';
+import { h, t, fill, markReady, table, typeLabel, money, $ } from '../app.js';
+import { toCsv, BOM } from '../csv.js';
 import { initBackOffice, postBatch, outcomeUnknown } from './session.js';
-import { importTypesFor, errorText } from './forms.js';
+import { importTypesFor, errorText, FORMS } from './forms.js';
 import { sha256Hex } from './evidence.js';
+import { readCsv } from './csv-read.js';
+
+/** Columns a file of `type` may have: the form's fields (import files spell amounts in fen, percentages in basis points). */
+function columns(type) {
+  const fields = FORMS[type].fields;
+  return { required: fields.filter((f) => !f.optional).map((f) => f.name), optional: fields.filter((f) => f.optional).map((f) => f.name) };
+}
+
+const PREVIEW_ROWS = 20;
+const PREVIEW_COLS = 6;
 
 let file = null; // {name, text, key}
 let type = null;
@@ -69,14 +79,18 @@ function resultBox() {
         rowsTable(result.problem));
     case 'dry': {
       const b = result.body;
+      const recs = readCsv(file.text) || [];
+      const header = recs.length ? recs[0].cells.slice(0, PREVIEW_COLS) : [];
+      const cellsOf = (row) => (recs[row] ? recs[row].cells : []);
+      const cell = (name, v) => (/^(amount|sales)$/.test(name) && /^[0-9]+$/.test(v) ? h('span', { title: v + ' fen' }, money(Number(v))) : v);
       return h('div', { id: 'import-result', dataset: { result: 'dry' } },
-        h('p', { class: 'ok-box' }, t('bo.import.dry_ok', { rows: b.rows, type: typeLabel(b.entry_type) })),
+        h('p', { class: 'ok-box', role: 'status' }, t('bo.import.dry_ok', { rows: b.rows, type: typeLabel(b.entry_type) })),
         table(t('bo.import.preview'), [
-          { label: t('bo.import.row'), num: true, cell: (e) => String(e.row) },
-          { label: t('bo.import.line'), num: true, cell: (e) => String(e.line) },
-          { label: t('bo.import.seq'), num: true, cell: (e) => '#' + e.seq },
-        ], b.entries.slice(0, 20), { hideCaption: false }),
-        b.entries.length > 20 ? h('p', { class: 'help' }, t('bo.import.more', { n: b.entries.length - 20 })) : null,
+          { label: t('bo.import.row'), num: true, nowrap: true, cell: (e) => String(e.row) },
+          { label: t('bo.import.seq'), num: true, nowrap: true, cell: (e) => '#' + e.seq },
+          ...header.map((name, i) => ({ label: name, num: /^(amount|sales)$/.test(name), cell: (e) => cell(name, cellsOf(e.row)[i] || '') })),
+        ], b.entries.slice(0, PREVIEW_ROWS), { class: 'import-preview', rowHeader: true }),
+        b.entries.length > PREVIEW_ROWS ? h('p', { class: 'help' }, t('bo.import.more', { n: b.entries.length - PREVIEW_ROWS })) : null,
         h('p', { class: 'actions' }, h('button', { type: 'button', id: 'import-record', onclick: () => run(false) }, t('bo.import.record', { rows: b.rows }))));
     }
     case 'done': {
@@ -120,7 +134,9 @@ function render(account) {
     h('div', { class: 'bo-form' },
       h('div', { class: 'bo-field' }, h('label', { for: 'import-type' }, t('bo.import.type')), select),
       h('div', { class: 'bo-field' }, h('label', { for: 'import-file' }, t('bo.import.file')), input,
-        h('p', { class: 'help', id: 'import-file-help' }, t('bo.import.file.help.' + type) === 'bo.import.file.help.' + type ? t('bo.import.file.help') : t('bo.import.file.help.' + type)),
+        h('p', { class: 'help', id: 'import-file-help' }, t('bo.import.file.help')),
+        h('p', { class: 'help', id: 'import-columns' }, t('bo.import.columns', { required: columns(type).required.join(','), optional: columns(type).optional.join(',') || '—' }), ' ',
+          h('button', { type: 'button', class: 'btn-secondary', id: 'import-template', onclick: () => download(`${type}.csv`, BOM + [...columns(type).required, ...columns(type).optional].join(',') + '\r\n', 'text/csv;charset=utf-8') }, t('bo.import.template'))),
         h('p', { class: 'help' }, t('bo.import.limits')))),
     file ? h('p', { class: 'help', id: 'import-chosen' }, t('bo.import.chosen', { name: file.name }), ' ',
       h('button', { type: 'button', class: 'btn-secondary', id: 'import-check', onclick: () => run(true) }, t('bo.import.check'))) : null,

@@ -2,8 +2,9 @@
 // receipt code, a QR code of the verify page's URL with the code
 // (verify.html#<code>, which checks the gift in any browser), the donation
 // as the ledger holds it, the log's key ID and the signed checkpoint that
-// covers the entry. The code comes from this tab's sessionStorage (set by
-// the recorder's page), or is typed in.
+// covers the entry (the one in its tlog-proof receipt, offered as a file).
+// The code comes from this tab's sessionStorage (set by the recorder's
+// page), or is typed in.
 import { h, t, api, apiText, fill, money, markReady, fundName, codeLabel, errorBox, loadingBox, getLang, $ } from '../app.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { initBackOffice } from './session.js';
@@ -23,16 +24,28 @@ export function verifyUrl(code) {
   return new URL('verify.html#' + code, document.baseURI).href;
 }
 
-/** Waits (up to ~10 s) for a published checkpoint that covers entry `seq`. */
-async function checkpointCovering(seq) {
-  // The receipt endpoint waits for a covering checkpoint itself (?wait=1).
-  const proof = await apiText(`api/v1/receipts/${seq}?wait=1`);
-  for (let i = 0; i < 20; i++) {
-    const cp = await api('api/v1/checkpoints/latest');
-    if (cp.size > seq) return { cp, proof };
-    await new Promise((r) => setTimeout(r, 500));
+/**
+ * The signed checkpoint a tlog-proof carries (docs/format.md section 5:
+ * after its empty line, verbatim): {note, origin, size, root}. The receipt
+ * shows the very checkpoint its proof is against.
+ */
+export function proofCheckpoint(proof) {
+  const at = String(proof).indexOf('\n\n');
+  const note = at < 0 ? '' : proof.slice(at + 2);
+  const [origin, size, root] = note.split('\n');
+  if (!origin || !/^[0-9]+$/.test(size || '') || !root) throw new Error(t('bo.receipt.no_checkpoint'));
+  return { note, origin, size: Number(size), root };
+}
+
+/** The receipt (a tlog-proof) of entry `seq`; the server waits up to 5 s for a checkpoint that covers it. */
+async function receiptProof(seq) {
+  for (let i = 0; ; i++) {
+    try {
+      return await apiText(`api/v1/receipts/${seq}?wait=1`);
+    } catch (e) {
+      if (e.status !== 404 || i >= 2) throw e.status === 404 ? new Error(t('bo.receipt.no_checkpoint')) : e;
+    }
   }
-  throw new Error(t('bo.receipt.no_checkpoint'));
 }
 
 function codeForm() {
@@ -78,6 +91,9 @@ function render() {
             h('dt', {}, t('bo.f.fund')), h('dd', {}, state.fund ? fundName(state.fund) : b.fund),
             h('dt', {}, t('bo.f.received_at')), h('dd', {}, formatDate(b.received_at, lang)),
             h('dt', {}, t('bo.f.channel')), h('dd', {}, codeLabel('channel', b.channel)),
+            b.in_kind ? [h('dt', {}, t('bo.group.donation.in_kind')), h('dd', { id: 'receipt-in-kind' }, `${b.in_kind.item} × ${b.in_kind.quantity} ${b.in_kind.unit}`)] : null,
+            b.restriction ? [h('dt', {}, t('bo.f.restriction.purpose')), h('dd', {}, b.restriction.purpose)] : null,
+            b.receipt_no ? [h('dt', {}, t('bo.f.receipt_no')), h('dd', { id: 'receipt-no' }, b.receipt_no)] : null,
             b.donor && b.donor.public_name ? [h('dt', {}, t('bo.f.donor.public_name')), h('dd', {}, b.donor.public_name)] : null,
             h('dt', {}, t('bo.receipt.seq')), h('dd', {}, '#' + state.seq),
             h('dt', {}, t('bo.receipt.recorded')), h('dd', {}, formatDateTime(e.time, lang)))),
@@ -86,9 +102,9 @@ function render() {
       h('p', {}, t('bo.receipt.verify_at'), ' ', h('a', { href: url, id: 'receipt-verify-url', class: 'mono' }, url)),
       h('h3', {}, t('bo.receipt.log')),
       h('dl', { class: 'figure-list' },
-        h('dt', {}, t('key.id')), h('dd', { class: 'mono', id: 'receipt-key-id' }, keyId(state.vkey)),
+        h('dt', {}, t('bo.receipt.key_id')), h('dd', { class: 'mono', id: 'receipt-key-id' }, keyId(state.vkey)),
+        h('dt', {}, t('bo.receipt.origin')), h('dd', { class: 'mono' }, state.checkpoint.origin),
         h('dt', {}, t('bo.receipt.checkpoint_size')), h('dd', { id: 'receipt-checkpoint-size' }, String(state.checkpoint.size)),
-        h('dt', {}, t('dash.checkpoint.time')), h('dd', {}, formatDateTime(state.checkpoint.time, lang)),
         h('dt', {}, t('dash.checkpoint.root')), h('dd', { class: 'mono' }, state.checkpoint.root)),
       h('p', { class: 'help' }, t('bo.receipt.checkpoint_help')),
       h('pre', { class: 'note', id: 'receipt-checkpoint' }, state.checkpoint.note),
@@ -115,7 +131,8 @@ async function load() {
   }
   show();
   try {
-    const [entry, log, { cp, proof }] = await Promise.all([api('api/v1/entries/' + r.seq), api('api/v1/log'), checkpointCovering(r.seq)]);
+    const [entry, log, proof] = await Promise.all([api('api/v1/entries/' + r.seq), api('api/v1/log'), receiptProof(r.seq)]);
+    const cp = proofCheckpoint(proof);
     const fund = await api('api/v1/funds/' + encodeURIComponent(entry.entry.body.fund)).catch(() => null);
     if (entry.entry.type !== 'donation') throw new Error(t('bo.receipt.not_donation', { seq: r.seq }));
     const qr = await qrSvg(verifyUrl(r.code), t('bo.receipt.qr_label'));
