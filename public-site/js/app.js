@@ -6,7 +6,11 @@ import { isChineseOnly } from './text.js';
 
 export { t, getLang, pickName };
 
-/** h('a', {href: 'x', class: 'y'}, 'text', child...) — text is always set as text, never HTML. */
+/**
+ * h('a', {href: 'x', class: 'y'}, 'text', child...) — text is always set as text, never HTML.
+ * A style is set through the CSSOM (el.style), which the Content-Security-Policy ledgerd sends
+ * (style-src 'self') allows; a style attribute would be refused.
+ */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -15,6 +19,7 @@ export function h(tag, attrs = {}, ...children) {
     else if (k === 'dataset') Object.assign(el.dataset, v);
     else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
     else if (k === 'text') el.textContent = v;
+    else if (k === 'style') el.style.cssText = String(v);
     else el.setAttribute(k, v === true ? '' : String(v));
   }
   for (const c of children.flat(Infinity)) {

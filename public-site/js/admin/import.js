@@ -14,7 +14,9 @@ import { readCsv } from './csv-read.js';
 /** Columns a file of `type` may have: the form's fields (import files spell amounts in fen, percentages in basis points). */
 function columns(type) {
   const fields = FORMS[type].fields;
-  return { required: fields.filter((f) => !f.optional).map((f) => f.name), optional: fields.filter((f) => f.optional).map((f) => f.name) };
+  // A field of a group (in_kind.*, restriction.*) is needed only when the row uses the group.
+  const needed = (f) => !f.optional && !f.group;
+  return { required: fields.filter(needed).map((f) => f.name), optional: fields.filter((f) => !needed(f)).map((f) => f.name) };
 }
 
 const PREVIEW_ROWS = 20;
