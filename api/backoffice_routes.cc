@@ -66,6 +66,7 @@ void WriteRowProblems(httplib::Response& res, const funds::ImportOutcome& out, s
 
 void HandleBatch(ServerContext& ctx, std::atomic<int>& running, const httplib::Request& req,
                  httplib::Response& res, const httplib::ContentReader& read) {
+  res.set_header("Cache-Control", "no-store");  // the answer may hold receipt codes
   // The body is read before anything is answered, so that a refused upload
   // never stays on a keep-alive connection to be taken for the next request
   // (api/request_guard.h). httplib reads and discards a body over
