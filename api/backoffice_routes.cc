@@ -42,7 +42,8 @@ void TooMany(httplib::Response& res, const std::string& detail, int64_t wait) {
 
 // The bad rows of a refused import: RFC 9457 problem details with the rows
 // as an extension member.
-void WriteRowProblems(httplib::Response& res, const funds::ImportOutcome& out, std::string_view type, bool dry_run) {
+void WriteRowProblems(httplib::Response& res, const funds::ImportOutcome& out, std::string_view type,
+                      bool dry_run) {
   json errors = json::array();
   for (const funds::RowProblem& p : out.problems) {
     json e{{"row", p.row}, {"line", p.line}, {"detail", p.status.message()}};
@@ -53,8 +54,8 @@ void WriteRowProblems(httplib::Response& res, const funds::ImportOutcome& out, s
   json j{{"type", "about:blank"},
          {"title", HttpTitle(422)},
          {"status", 422},
-         {"detail", std::to_string(out.problems.size()) + " of " + std::to_string(out.rows) + " rows are bad; " +
-                        (dry_run ? "this was a dry run" : "nothing was recorded")},
+         {"detail", std::to_string(out.problems.size()) + " of " + std::to_string(out.rows) +
+                        " rows are bad; " + (dry_run ? "this was a dry run" : "nothing was recorded")},
          {"rule", "batch.rows"},
          {"entry_type", std::string(type)},
          {"dry_run", dry_run},
@@ -90,8 +91,9 @@ void HandleBatch(ServerContext& ctx, std::atomic<int>& running, const httplib::R
     return true;
   });
   if (res.status == 413 || over) {
-    return WriteProblem(res, Status(Code::kResourceExhausted,
-                                    "the file exceeds " + std::to_string(kMaxBatchBytes) + " bytes; split it"));
+    return WriteProblem(res,
+                        Status(Code::kResourceExhausted,
+                               "the file exceeds " + std::to_string(kMaxBatchBytes) + " bytes; split it"));
   }
   if (!read_ok) return WriteProblem(res, InvalidArgument("the request body could not be read"));
 
@@ -114,21 +116,22 @@ void HandleBatch(ServerContext& ctx, std::atomic<int>& running, const httplib::R
   const std::string header_type = req.get_header_value(kTypeHeader);
   if (type_name.empty()) type_name = header_type;
   if (type_name.empty()) {
-    return WriteProblem(res, InvalidArgument("name the entry type: ?type=donation or a Ledger-Entry-Type header",
-                                             "batch.type")
-                                 .WithField("query.type"));
+    return WriteProblem(
+        res,
+        InvalidArgument("name the entry type: ?type=donation or a Ledger-Entry-Type header", "batch.type")
+            .WithField("query.type"));
   }
   if (!header_type.empty() && header_type != type_name) {
-    return WriteProblem(res, InvalidArgument("?type= and the Ledger-Entry-Type header name different types",
-                                             "batch.type")
-                                 .WithField("query.type"));
+    return WriteProblem(
+        res, InvalidArgument("?type= and the Ledger-Entry-Type header name different types", "batch.type")
+                 .WithField("query.type"));
   }
   auto type = funds::ParseEntryType(type_name);
   if (!type.ok()) return WriteProblem(res, Status(type.status()).WithField("query.type"));
   if (!funds::IsImportable(*type)) {
-    return WriteProblem(res, InvalidArgument(type_name + " entries are recorded one at a time, not imported",
-                                             "batch.type")
-                                 .WithField("query.type"));
+    return WriteProblem(
+        res, InvalidArgument(type_name + " entries are recorded one at a time, not imported", "batch.type")
+                 .WithField("query.type"));
   }
   auto role = funds::ParseRole(actor->role);
   if (!role.ok()) return WriteProblem(res, role.status());
@@ -136,7 +139,8 @@ void HandleBatch(ServerContext& ctx, std::atomic<int>& running, const httplib::R
   if (Status s = funds::CheckRole(a, *type); !s.ok()) return WriteProblem(res, s);
   const std::string dry = req.get_param_value("dry_run");
   if (!dry.empty() && dry != "1" && dry != "true" && dry != "0" && dry != "false") {
-    return WriteProblem(res, InvalidArgument("dry_run must be 1 or 0", "batch.dry_run").WithField("query.dry_run"));
+    return WriteProblem(
+        res, InvalidArgument("dry_run must be 1 or 0", "batch.dry_run").WithField("query.dry_run"));
   }
   const bool dry_run = dry == "1" || dry == "true";
   const std::string key = req.get_header_value("Idempotency-Key");
@@ -151,11 +155,12 @@ void HandleBatch(ServerContext& ctx, std::atomic<int>& running, const httplib::R
     Status s = out.status();
     if (s.code() == Code::kIOError || s.code() == Code::kUnavailable || s.code() == Code::kInternal) {
       // The outcome may be unknown (a failed sync can still reach the disk).
-      s = Status(s.code(),
-                 s.message() + (key.empty() ? "; the outcome is unknown: check the entries before sending it again"
-                                            : "; the outcome is unknown: send the same file with the same "
-                                              "Idempotency-Key, which never records it twice"),
-                 s.rule());
+      s = Status(
+          s.code(),
+          s.message() + (key.empty() ? "; the outcome is unknown: check the entries before sending it again"
+                                     : "; the outcome is unknown: send the same file with the same "
+                                       "Idempotency-Key, which never records it twice"),
+          s.rule());
     }
     return WriteProblem(res, s);
   }
@@ -168,7 +173,8 @@ void HandleBatch(ServerContext& ctx, std::atomic<int>& running, const httplib::R
     if (row.recorded.receipt) e["receipt"] = *row.recorded.receipt;
     entries.push_back(std::move(e));
   }
-  json body{{"entry_type", type_name}, {"dry_run", dry_run}, {"rows", out->rows}, {"replayed", out->replayed}};
+  json body{
+      {"entry_type", type_name}, {"dry_run", dry_run}, {"rows", out->rows}, {"replayed", out->replayed}};
   if (!out->recorded.empty()) {
     body["first_seq"] = out->recorded.front().recorded.seq;
     body["last_seq"] = out->recorded.back().recorded.seq;
@@ -179,12 +185,12 @@ void HandleBatch(ServerContext& ctx, std::atomic<int>& running, const httplib::R
     const json first = json::parse(out->recorded.front().recorded.entry, nullptr, false);
     auto member = [&](const char* k) {
       return first.is_object() && first.contains(k) && first[k].is_string() ? first[k].get<std::string>()
-                                                                               : std::string("?");
+                                                                            : std::string("?");
     };
-    const std::string line = std::string(out->replayed ? "replayed" : "recorded") + " seq=" +
-                             std::to_string(out->recorded.front().recorded.seq) + ".." +
-                             std::to_string(out->recorded.back().recorded.seq) + " type=" +
-                             EscapeForLog(member("type")) + " by=" + EscapeForLog(member("by")) +
+    const std::string line = std::string(out->replayed ? "replayed" : "recorded") +
+                             " seq=" + std::to_string(out->recorded.front().recorded.seq) + ".." +
+                             std::to_string(out->recorded.back().recorded.seq) +
+                             " type=" + EscapeForLog(member("type")) + " by=" + EscapeForLog(member("by")) +
                              " rows=" + std::to_string(out->rows) + "\n";
     fwrite(line.data(), 1, line.size(), stderr);
   }
@@ -205,7 +211,8 @@ void RegisterBackOfficeRoutes(httplib::Server& server, ServerContext& ctx) {
     auto actor = Bearer(req, ctx);
     if (!actor.ok()) return WriteProblem(res, actor.status());
     if (actor->role != "admin") {
-      return WriteProblem(res, Status(Code::kPermissionDenied, "only an admin token may list the accounts", "role.admin"));
+      return WriteProblem(
+          res, Status(Code::kPermissionDenied, "only an admin token may list the accounts", "role.admin"));
     }
     auto accounts = ctx.tokens->LiveAccounts();
     if (!accounts.ok()) return WriteProblem(res, accounts.status());

@@ -137,7 +137,8 @@ void ConfigureServer(httplib::Server& server, const PoolOptions& pool_options, C
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     // A handler's own answer (a problem, or /healthz's 503 body) stands.
     if (res.get_header_value("Content-Type") == "application/problem+json" || !res.body.empty()) return;
-    std::string detail = res.status == 413 ? "request body exceeds " + std::to_string(MaxBodyBytesFor(req.path)) + " bytes"
+    const std::string cap = std::to_string(MaxBodyBytesFor(req.path));
+    std::string detail = res.status == 413   ? "request body exceeds " + cap + " bytes"
                          : res.status == 404 ? "nothing at " + req.path.substr(0, 200)
                                              : std::string(HttpTitle(res.status));
     WriteProblem(res, res.status, detail);

@@ -49,7 +49,8 @@ size_t MaxBodyBytesFor(std::string_view path) {
 bool IsSameOrigin(std::string_view origin, std::string_view host) {
   if (host.empty()) return false;
   for (std::string_view scheme : {"http://", "https://"}) {
-    if (origin.size() == scheme.size() + host.size() && EqualsIgnoreCase(origin.substr(0, scheme.size()), scheme) &&
+    if (origin.size() == scheme.size() + host.size() &&
+        EqualsIgnoreCase(origin.substr(0, scheme.size()), scheme) &&
         EqualsIgnoreCase(origin.substr(scheme.size()), host)) {
       return true;
     }
@@ -75,13 +76,16 @@ void TooManyConnections(httplib::Response& res, const ServerContext& ctx) {
 Status CheckWrite(const httplib::Request& req) {
   const std::string site = req.get_header_value("Sec-Fetch-Site");
   if (site == "cross-site" || site == "same-site") {
-    return Status(Code::kPermissionDenied, "writes are accepted from this server's own pages only", "origin.same")
+    return Status(Code::kPermissionDenied, "writes are accepted from this server's own pages only",
+                  "origin.same")
         .WithField("header.Sec-Fetch-Site");
   }
-  if (req.has_header("Origin") && !IsSameOrigin(req.get_header_value("Origin"), req.get_header_value("Host"))) {
-    return Status(Code::kPermissionDenied,
-                  "writes are accepted from this server's own pages only; the request came from another origin",
-                  "origin.same")
+  if (req.has_header("Origin") &&
+      !IsSameOrigin(req.get_header_value("Origin"), req.get_header_value("Host"))) {
+    return Status(
+               Code::kPermissionDenied,
+               "writes are accepted from this server's own pages only; the request came from another origin",
+               "origin.same")
         .WithField("header.Origin");
   }
   const size_t cap = MaxBodyBytesFor(req.path);
@@ -115,7 +119,8 @@ void InstallRequestGuard(httplib::Server& server, ServerContext& ctx) {
     }
     if (ctx.rate_limiter != nullptr) {
       if (int64_t wait = ctx.rate_limiter->CheckAddress(req.remote_addr)) {
-        WriteProblem(res, 429, "too many requests from this address; retry after " + std::to_string(wait) + " s");
+        WriteProblem(res, 429,
+                     "too many requests from this address; retry after " + std::to_string(wait) + " s");
         res.headers.erase("Retry-After");  // WriteProblem's default of 1 s
         res.set_header("Retry-After", std::to_string(wait));
         return httplib::Server::HandlerResponse::Handled;

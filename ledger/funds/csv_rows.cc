@@ -1,17 +1,18 @@
 #include "ledger/funds/csv_rows.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <utility>
-
-#include <nlohmann/json.hpp>
 
 namespace ledger::funds {
 namespace {
 
 using nlohmann::json;
 
-Status CsvError(std::string msg, const char* rule) { return InvalidArgument(std::move(msg), rule).WithField("csv"); }
+Status CsvError(std::string msg, const char* rule) {
+  return InvalidArgument(std::move(msg), rule).WithField("csv");
+}
 
 bool IsIntegerColumn(std::string_view leaf) {
   return std::find(std::begin(kIntegerColumns), std::end(kIntegerColumns), leaf) != std::end(kIntegerColumns);
@@ -33,7 +34,8 @@ bool ParseIntegerCell(const std::string& v, int64_t* out) {
 }
 
 // The request body of one row, from dotted header names.
-Result<json> RowBody(const std::vector<std::vector<std::string>>& header, const std::vector<std::string>& cells) {
+Result<json> RowBody(const std::vector<std::vector<std::string>>& header,
+                     const std::vector<std::string>& cells) {
   json body = json::object();
   for (size_t c = 0; c < header.size(); ++c) {
     if (cells[c].empty()) continue;
@@ -52,8 +54,9 @@ Result<json> RowBody(const std::vector<std::vector<std::string>>& header, const 
         std::string column;
         for (const auto& p : path) column += (column.empty() ? "" : ".") + p;
         const bool fen = path.back() == "amount" || path.back() == "sales";
-        return InvalidArgument("column " + column + ": \"" + shown + "\" is not an integer" + (fen ? " of fen" : ""),
-                               "csv.integer")
+        return InvalidArgument(
+                   "column " + column + ": \"" + shown + "\" is not an integer" + (fen ? " of fen" : ""),
+                   "csv.integer")
             .WithField("body." + column);
       }
       (*at)[path.back()] = n;
@@ -78,11 +81,13 @@ Result<std::vector<std::vector<std::string>>> ParseHeader(const std::vector<std:
     }
     bool ok = !h.empty();
     for (const auto& p : path) {
-      ok = ok && !p.empty() && p.find_first_not_of("abcdefghijklmnopqrstuvwxyz_0123456789") == std::string::npos;
+      ok = ok && !p.empty() &&
+           p.find_first_not_of("abcdefghijklmnopqrstuvwxyz_0123456789") == std::string::npos;
     }
     if (!ok) {
-      return CsvError("header \"" + h.substr(0, 64) + "\" is not a body field name (like amount or recipient.id)",
-                      "csv.header");
+      return CsvError(
+          "header \"" + h.substr(0, 64) + "\" is not a body field name (like amount or recipient.id)",
+          "csv.header");
     }
     if (!seen.insert(h).second) return CsvError("header \"" + h + "\" appears twice", "csv.header");
     header.push_back(std::move(path));
@@ -165,7 +170,8 @@ Result<std::vector<CsvRecord>> ParseCsv(std::string_view text) {
       any = true;
     }
   }
-  if (quoted) return CsvError("line " + std::to_string(rec.line) + ": a quoted field never ends", "csv.syntax");
+  if (quoted)
+    return CsvError("line " + std::to_string(rec.line) + ": a quoted field never ends", "csv.syntax");
   if (any || !field.empty()) {
     end_field();
     out.push_back(std::move(rec));
@@ -191,8 +197,8 @@ Result<CsvRequests> CsvToRequests(std::string_view text, const Actor& actor, Ent
     out.line_of_row[r] = rec.line;
     if (rec.cells.size() != header.size()) {
       out.problems.push_back({r, rec.line,
-                              InvalidArgument("has " + std::to_string(rec.cells.size()) + " cells, the header has " +
-                                                  std::to_string(header.size()),
+                              InvalidArgument("has " + std::to_string(rec.cells.size()) +
+                                                  " cells, the header has " + std::to_string(header.size()),
                                               "csv.cells")});
       continue;
     }

@@ -44,7 +44,7 @@ namespace ledger::funds {
 // restriction.admin_fee_cap_bp). A new entry type with an integer member
 // adds its name here; every other member is a string.
 inline constexpr std::string_view kIntegerColumns[] = {
-    "amount", "sales",    "target",           "fiscal_year", "year",
+    "amount",   "sales",      "target",  "fiscal_year",      "year",
     "quantity", "households", "persons", "admin_fee_cap_bp", "charged_to"};
 
 // The types a file may hold: everything but the acts that are done one at a

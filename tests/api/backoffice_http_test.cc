@@ -33,7 +33,8 @@ class BackOfficeHttpTest : public ::testing::Test {
     ASSERT_TRUE(tokens.Issue("recorder", "gone", "").ok());
     ASSERT_TRUE(tokens.Revoke("gone").ok());
     // The project's own public site, back office pages included.
-    server_ = std::make_unique<testing::LedgerdProcess>(dir_.path, std::vector<std::string>{"--site", LEDGER_SITE_DIR});
+    server_ = std::make_unique<testing::LedgerdProcess>(dir_.path,
+                                                        std::vector<std::string>{"--site", LEDGER_SITE_DIR});
     ASSERT_TRUE(server_->Start());
   }
   httplib::Result Get(const std::string& path, const std::string& token) {
@@ -43,11 +44,17 @@ class BackOfficeHttpTest : public ::testing::Test {
     extra.emplace("Authorization", "Bearer " + token);
     return server_->Client().Post("/api/v1/entries", extra, req.dump(), "application/json");
   }
-  uint64_t TreeSize() { return json::parse(server_->Client().Get("/healthz")->body)["tree_size"].get<uint64_t>(); }
+  uint64_t TreeSize() {
+    return json::parse(server_->Client().Get("/healthz")->body)["tree_size"].get<uint64_t>();
+  }
   static json FundOpen(const std::string& id) {
     return {{"type", "fund.open"},
-            {"body", {{"id", id}, {"name", {{"zh", "助学"}, {"en", "Study"}}}, {"purpose", "p"},
-                      {"kind", "charity"}, {"opened_on", "2015-01-01"}}}};
+            {"body",
+             {{"id", id},
+              {"name", {{"zh", "助学"}, {"en", "Study"}}},
+              {"purpose", "p"},
+              {"kind", "charity"},
+              {"opened_on", "2015-01-01"}}}};
   }
 
   testing::TempDir dir_{"backoffice-http"};
@@ -87,14 +94,21 @@ TEST_F(BackOfficeHttpTest, MeAndAccountsNeverShowATokenOrItsHash) {
 
 TEST_F(BackOfficeHttpTest, AGranteeListsOnlyItsOwnOrganisationsGrants) {
   ASSERT_EQ(Post(admin_, FundOpen("f1"))->status, 201);
-  ASSERT_EQ(Post(rec_, {{"type", "donation"},
-                        {"body", {{"fund", "f1"}, {"amount", 1000}, {"channel", "bank"}, {"received_at", "2021-01-01"}}}})
-                ->status,
-            201);
+  ASSERT_EQ(
+      Post(rec_,
+           {{"type", "donation"},
+            {"body", {{"fund", "f1"}, {"amount", 1000}, {"channel", "bank"}, {"received_at", "2021-01-01"}}}})
+          ->status,
+      201);
   for (auto [id, org] : {std::pair{"ga1", "org-a"}, {"gb1", "org-b"}, {"ga2", "org-a"}}) {
     ASSERT_EQ(Post(rec_, {{"type", "grant"},
-                          {"body", {{"id", id}, {"fund", "f1"}, {"recipient", {{"id", org}, {"name", org}}},
-                                    {"title", "t"}, {"amount", 100}, {"award_date", "2021-02-01"}}}})
+                          {"body",
+                           {{"id", id},
+                            {"fund", "f1"},
+                            {"recipient", {{"id", org}, {"name", org}}},
+                            {"title", "t"},
+                            {"amount", 100},
+                            {"award_date", "2021-02-01"}}}})
                   ->status,
               201);
   }
@@ -114,11 +128,13 @@ TEST_F(BackOfficeHttpTest, AGranteeListsOnlyItsOwnOrganisationsGrants) {
 
 TEST_F(BackOfficeHttpTest, EveryAnswerCarriesTheContentSecurityPolicy) {
   auto c = server_->Client();
-  for (const char* path : {"/", "/index.html", "/verify.html", "/admin/index.html", "/admin/record.html",
-                           "/js/app.js", "/css/site.css", "/api/v1/log", "/checkpoint", "/no-such-page.html"}) {
+  for (const char* path :
+       {"/", "/index.html", "/verify.html", "/admin/index.html", "/admin/record.html", "/js/app.js",
+        "/css/site.css", "/api/v1/log", "/checkpoint", "/no-such-page.html"}) {
     auto r = c.Get(path);
     ASSERT_TRUE(r) << path;
-    EXPECT_EQ(r->get_header_value("Content-Security-Policy"), kContentSecurityPolicy) << path << " " << r->status;
+    EXPECT_EQ(r->get_header_value("Content-Security-Policy"), kContentSecurityPolicy)
+        << path << " " << r->status;
     EXPECT_EQ(r->get_header_value("X-Frame-Options"), "DENY") << path;
     EXPECT_EQ(r->get_header_value("Referrer-Policy"), "same-origin") << path;
   }
@@ -141,17 +157,19 @@ TEST_F(BackOfficeHttpTest, WritesFromAnotherOriginAreRefused) {
   const uint64_t before = TreeSize();
   for (const httplib::Headers& h :
        {httplib::Headers{{"Origin", "http://evil.example"}}, httplib::Headers{{"Origin", "null"}},
-        httplib::Headers{{"Origin", "http://127.0.0.1:1"}}, httplib::Headers{{"Origin", own + ".evil.example"}},
-        httplib::Headers{{"Sec-Fetch-Site", "cross-site"}}, httplib::Headers{{"Sec-Fetch-Site", "same-site"}}}) {
+        httplib::Headers{{"Origin", "http://127.0.0.1:1"}},
+        httplib::Headers{{"Origin", own + ".evil.example"}},
+        httplib::Headers{{"Sec-Fetch-Site", "cross-site"}},
+        httplib::Headers{{"Sec-Fetch-Site", "same-site"}}}) {
     auto r = Post(admin_, FundOpen("f-x"), h);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 403) << h.begin()->second << " " << r->body;
     EXPECT_EQ(json::parse(r->body)["rule"], "origin.same");
     EXPECT_EQ(TreeSize(), before);
   }
-  auto batch = server_->Client().Post("/api/v1/batches?type=donation",
-                                      {{"Authorization", "Bearer " + rec_}, {"Origin", "https://evil.example"}},
-                                      "fund,amount\n", "text/csv");
+  auto batch = server_->Client().Post(
+      "/api/v1/batches?type=donation",
+      {{"Authorization", "Bearer " + rec_}, {"Origin", "https://evil.example"}}, "fund,amount\n", "text/csv");
   EXPECT_EQ(batch->status, 403);
   // A refused write leaves the connection in step: its body is read, not
   // taken for the next request on the connection (the old guard answered
@@ -160,11 +178,12 @@ TEST_F(BackOfficeHttpTest, WritesFromAnotherOriginAreRefused) {
     json req = FundOpen("f-pipe");
     req["body"]["purpose"] = std::string(20000, 'p');  // more than httplib reads with the headers
     const std::string body = req.dump(1);
-    const std::string post = "POST /api/v1/entries HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://evil.example\r\n"
-                             "Authorization: Bearer " + admin_ + "\r\nContent-Length: " +
-                             std::to_string(body.size()) + "\r\n\r\n" + body;
-    const std::vector<int> got =
-        testing::StatusesOnOneConnection(server_->port(), {post, "GET /api/v1/log HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"});
+    const std::string post =
+        "POST /api/v1/entries HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://evil.example\r\n"
+        "Authorization: Bearer " +
+        admin_ + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    const std::vector<int> got = testing::StatusesOnOneConnection(
+        server_->port(), {post, "GET /api/v1/log HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"});
     ASSERT_EQ(got.size(), 2u) << "the request after a refused write got no answer";
     EXPECT_EQ(got[0], 403);
     EXPECT_EQ(got[1], 200);
@@ -172,7 +191,8 @@ TEST_F(BackOfficeHttpTest, WritesFromAnotherOriginAreRefused) {
   }
   // The server's own pages (Origin = scheme://Host), and clients that send
   // no Origin (curl, ledgerctl), write.
-  EXPECT_EQ(Post(admin_, FundOpen("f-own"), {{"Origin", own}, {"Sec-Fetch-Site", "same-origin"}})->status, 201);
+  EXPECT_EQ(Post(admin_, FundOpen("f-own"), {{"Origin", own}, {"Sec-Fetch-Site", "same-origin"}})->status,
+            201);
   EXPECT_EQ(Post(admin_, FundOpen("f-curl"))->status, 201);
   EXPECT_EQ(TreeSize(), before + 2);
   // GETs are public and never checked.

@@ -4,7 +4,6 @@
 // the same Idempotency-Key records nothing more; roles, caps and
 // `ledgerctl import --url` through the same endpoint.
 #include <gtest/gtest.h>
-
 #include <signal.h>
 
 #include <atomic>
@@ -37,8 +36,12 @@ class BatchHttpTest : public ::testing::Test {
     server_->set_log_file(dir_.path + "/ledgerd.log");
     ASSERT_TRUE(server_->Start());
     ASSERT_EQ(PostEntry(admin_, {{"type", "fund.open"},
-                                 {"body", {{"id", "f1"}, {"name", {{"zh", "助学"}, {"en", "Study"}}}, {"purpose", "p"},
-                                           {"kind", "charity"}, {"opened_on", "2015-01-01"}}}})
+                                 {"body",
+                                  {{"id", "f1"},
+                                   {"name", {{"zh", "助学"}, {"en", "Study"}}},
+                                   {"purpose", "p"},
+                                   {"kind", "charity"},
+                                   {"opened_on", "2015-01-01"}}}})
                   ->status,
               201);
   }
@@ -65,8 +68,8 @@ class BatchHttpTest : public ::testing::Test {
     std::string csv = "fund,amount,channel,received_at,donor.public_name,external_ref\n";
     for (int i = 1; i <= n; ++i) {
       csv += "f1," + (i == bad_row ? bad_amount : std::to_string(100 + i)) + ",bank,2021-01-0" +
-             std::to_string(1 + i % 9) + "," + (i % 3 == 0 ? "\"Wang, Li\"" : "") + ",stmt-" + std::to_string(i) +
-             "\n";
+             std::to_string(1 + i % 9) + "," + (i % 3 == 0 ? "\"Wang, Li\"" : "") + ",stmt-" +
+             std::to_string(i) + "\n";
     }
     return csv;
   }
@@ -239,10 +242,11 @@ TEST_F(BatchHttpTest, RolesTypesAndCapsAsForEntries) {
                             {"/api/v1/entries", (256 << 10) + 1},
                             {"/api/v1/entries", (4 << 20) + 1}}) {
     std::string body(size, 'x');
-    if (size == (4 << 20) - 10) body = "fund,amount\n" + std::string(size - 12, 'y');  // under the cap: one bad row
-    const std::string post = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + rec_ +
-                             "\r\nContent-Type: text/csv\r\nContent-Length: " + std::to_string(body.size()) +
-                             "\r\n\r\n" + body;
+    if (size == (4 << 20) - 10)
+      body = "fund,amount\n" + std::string(size - 12, 'y');  // under the cap: one bad row
+    const std::string post =
+        "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + rec_ +
+        "\r\nContent-Type: text/csv\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
     const std::vector<int> got = OneConnection({post, health});
     ASSERT_EQ(got.size(), 2u) << path << " " << size;
     if (path.starts_with("/api/v1/entries") || size > (4u << 20)) {
@@ -254,9 +258,9 @@ TEST_F(BatchHttpTest, RolesTypesAndCapsAsForEntries) {
   }
   // A chunked body (no Content-Length) is refused unread, here and for entries.
   for (const char* path : {"/api/v1/entries", "/api/v1/batches?type=donation"}) {
-    const std::vector<int> got = OneConnection({std::string("POST ") + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
-                                                "Authorization: Bearer " + rec_ +
-                                                "\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"});
+    const std::vector<int> got = OneConnection(
+        {std::string("POST ") + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "Authorization: Bearer " + rec_ +
+         "\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"});
     ASSERT_EQ(got.size(), 1u);
     EXPECT_EQ(got[0], 411);
   }
@@ -277,8 +281,9 @@ TEST_F(BatchHttpTest, RolesTypesAndCapsAsForEntries) {
   const uint64_t paid = TreeSize();
   const std::string e = "grant,amount,category,description,evidence_sha256,spent_at\n";
   const std::string hash = std::string(64, 'a');
-  auto other = PostBatch(grantee_a_, "?type=expense",
-                         e + "ga,10,books,x," + hash + ",2021-03-01\ngb,10,desks,y," + hash + ",2021-03-01\n");
+  auto other =
+      PostBatch(grantee_a_, "?type=expense",
+                e + "ga,10,books,x," + hash + ",2021-03-01\ngb,10,desks,y," + hash + ",2021-03-01\n");
   ASSERT_EQ(other->status, 422) << other->body;
   json p = json::parse(other->body);
   ASSERT_EQ(p["errors"].size(), 1u);
@@ -297,13 +302,21 @@ TEST_F(BatchHttpTest, RolesTypesAndCapsAsForEntries) {
 // exactly the body the row spelt, integers as integers.
 TEST_F(BatchHttpTest, EveryImportableTypeTakesItsNestedAndIntegerColumns) {
   ASSERT_EQ(PostEntry(admin_, {{"type", "fund.open"},
-                               {"body", {{"id", "lf"}, {"name", {{"zh", "福彩公益金"}, {"en", "Lottery"}}},
-                                         {"purpose", "p"}, {"kind", "lottery"}, {"opened_on", "2015-01-01"}}}})
+                               {"body",
+                                {{"id", "lf"},
+                                 {"name", {{"zh", "福彩公益金"}, {"en", "Lottery"}}},
+                                 {"purpose", "p"},
+                                 {"kind", "lottery"},
+                                 {"opened_on", "2015-01-01"}}}})
                 ->status,
             201);
   ASSERT_EQ(PostEntry(admin_, {{"type", "fund.open"},
-                               {"body", {{"id", "old"}, {"name", {{"zh", "旧基金"}, {"en", "Old"}}}, {"purpose", "p"},
-                                         {"kind", "charity"}, {"opened_on", "2015-01-01"}}}})
+                               {"body",
+                                {{"id", "old"},
+                                 {"name", {{"zh", "旧基金"}, {"en", "Old"}}},
+                                 {"purpose", "p"},
+                                 {"kind", "charity"},
+                                 {"opened_on", "2015-01-01"}}}})
                 ->status,
             201);
   struct File {
@@ -313,8 +326,12 @@ TEST_F(BatchHttpTest, EveryImportableTypeTakesItsNestedAndIntegerColumns) {
   };
   const std::string hash(64, 'c');
   const std::vector<File> files = {
-      {"balance.forward", "fund,amount,as_of,description\nold,9900000,2014-12-31,\"Brought forward, 2014\"\n",
-       {{"fund", "old"}, {"amount", 9900000}, {"as_of", "2014-12-31"}, {"description", "Brought forward, 2014"}}},
+      {"balance.forward",
+       "fund,amount,as_of,description\nold,9900000,2014-12-31,\"Brought forward, 2014\"\n",
+       {{"fund", "old"},
+        {"amount", 9900000},
+        {"as_of", "2014-12-31"},
+        {"description", "Brought forward, 2014"}}},
       {"donation",
        "fund,amount,channel,received_at,receipt_no,restriction.purpose,restriction.admin_fee_cap_bp,"
        "in_kind.item,in_kind.quantity,in_kind.unit,in_kind.valuation_basis,donor.public_name\n"
@@ -326,7 +343,8 @@ TEST_F(BatchHttpTest, EveryImportableTypeTakesItsNestedAndIntegerColumns) {
         {"received_at", "2021-01-05"},
         {"receipt_no", "JZ-0001"},
         {"restriction", {{"purpose", "Books for pupils"}, {"admin_fee_cap_bp", 500}}}}},
-      {"income", "fund,class,amount,received_at,description,receipt_no\nf1,government_grant,300000,2021-02-01,,\n",
+      {"income",
+       "fund,class,amount,received_at,description,receipt_no\nf1,government_grant,300000,2021-02-01,,\n",
        {{"fund", "f1"}, {"class", "government_grant"}, {"amount", 300000}, {"received_at", "2021-02-01"}}},
       {"lottery.allocation",
        "fund,fiscal_year,level,document_no,amount,purpose,received_at\n"
@@ -338,10 +356,12 @@ TEST_F(BatchHttpTest, EveryImportableTypeTakesItsNestedAndIntegerColumns) {
         {"amount", 800000},
         {"purpose", "Elderly care"},
         {"received_at", "2021-03-01"}}},
-      {"lottery.sales", "period,sales,game\n2021-03,123456789,双色球\n",
+      {"lottery.sales",
+       "period,sales,game\n2021-03,123456789,双色球\n",
        {{"period", "2021-03"}, {"sales", 123456789}, {"game", "双色球"}}},
-      {"project.open", "id,name.zh,name.en,kind,start,end,fund,filing_no\n"
-                       "relief-21,冬季救助,Winter relief,project,2021-01-01,2021-12-31,f1,53440000MJL0001\n",
+      {"project.open",
+       "id,name.zh,name.en,kind,start,end,fund,filing_no\n"
+       "relief-21,冬季救助,Winter relief,project,2021-01-01,2021-12-31,f1,53440000MJL0001\n",
        {{"id", "relief-21"},
         {"name", {{"zh", "冬季救助"}, {"en", "Winter relief"}}},
         {"kind", "project"},
@@ -349,8 +369,9 @@ TEST_F(BatchHttpTest, EveryImportableTypeTakesItsNestedAndIntegerColumns) {
         {"end", "2021-12-31"},
         {"fund", "f1"},
         {"filing_no", "53440000MJL0001"}}},
-      {"grant", "id,fund,recipient.id,recipient.name,title,amount,award_date,project\n"
-                "g-relief,f1,households,Households in need,Winter relief,400000,2021-04-01,relief-21\n",
+      {"grant",
+       "id,fund,recipient.id,recipient.name,title,amount,award_date,project\n"
+       "g-relief,f1,households,Households in need,Winter relief,400000,2021-04-01,relief-21\n",
        {{"id", "g-relief"},
         {"fund", "f1"},
         {"recipient", {{"id", "households"}, {"name", "Households in need"}}},
@@ -367,14 +388,20 @@ TEST_F(BatchHttpTest, EveryImportableTypeTakesItsNestedAndIntegerColumns) {
         {"payment_ref", "P-1"},
         {"beneficiaries", {{"households", 880}, {"persons", 2300}}},
         {"area", "惠城区"}}},
-      {"admin_cost", "fund,amount,category,period,charged_to\nf1,2000,office,2021-05,\n",
+      {"admin_cost",
+       "fund,amount,category,period,charged_to\nf1,2000,office,2021-05,\n",
        {{"fund", "f1"}, {"amount", 2000}, {"category", "office"}, {"period", "2021-05"}}},
-      {"cost", "fund,class,amount,period,description\nf1,fundraising,1500,2021-05,Printing\n",
-       {{"fund", "f1"}, {"class", "fundraising"}, {"amount", 1500}, {"period", "2021-05"}, {"description", "Printing"}}},
+      {"cost",
+       "fund,class,amount,period,description\nf1,fundraising,1500,2021-05,Printing\n",
+       {{"fund", "f1"},
+        {"class", "fundraising"},
+        {"amount", 1500},
+        {"period", "2021-05"},
+        {"description", "Printing"}}},
       {"disclosure",
        "what,period_from,period_to,published_at,subject,title,url,document_sha256,platform\n"
-       "project_progress,2021-01-01,2021-03-31,2021-04-15,relief-21,Q1,https://example.org/q1," + hash +
-           ",cishan\n",
+       "project_progress,2021-01-01,2021-03-31,2021-04-15,relief-21,Q1,https://example.org/q1," +
+           hash + ",cishan\n",
        {{"what", "project_progress"},
         {"period_from", "2021-01-01"},
         {"period_to", "2021-03-31"},
@@ -400,13 +427,16 @@ TEST_F(BatchHttpTest, EveryImportableTypeTakesItsNestedAndIntegerColumns) {
   }
   // The in-kind gift: an object from four columns, its quantity an integer.
   json coats = json::parse(server_->Client().Get("/api/v1/entries/5")->body)["entry"]["body"];
-  EXPECT_EQ(coats["in_kind"],
-            json({{"item", "Winter coats"}, {"quantity", 40}, {"unit", "件"}, {"valuation_basis", "Invoice price"}}));
+  EXPECT_EQ(coats["in_kind"], json({{"item", "Winter coats"},
+                                    {"quantity", 40},
+                                    {"unit", "件"},
+                                    {"valuation_basis", "Invoice price"}}));
   EXPECT_EQ(coats["donor"]["public_name"], "Acme Ltd");
   EXPECT_FALSE(coats.contains("restriction"));
   // A count that is not an integer names its nested column.
-  auto bad = PostBatch(rec_, "?type=disbursement",
-                       "grant,amount,paid_at,payment_ref,beneficiaries.households\ng-relief,10,2021-04-05,P-3,many\n");
+  auto bad = PostBatch(
+      rec_, "?type=disbursement",
+      "grant,amount,paid_at,payment_ref,beneficiaries.households\ng-relief,10,2021-04-05,P-3,many\n");
   ASSERT_EQ(bad->status, 422) << bad->body;
   json p = json::parse(bad->body)["errors"][0];
   EXPECT_EQ(p["field"], "body.beneficiaries.households");
@@ -431,19 +461,19 @@ TEST_F(BatchHttpTest, LedgerctlImportUrlUsesTheSameEndpoint) {
     f << Donations(30);
   }
   const uint64_t before = TreeSize();
-  auto r = testing::Ledgerctl({"import", "--url", server_->url(), "--token-file", token_file, "--file", file, "--type",
-                               "donation", "--receipts", receipts});
+  auto r = testing::Ledgerctl({"import", "--url", server_->url(), "--token-file", token_file, "--file", file,
+                               "--type", "donation", "--receipts", receipts});
   ASSERT_EQ(r.code, 0) << r.out;
-  EXPECT_NE(r.out.find("imported 30 donation rows from " + file + " as clerk-1: entries " + std::to_string(before) +
-                       ".." + std::to_string(before + 29)),
+  EXPECT_NE(r.out.find("imported 30 donation rows from " + file + " as clerk-1: entries " +
+                       std::to_string(before) + ".." + std::to_string(before + 29)),
             std::string::npos)
       << r.out;
   EXPECT_EQ(TreeSize(), before + 30);
   const std::string first = testing::ReadFile(receipts);
   EXPECT_EQ(std::count(first.begin(), first.end(), '\n'), 30);
   // Again: nothing more, the same receipt codes (the key is the file's hash).
-  auto again = testing::Ledgerctl({"import", "--url", server_->url(), "--token-file", token_file, "--file", file,
-                                   "--type", "donation", "--receipts", receipts});
+  auto again = testing::Ledgerctl({"import", "--url", server_->url(), "--token-file", token_file, "--file",
+                                   file, "--type", "donation", "--receipts", receipts});
   ASSERT_EQ(again.code, 0) << again.out;
   EXPECT_NE(again.out.find("was imported before"), std::string::npos) << again.out;
   EXPECT_EQ(testing::ReadFile(receipts), first);

@@ -32,11 +32,10 @@
 // The donor receipt codes of imported donations go to --receipts OUT
 // (mode 0600), one "row,seq,receipt" line each.
 #include <fcntl.h>
+#include <httplib.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <httplib.h>
 
 #include <chrono>
 #include <cstdio>
@@ -104,8 +103,9 @@ Result<Outcome> ImportLocal(const Flags& f, funds::EntryType type, const std::st
   if (!log.ok()) {
     // RocksDB's lock held by a running ledgerd shows as an I/O error.
     if (log.status().code() != Code::kIOError) return log.status();
-    return Status(Code::kIOError, log.status().ToString() +
-                                      " (is ledgerd running on this directory? stop it, or import with --url)");
+    return Status(
+        Code::kIOError,
+        log.status().ToString() + " (is ledgerd running on this directory? stop it, or import with --url)");
   }
   funds::Ledger ledger(log->get(), &sm);
   auto res = funds::ImportRows(ledger, actor, type, file_bytes, f.Has("dry-run"), key);
@@ -125,14 +125,16 @@ Result<Outcome> ImportRemote(const Flags& f, const std::string& type, const std:
                              const std::string& key, std::string* who) {
   std::string url = f.Get("url");
   const size_t scheme = url.find("://");
-  if (scheme == std::string::npos || (url.compare(0, scheme, "http") != 0 && url.compare(0, scheme, "https") != 0)) {
+  if (scheme == std::string::npos ||
+      (url.compare(0, scheme, "http") != 0 && url.compare(0, scheme, "https") != 0)) {
     return InvalidArgument("--url must start with http:// or https://, got " + url);
   }
   const size_t slash = url.find('/', scheme + 3);
   std::string prefix = slash == std::string::npos ? "" : url.substr(slash);
   while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
   LEDGER_ASSIGN_OR_RETURN(std::string token, ReadAll(f.Get("token-file")));
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' '))
+    token.pop_back();
   if (token.empty()) return InvalidArgument("--token-file " + f.Get("token-file") + " is empty");
 
   signal(SIGPIPE, SIG_IGN);  // ledgerd may refuse and close before the upload ends
@@ -141,8 +143,8 @@ Result<Outcome> ImportRemote(const Flags& f, const std::string& type, const std:
   client.set_read_timeout(120, 0);
   client.set_write_timeout(60, 0);
   const httplib::Headers headers{{"Authorization", "Bearer " + token}, {"Idempotency-Key", key}};
-  const std::string path =
-      prefix + "/api/v1/batches?type=" + httplib::detail::encode_query_param(type) + (f.Has("dry-run") ? "&dry_run=1" : "");
+  const std::string path = prefix + "/api/v1/batches?type=" + httplib::detail::encode_query_param(type) +
+                           (f.Has("dry-run") ? "&dry_run=1" : "");
 
   httplib::Result res{nullptr, httplib::Error::Unknown};
   for (int attempt = 1;; ++attempt) {
@@ -150,14 +152,18 @@ Result<Outcome> ImportRemote(const Flags& f, const std::string& type, const std:
     const bool unknown = !res || res->status >= 500;
     if (!unknown || attempt == kHttpAttempts) break;
     int wait = 1 << (attempt - 1);
-    if (res && res->has_header("Retry-After")) wait = std::max(1, std::atoi(res->get_header_value("Retry-After").c_str()));
-    fprintf(stderr, "ledgerctl import: %s; the outcome is unknown, sending the same file with the same key in %d s\n",
-            res ? ("HTTP " + std::to_string(res->status)).c_str() : httplib::to_string(res.error()).c_str(), wait);
+    if (res && res->has_header("Retry-After"))
+      wait = std::max(1, std::atoi(res->get_header_value("Retry-After").c_str()));
+    fprintf(stderr,
+            "ledgerctl import: %s; the outcome is unknown, sending the same file with the same key in %d s\n",
+            res ? ("HTTP " + std::to_string(res->status)).c_str() : httplib::to_string(res.error()).c_str(),
+            wait);
     std::this_thread::sleep_for(std::chrono::seconds(wait));
   }
   if (!res) {
-    return Status(Code::kUnavailable, "POST " + url + "/api/v1/batches: " + httplib::to_string(res.error()) +
-                                          "; the outcome is unknown: run the same import again (it never records twice)");
+    return Status(Code::kUnavailable,
+                  "POST " + url + "/api/v1/batches: " + httplib::to_string(res.error()) +
+                      "; the outcome is unknown: run the same import again (it never records twice)");
   }
   json j = json::parse(res->body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
@@ -166,10 +172,12 @@ Result<Outcome> ImportRemote(const Flags& f, const std::string& type, const std:
   }
   Outcome out;
   out.rows = j.value("rows", size_t{0});
-  if (res->status == 422 && j.value("rule", "") == "batch.rows" && j.contains("errors") && j["errors"].is_array()) {
+  if (res->status == 422 && j.value("rule", "") == "batch.rows" && j.contains("errors") &&
+      j["errors"].is_array()) {
     for (const json& e : j["errors"]) {
       out.problems.push_back("row " + std::to_string(e.value("row", size_t{0})) + " (line " +
-                             std::to_string(e.value("line", size_t{0})) + "): " + e.value("detail", std::string()) +
+                             std::to_string(e.value("line", size_t{0})) +
+                             "): " + e.value("detail", std::string()) +
                              (e.contains("rule") ? " [" + e.value("rule", std::string()) + "]" : ""));
     }
     return out;
@@ -182,8 +190,8 @@ Result<Outcome> ImportRemote(const Flags& f, const std::string& type, const std:
   }
   const bool replayed = j.value("replayed", false);
   for (const json& e : j.value("entries", json::array())) {
-    out.recorded.push_back({e.value("row", size_t{0}), e.value("seq", uint64_t{0}), e.value("receipt", std::string()),
-                            replayed});
+    out.recorded.push_back({e.value("row", size_t{0}), e.value("seq", uint64_t{0}),
+                            e.value("receipt", std::string()), replayed});
   }
   // Who recorded: ask the server (the token file names no account).
   if (auto me = client.Get(prefix + "/api/v1/me", httplib::Headers{{"Authorization", "Bearer " + token}});
@@ -201,10 +209,12 @@ int CmdImport(const Flags& f) {
   auto type = funds::ParseEntryType(f.Get("type"));
   if (local == remote || !f.Has("file") || (local && !f.Has("as")) || (remote && !f.Has("token-file")) ||
       !type.ok() || !funds::IsImportable(*type) || !f.positional.empty()) {
-    return Fail("usage: ledgerctl import --data DIR --as ACCOUNT | --url URL --token-file FILE,\n"
-                "         --file F.csv --type TYPE (any entry type but fund.open, org.profile, books.close, correction) "
-                "[--receipts OUT] [--dry-run]",
-                2);
+    return Fail(
+        "usage: ledgerctl import --data DIR --as ACCOUNT | --url URL --token-file FILE,\n"
+        "         --file F.csv --type TYPE (any entry type but fund.open, org.profile, books.close, "
+        "correction) "
+        "[--receipts OUT] [--dry-run]",
+        2);
   }
   if (f.Has("receipts") && *type != funds::EntryType::kDonation) {
     return Fail("--receipts is for donations only", 2);
@@ -213,7 +223,8 @@ int CmdImport(const Flags& f) {
   if (!file_bytes.ok()) return Fail(file_bytes.status().message());
   const std::string key = "import/" + crypto::ToHex(crypto::Sha256Of(*file_bytes));
   std::string who = local ? f.Get("as") : "?";
-  auto out = local ? ImportLocal(f, *type, *file_bytes, key, &who) : ImportRemote(f, f.Get("type"), *file_bytes, key, &who);
+  auto out = local ? ImportLocal(f, *type, *file_bytes, key, &who)
+                   : ImportRemote(f, f.Get("type"), *file_bytes, key, &who);
   if (!out.ok()) {
     const Status& s = out.status();
     if (s.code() == Code::kInvalidArgument && s.message().starts_with("--")) return Fail(s.message(), 2);
@@ -226,7 +237,8 @@ int CmdImport(const Flags& f) {
     for (size_t i = 0; i < out->problems.size() && i < kMaxReported; ++i) {
       fprintf(stderr, "  %s\n", out->problems[i].c_str());
     }
-    if (out->problems.size() > kMaxReported) fprintf(stderr, "  ... and %zu more\n", out->problems.size() - kMaxReported);
+    if (out->problems.size() > kMaxReported)
+      fprintf(stderr, "  ... and %zu more\n", out->problems.size() - kMaxReported);
     return 3;
   }
   if (f.Has("dry-run")) {
@@ -259,13 +271,15 @@ int CmdImport(const Flags& f) {
   const auto first = static_cast<unsigned long long>(out->recorded.front().seq);
   const auto last = static_cast<unsigned long long>(out->recorded.back().seq);
   if (replayed == out->recorded.size()) {
-    printf("%s was imported before (entries %llu..%llu); nothing new was recorded%s\n", f.Get("file").c_str(), first,
-           last, f.Has("receipts") ? (", receipt codes written to " + f.Get("receipts")).c_str() : "");
+    printf("%s was imported before (entries %llu..%llu); nothing new was recorded%s\n", f.Get("file").c_str(),
+           first, last, f.Has("receipts") ? (", receipt codes written to " + f.Get("receipts")).c_str() : "");
     return 0;
   }
   printf("imported %zu %s rows from %s as %s: entries %llu..%llu%s\n", rows, f.Get("type").c_str(),
          f.Get("file").c_str(), who.c_str(), first, last,
-         f.Has("receipts") ? (", " + std::to_string(receipts) + " receipt codes in " + f.Get("receipts")).c_str() : "");
+         f.Has("receipts")
+             ? (", " + std::to_string(receipts) + " receipt codes in " + f.Get("receipts")).c_str()
+             : "");
   return 0;
 }
 
