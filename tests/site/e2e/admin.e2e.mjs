@@ -302,6 +302,109 @@ test('recorder: a grant and a disbursement over the grant are refused with the s
   await en.close();
 });
 
+test('recorder: the other forms record what was typed (income, lottery allocation, cost, in-kind gift, project, disclosure with its document hashed, net assets, a correction with its reason)', { skip }, async () => {
+  const page = await newPage();
+  await signIn(page, tok.rec);
+  const today = new Date().toISOString().slice(0, 10);
+  const open = async (type) => {
+    await load(page, srv.url + 'admin/record.html#' + type);
+    await page.waitForSelector(`#form-${type.replace(/\./g, '_')}`);
+  };
+  const record = async (type) => {
+    await submitAndWait(page, type);
+    const slug = type.replace(/\./g, '_');
+    assert.ok(await page.isVisible(`#recorded-${slug}`), `${type}: ${await page.textContent(`#status-${slug}`)}`);
+    return entry(Number(await page.getAttribute(`#status-${slug}`, 'data-seq')));
+  };
+
+  await open('income');
+  await page.selectOption('#f-income-fund', 'f1');
+  await page.selectOption('#f-income-class', 'government_grant');
+  await page.fill('#f-income-amount', '3000');
+  await page.fill('#f-income-description', '区财政补助');
+  assert.deepEqual((await record('income')).body, { fund: 'f1', class: 'government_grant', amount: 300000, received_at: today, description: '区财政补助' });
+
+  await open('lottery.allocation');
+  assert.deepEqual(await page.$$eval('#f-lottery_allocation-fund option', (os) => os.map((o) => o.value).filter(Boolean)), ['lf'], 'lottery funds only');
+  await page.selectOption('#f-lottery_allocation-fund', 'lf');
+  await page.selectOption('#f-lottery_allocation-level', 'province');
+  await page.fill('#f-lottery_allocation-document_no', '粤财社〔2024〕12号');
+  await page.fill('#f-lottery_allocation-amount', '80000');
+  await page.fill('#f-lottery_allocation-purpose', '养老服务');
+  const alloc = (await record('lottery.allocation')).body;
+  assert.equal(alloc.amount, 8000000);
+  assert.equal(alloc.fiscal_year, new Date().getFullYear());
+  assert.equal(alloc.document_no, '粤财社〔2024〕12号');
+
+  await open('cost');
+  await page.selectOption('#f-cost-fund', 'f1');
+  await page.selectOption('#f-cost-class', 'fundraising');
+  await page.fill('#f-cost-amount', '12.5');
+  await page.fill('#f-cost-period', today.slice(0, 7));
+  assert.deepEqual((await record('cost')).body, { fund: 'f1', class: 'fundraising', amount: 1250, period: today.slice(0, 7) });
+
+  await open('donation');
+  await page.selectOption('#f-donation-fund', 'f1');
+  await page.selectOption('#f-donation-channel', 'in_kind');
+  await page.fill('#f-donation-amount', '4800');
+  await page.fill('#f-donation-in_kind_item', '冬衣');
+  await page.fill('#f-donation-in_kind_quantity', '40');
+  await page.fill('#f-donation-in_kind_unit', '件');
+  await page.fill('#f-donation-in_kind_valuation_basis', '发票价格');
+  const gift = (await record('donation')).body;
+  assert.deepEqual(gift.in_kind, { item: '冬衣', quantity: 40, unit: '件', valuation_basis: '发票价格' });
+  assert.equal(gift.amount, 480000);
+  assert.equal(gift.restriction, undefined, 'a group left off sends nothing');
+
+  await open('project.open');
+  await page.fill('#f-project_open-id', 'winter-2024');
+  await page.fill('#f-project_open-name_zh', '冬季送温暖');
+  await page.fill('#f-project_open-name_en', 'Winter warmth');
+  await page.selectOption('#f-project_open-kind', 'project');
+  await page.fill('#f-project_open-start', '2024-01-01');
+  await page.fill('#f-project_open-end', '2024-12-31');
+  await page.selectOption('#f-project_open-fund', 'f1');
+  await record('project.open');
+
+  // The disclosure's published document is hashed here, like evidence.
+  const doc = path.join(tmp, 'progress-report.pdf');
+  fs.writeFileSync(doc, crypto.randomBytes(50 * 1024));
+  const docHash = execFileSync('sha256sum', [doc], { encoding: 'utf8' }).split(' ')[0];
+  await open('disclosure');
+  await page.selectOption('#f-disclosure-what', 'project_progress');
+  await page.fill('#f-disclosure-period_from', '2024-01-01');
+  await page.fill('#f-disclosure-period_to', '2024-03-31');
+  await page.fill('#f-disclosure-published_at', '2024-04-10');
+  await page.selectOption('#f-disclosure-subject', 'winter-2024');
+  await page.setInputFiles('#f-disclosure-document_sha256-file', doc);
+  await page.waitForFunction(() => /^[0-9a-f]{64}$/.test(document.querySelector('#f-disclosure-document_sha256').value));
+  const disclosure = (await record('disclosure')).body;
+  assert.equal(disclosure.document_sha256, docHash);
+  assert.equal(disclosure.subject, 'winter-2024');
+  // A disclosure that says neither where nor what document is refused at the URL field.
+  await page.fill('#f-disclosure-document_sha256', '');
+  await page.fill('#f-disclosure-published_at', '2024-04-11');
+  await submitAndWait(page, 'disclosure');
+  assert.match(await page.textContent('#f-disclosure-url-err'), /请填写发布网址或选择发布的文件/);
+
+  await open('net_assets');
+  await page.fill('#f-net_assets-year', '2023');
+  await page.fill('#f-net_assets-amount', '0');
+  assert.deepEqual((await record('net_assets')).body, { year: 2023, amount: 0 });
+
+  // A correction with its published reason; the same target again is refused at the target field.
+  const gb = (await apiGet('api/v1/grants/g-b')).seq;
+  await open('correction');
+  await page.fill('#f-correction-target', String(gb));
+  await page.fill('#f-correction-reason', '资助对象录入错误，撤销。');
+  assert.deepEqual((await record('correction')).body, { target: gb, reason: '资助对象录入错误，撤销。' });
+  await page.fill('#f-correction-reason', '再次撤销');
+  await submitAndWait(page, 'correction');
+  assert.match(await page.textContent('#f-correction-target-err'), /这条记录已经被更正过/);
+  assert.deepEqual(await cspViolations(page), []);
+  await page.close();
+});
+
 test('grantee: sees and reports on its own grants only; the evidence file is hashed in the browser and never sent', { skip }, async () => {
   const page = await newPage();
   await signIn(page, tok.a);
