@@ -8,6 +8,7 @@
 #include "api/json_body.h"
 #include "api/log_views.h"
 #include "api/problem.h"
+#include "api/request_guard.h"
 #include "api/server.h"
 #include "ledger/base/log_escape.h"
 #include "ledger/crypto/base64.h"
@@ -43,40 +44,10 @@ json HashList(const std::vector<crypto::Hash>& hashes) {
 
 std::atomic<uint64_t> g_requests_2xx{0}, g_requests_4xx{0}, g_requests_5xx{0};
 
-// A connection beyond the connection limit (api/connection_pool.h).
-void TooManyConnections(httplib::Response& res, const ServerContext& ctx) {
-  const uint64_t max = ctx.connections != nullptr ? ctx.connections->max.load() : 0;
-  WriteProblem(res, 503,
-               "too many connections: " + std::to_string(max) +
-                   " are open, as many as the open-file limit leaves beside the store; retry shortly");
-  res.set_header("Connection", "close");
-}
-
 void TooManyRequests(httplib::Response& res, const std::string& detail, int64_t retry_after) {
   WriteProblem(res, 429, detail + "; retry after " + std::to_string(retry_after) + " s");
   res.headers.erase("Retry-After");  // WriteProblem's default of 1 s
   res.set_header("Retry-After", std::to_string(retry_after));
-}
-
-// An Idempotency-Key is up to 128 bytes of printable ASCII (0x20..0x7E):
-// nothing that a log, a terminal or another header could take for structure.
-Status CheckIdempotencyKey(std::string_view key) {
-  if (key.size() > 128) {
-    return InvalidArgument("Idempotency-Key is longer than 128 bytes", "idempotency_key.length")
-        .WithField("header.Idempotency-Key");
-  }
-  for (size_t i = 0; i < key.size(); ++i) {
-    const auto c = static_cast<unsigned char>(key[i]);
-    if (c < 0x20 || c > 0x7E) {
-      char hex[8];
-      snprintf(hex, sizeof(hex), "0x%02X", c);
-      return InvalidArgument(std::string("Idempotency-Key holds the byte ") + hex + " at byte " +
-                                 std::to_string(i) + "; it must be printable ASCII (0x20..0x7E)",
-                             "idempotency_key.printable")
-          .WithField("header.Idempotency-Key");
-    }
-  }
-  return Status::Ok();
 }
 
 // One line per answered write, taken from the entry that the log holds
@@ -166,7 +137,8 @@ void ConfigureServer(httplib::Server& server, const PoolOptions& pool_options, C
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     // A handler's own answer (a problem, or /healthz's 503 body) stands.
     if (res.get_header_value("Content-Type") == "application/problem+json" || !res.body.empty()) return;
-    std::string detail = res.status == 413 ? "request body exceeds " + std::to_string(kMaxBodyBytes) + " bytes"
+    const std::string cap = std::to_string(MaxBodyBytesFor(req.path));
+    std::string detail = res.status == 413   ? "request body exceeds " + cap + " bytes"
                          : res.status == 404 ? "nothing at " + req.path.substr(0, 200)
                                              : std::string(HttpTitle(res.status));
     WriteProblem(res, res.status, detail);
@@ -175,7 +147,11 @@ void ConfigureServer(httplib::Server& server, const PoolOptions& pool_options, C
     WriteProblem(res, Internal("internal error"));
   });
   server.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (req.method == "GET" || req.method == "HEAD") res.set_header("Access-Control-Allow-Origin", "*");
+    // Public reads only: an answer to a request with a token is for that token's page.
+    if ((req.method == "GET" || req.method == "HEAD") && !req.has_header("Authorization")) {
+      res.set_header("Access-Control-Allow-Origin", "*");
+    }
+    AddSecurityHeaders(res);
     (res.status >= 500 ? g_requests_5xx : res.status >= 400 ? g_requests_4xx : g_requests_2xx)++;
   });
 }
@@ -289,21 +265,8 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
     res.set_content(*text, "text/plain; charset=utf-8");
   });
 
-  // POSTs are refused or limited once their body is read (in the handler),
-  // so a refused body never desynchronises a keep-alive connection.
-  server.set_pre_routing_handler([&ctx](const httplib::Request& req, httplib::Response& res) {
-    if (req.method == "POST") return httplib::Server::HandlerResponse::Unhandled;
-    if (ConnectionPool::Refusing()) {
-      TooManyConnections(res, ctx);
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    if (ctx.rate_limiter == nullptr) return httplib::Server::HandlerResponse::Unhandled;
-    if (int64_t wait = ctx.rate_limiter->CheckAddress(req.remote_addr)) {
-      TooManyRequests(res, "too many requests from this address", wait);
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
+  // Origin check and body caps of writes, rate limits of reads (api/request_guard.h).
+  InstallRequestGuard(server, ctx);
 
   server.Post("/api/v1/entries", [&ctx](const httplib::Request& req, httplib::Response& res) {
     if (ConnectionPool::Refusing()) return TooManyConnections(res, ctx);
@@ -312,6 +275,8 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
         return TooManyRequests(res, "too many requests from this address", wait);
       }
     }
+    // Origin and body cap, now that the body is read (api/request_guard.h).
+    RETURN_PROBLEM_IF_ERROR(res, CheckWrite(req));
     std::string auth = req.get_header_value("Authorization");
     if (!auth.starts_with("Bearer ")) {
       return WriteProblem(res, Status(Code::kUnauthenticated, "missing Authorization: Bearer <token>"));

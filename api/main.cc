@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 
+#include "api/backoffice_routes.h"
 #include "api/funds_routes.h"
 #include "api/process_limits.h"
 #include "api/witness_client.h"
@@ -339,6 +340,7 @@ int main(int argc, char** argv) {
   api::RegisterLogRoutes(server, ctx);
   if (ledger != nullptr) api::RegisterFundsRoutes(server, ctx);
   if (ledger != nullptr) api::RegisterExportRoutes(server, ctx);
+  api::RegisterBackOfficeRoutes(server, ctx);
   api::RegisterSiteRoutes(server, ctx);
 
   g_server = &server;

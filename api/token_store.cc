@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -177,6 +178,18 @@ Result<Actor> TokenStore::FindAccount(const std::string& name) {
     return a;
   }
   return NotFound("no live account named " + name + " (ledgerctl token --name " + name + " creates one)");
+}
+
+Result<std::vector<Actor>> TokenStore::LiveAccounts() {
+  std::lock_guard lock(mu_);
+  LEDGER_RETURN_IF_ERROR(ReloadIfChanged(/*force=*/false));
+  std::vector<Actor> out;
+  for (const auto& [hash, rec] : by_hash_) {
+    if (rec.revoked) continue;
+    out.push_back(Actor{rec.actor.role, rec.actor.name, rec.actor.org, ""});
+  }
+  std::sort(out.begin(), out.end(), [](const Actor& a, const Actor& b) { return a.name < b.name; });
+  return out;
 }
 
 }  // namespace ledger::api

@@ -23,6 +23,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ledger/base/status.h"
 
@@ -55,6 +56,9 @@ class TokenStore {
   // The live account called `name` (for tools that act as an account without
   // its token, such as ledgerctl import); NotFound when there is none.
   Result<Actor> FindAccount(const std::string& name);
+  // Every live account (name, role, org), by name; token_id left empty, so
+  // that nothing derived from a token leaves the store (GET /api/v1/accounts).
+  Result<std::vector<Actor>> LiveAccounts();
 
  private:
   struct Record {

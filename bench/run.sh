@@ -34,6 +34,7 @@ step "charity domain at scale: open, year report, memory (bench/scale_bench.sh)"
 step "HTTP writes (bench/http_bench.sh)" bash bench/http_bench.sh "$BUILD"
 step "HTTP ack to published checkpoint (bench/ack_bench.sh)" bash bench/ack_bench.sh "$BUILD"
 step "HTTP inclusion proofs on a large ledger (bench/proof_bench.sh)" bash bench/proof_bench.sh "$BUILD"
+step "batch import of a 10,000-row CSV over HTTP (bench/import_bench.sh)" bash bench/import_bench.sh "$BUILD"
 step "public site: bytes of a first dashboard visit in Chromium (tests/site/e2e/weight.mjs)" env LEDGER_BIN_DIR="$BUILD/bin" node tests/site/e2e/weight.mjs
 step "HTTP writes while 16 clients page entries (bench/paging_bench.sh)" bash bench/paging_bench.sh "$BUILD"
 step "HTTP mixed soak (bench/soak.sh)" bash bench/soak.sh "$BUILD"

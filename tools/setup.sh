@@ -15,6 +15,7 @@ packages=(
   golang-go golang-golang-x-mod-dev   # Go's own sumdb/note and tlog check our formats
   fonts-noto-cjk                       # Chinese text in the browser tests' screenshots
   nodejs chromium                      # the public site's tests, in a real browser
+  zbar-tools                           # zbarimg decodes the receipt QR code in the back office test
 )
 
 missing=()

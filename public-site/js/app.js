@@ -6,7 +6,11 @@ import { isChineseOnly } from './text.js';
 
 export { t, getLang, pickName };
 
-/** h('a', {href: 'x', class: 'y'}, 'text', child...) — text is always set as text, never HTML. */
+/**
+ * h('a', {href: 'x', class: 'y'}, 'text', child...) — text is always set as text, never HTML.
+ * A style is set through the CSSOM (el.style), which the Content-Security-Policy ledgerd sends
+ * (style-src 'self') allows; a style attribute would be refused.
+ */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -15,6 +19,7 @@ export function h(tag, attrs = {}, ...children) {
     else if (k === 'dataset') Object.assign(el.dataset, v);
     else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
     else if (k === 'text') el.textContent = v;
+    else if (k === 'style') el.style.cssText = String(v);
     else el.setAttribute(k, v === true ? '' : String(v));
   }
   for (const c of children.flat(Infinity)) {
@@ -34,26 +39,30 @@ export function $(sel, root = document) {
   return root.querySelector(sel);
 }
 
+/** An API error: the HTTP status and the problem+json members (detail, rule, field, and the whole problem). */
 export class ApiError extends Error {
-  constructor(status, detail, rule) {
+  constructor(status, detail, rule, problem = null) {
     super(detail || `HTTP ${status}`);
     this.status = status;
     this.rule = rule;
+    this.field = problem && typeof problem.field === 'string' ? problem.field : undefined;
+    this.problem = problem;
   }
 }
 
-async function check(res) {
+export async function check(res) {
   if (res.ok) return res;
   let detail = `HTTP ${res.status}`;
   let rule;
+  let problem = null;
   try {
-    const j = await res.json();
-    detail = j.detail || j.title || detail;
-    rule = j.rule;
+    problem = await res.json();
+    detail = problem.detail || problem.title || detail;
+    rule = problem.rule;
   } catch {
     /* not JSON */
   }
-  throw new ApiError(res.status, detail, rule);
+  throw new ApiError(res.status, detail, rule, problem);
 }
 
 /** GET a JSON API path such as 'api/v1/funds' (relative to the page). */
@@ -85,13 +94,16 @@ const NAV = [
   ['verify.html', 'nav.verify', 'verify'],
 ];
 
+let chromeOpts = {};
+
 function renderChrome(page) {
   const lang = getLang();
   document.documentElement.lang = lang;
   const header = $('#site-header');
   if (header) {
     const nav = h('nav', { 'aria-label': lang.startsWith('zh') ? '主导航' : 'Main' },
-      h('ul', {}, NAV.map(([href, key, id]) => h('li', {}, h('a', { href, 'aria-current': id === page ? 'page' : null }, t(key))))));
+      h('ul', {}, (chromeOpts.nav || NAV).map(([href, key, id]) => h('li', {}, h('a', { href, 'aria-current': id === page ? 'page' : null }, t(key))))),
+      chromeOpts.headerExtra ? chromeOpts.headerExtra() : null);
     const btn = h('button', { type: 'button', id: 'lang-switch', class: 'lang-switch', lang: lang.startsWith('zh') ? 'en' : 'zh-CN', 'aria-label': t('lang.switch.label'), onclick: () => switchLang() }, t('lang.switch'));
     header.replaceChildren(
       h('div', { class: 'brand' }, h('a', { href: 'index.html', class: 'brand-link' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '账'), h('span', { class: 'brand-name' }, t('site.short')))),
@@ -125,8 +137,13 @@ export function switchLang(to) {
   if (b) b.focus();
 }
 
-/** Sets up the chrome and calls render() now and after every language switch. */
-export function initPage(page, render) {
+/**
+ * Sets up the chrome and calls render() now and after every language switch.
+ * opts.nav replaces the public site's navigation ([href, i18n key, page id]...);
+ * opts.headerExtra() adds nodes after it (the back office's sign-out button).
+ */
+export function initPage(page, render, opts = {}) {
+  chromeOpts = opts;
   currentPage = page;
   currentRender = render;
   renderChrome(page);

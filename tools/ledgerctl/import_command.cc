@@ -2,52 +2,55 @@
 // lists) as entries of one type, all or nothing.
 //
 //   ledgerctl import --data DIR --file F.csv --type TYPE --as ACCOUNT [--receipts OUT] [--dry-run]
+//   ledgerctl import --url URL --token-file T --file F.csv --type TYPE [--receipts OUT] [--dry-run]
 //
-// TYPE is donation, disbursement, grant, expense, admin_cost or
-// lottery.allocation. The header line names body fields (ledger/funds/body.h);
-// a dotted name is a nested member (recipient.id, recipient.name,
-// donor.public_name). amount, sales, rate_bp and target are integers (amounts
-// in fen); every other cell is a string; an empty cell leaves the field out.
-// A donation's donor secret is drawn as ledgerd draws it: the row gives at
-// most donor.public_name.
+// TYPE is any entry type but fund.open, org.profile, books.close and
+// correction (funds::IsImportable): donation, grant, disbursement, expense,
+// admin_cost, cost, income, lottery.allocation, balance.forward, ... The file format is
+// ledger/funds/csv_rows.h's (docs/format.md, "Import files"): the header
+// names body fields, amounts are integers of fen, an empty cell leaves the
+// field out.
 //
+// --data: the store is opened here, so ledgerd must not be running on DIR.
 // The rows are recorded as ACCOUNT, an account made by `ledgerctl token`
-// (tokens.jsonl), and checked exactly as POST /api/v1/entries checks its
-// token's requests: through funds::Ledger::Prepare (the role may record the
-// type; a grantee's expenses only on its organisation's grants), then the
-// fund rules in the sequencer. The whole file is one atomic group
-// (tlog::Log::AppendAtomic): one batch and one sync, or nothing. Every bad row
-// is named (data rows count from 1; the header is line 1 of the file) and
-// nothing is appended. --dry-run checks every row and records nothing.
+// (tokens.jsonl), and checked exactly as ledgerd checks its token's requests.
+// --url: the file is sent to a running ledgerd's POST /api/v1/batches with
+// the bearer token read from T; ledgerd keeps serving while it records.
+// Both go through funds::ImportRows: every row is checked in order against
+// the state including the good rows before it, and one bad row refuses the
+// whole file naming every bad row (data rows count from 1; the header is
+// line 1 of the file); a good file is one atomic group (one batch, one sync).
+// --dry-run checks every row and records nothing.
 //
-// Every row carries an idempotency key "import/<SHA-256 of the file>/<row>"
-// scoped by the account's token: importing the same file again records
-// nothing more and answers with the first import (and its receipt codes);
-// a changed file under the same name is a new file.
+// Both modes key the file as "import/<SHA-256 of the file>" (the group key,
+// the Idempotency-Key over HTTP) scoped by the account's token: importing
+// the same file again records nothing more and answers with the first
+// import's entries and receipt codes. Over HTTP, an answer that leaves the
+// outcome unknown (no answer, 500, 503) is retried with the same key, which
+// never records twice.
 //
 // The donor receipt codes of imported donations go to --receipts OUT
 // (mode 0600), one "row,seq,receipt" line each.
-//
-// The store is opened for writing, so ledgerd must not be running on DIR.
 #include <fcntl.h>
+#include <httplib.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <sstream>
+#include <thread>
 
-#include "ledger/funds/body.h"
-#include "ledger/funds/donor.h"
+#include "api/token_store.h"
+#include "ledger/crypto/sha256.h"
+#include "ledger/funds/csv_rows.h"
 #include "ledger/funds/ledger.h"
 #include "ledger/funds/state_machine.h"
-#include "ledger/crypto/sha256.h"
-#include "api/token_store.h"
 #include "ledger/tlog/data_dir.h"
-#include "ledger/tlog/entry.h"
 #include "tools/ledgerctl/flags.h"
 
 namespace ledger::tools {
@@ -56,246 +59,202 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kMaxReported = 50;
+constexpr int kHttpAttempts = 5;
 
 int Fail(const std::string& msg, int code = 1) {
   fprintf(stderr, "ledgerctl import: %s\n", msg.c_str());
   return code;
 }
 
-struct CsvRecord {
-  std::vector<std::string> cells;
-  size_t line = 0;  // file line the record starts on (1 = header)
+// What an import did, from the library or from ledgerd's answer.
+struct Outcome {
+  size_t rows = 0;
+  std::vector<std::string> problems;  // "row R (line L): why [rule]", by row
+  struct Row {
+    size_t row = 0;
+    uint64_t seq = 0;
+    std::string receipt;  // donations only
+    bool replayed = false;
+  };
+  std::vector<Row> recorded;
 };
 
-// RFC 4180: fields separated by commas, records by CRLF or LF, fields with
-// commas, quotes or line breaks in double quotes ("" for a quote).
-Result<std::vector<CsvRecord>> ParseCsv(std::string text) {
-  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a spreadsheet's UTF-8 BOM
-  std::vector<CsvRecord> out;
-  CsvRecord rec;
-  std::string field;
-  bool quoted = false, after_quote = false, any = false;
-  size_t line = 1;
-  rec.line = 1;
-  auto end_field = [&] {
-    rec.cells.push_back(std::move(field));
-    field.clear();
-    after_quote = false;
-  };
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-        after_quote = true;
-      } else {
-        if (c == '\n') ++line;
-        field += c;
-      }
-      continue;
-    }
-    if (c == '"') {
-      if (!field.empty() || after_quote) {
-        return InvalidArgument("line " + std::to_string(line) + ": a quote inside an unquoted field");
-      }
-      quoted = any = true;
-    } else if (c == ',') {
-      end_field();
-      any = true;
-    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-      continue;
-    } else if (c == '\n') {
-      if (any || !field.empty()) {
-        end_field();
-        out.push_back(std::move(rec));
-      }
-      rec = CsvRecord{};
-      any = false;
-      rec.line = ++line;
-    } else {
-      if (after_quote) return InvalidArgument("line " + std::to_string(line) + ": text after a closing quote");
-      field += c;
-      any = true;
-    }
+Result<std::string> ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(Code::kNotFound, "cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// --data: open the store and record through the library.
+Result<Outcome> ImportLocal(const Flags& f, funds::EntryType type, const std::string& file_bytes,
+                            const std::string& key, std::string* who) {
+  const tlog::DataDir dir{f.Get("data")};
+  api::TokenStore tokens(dir.tokens_file());
+  auto account = tokens.FindAccount(f.Get("as"));
+  if (!account.ok()) return InvalidArgument("--as " + f.Get("as") + ": " + account.status().message());
+  LEDGER_ASSIGN_OR_RETURN(funds::Role role, funds::ParseRole(account->role));
+  const funds::Actor actor{role, account->name, account->org, account->token_id};
+  *who = actor.name;
+
+  funds::FundsStateMachine sm;
+  auto log = tlog::OpenWritableLog(dir, /*require_private_mode=*/false, &sm);
+  if (!log.ok()) {
+    // RocksDB's lock held by a running ledgerd shows as an I/O error.
+    if (log.status().code() != Code::kIOError) return log.status();
+    return Status(
+        Code::kIOError,
+        log.status().ToString() + " (is ledgerd running on this directory? stop it, or import with --url)");
   }
-  if (quoted) return InvalidArgument("line " + std::to_string(rec.line) + ": a quoted field never ends");
-  if (any || !field.empty()) {
-    end_field();
-    out.push_back(std::move(rec));
+  funds::Ledger ledger(log->get(), &sm);
+  auto res = funds::ImportRows(ledger, actor, type, file_bytes, f.Has("dry-run"), key);
+  (*log)->Close();
+  if (!res.ok()) return res.status();
+  Outcome out;
+  out.rows = res->rows;
+  for (const auto& p : res->problems) out.problems.push_back(funds::FormatRowProblem(p));
+  for (const auto& r : res->recorded) {
+    out.recorded.push_back({r.row, r.recorded.seq, r.recorded.receipt.value_or(""), r.recorded.replayed});
   }
   return out;
 }
 
-bool IsIntegerField(const std::string& leaf) {
-  return leaf == "amount" || leaf == "sales" || leaf == "rate_bp" || leaf == "target";
-}
-
-// Builds the request body of one row from dotted header names.
-Result<json> RowBody(const std::vector<std::vector<std::string>>& header, const std::vector<std::string>& cells) {
-  json body = json::object();
-  for (size_t c = 0; c < header.size(); ++c) {
-    if (cells[c].empty()) continue;
-    const auto& path = header[c];
-    json* at = &body;
-    for (size_t k = 0; k + 1 < path.size(); ++k) {
-      json& next = (*at)[path[k]];
-      if (next.is_null()) next = json::object();
-      at = &next;
-    }
-    const std::string& v = cells[c];
-    if (IsIntegerField(path.back()) && path.size() == 1) {
-      size_t used = 0;
-      long long n = 0;
-      bool ok = v.find_first_not_of("-0123456789") == std::string::npos;
-      try {
-        n = ok ? std::stoll(v, &used) : 0;
-      } catch (const std::exception&) {
-        ok = false;
-      }
-      if (!ok || used != v.size()) {
-        return InvalidArgument("column " + path.back() + ": \"" + v + "\" is not an integer" +
-                               (path.back() == "rate_bp" ? "" : " of fen"));
-      }
-      (*at)[path.back()] = static_cast<int64_t>(n);
-    } else {
-      (*at)[path.back()] = v;
-    }
+// --url: POST the file to ledgerd (POST /api/v1/batches).
+Result<Outcome> ImportRemote(const Flags& f, const std::string& type, const std::string& file_bytes,
+                             const std::string& key, std::string* who) {
+  std::string url = f.Get("url");
+  const size_t scheme = url.find("://");
+  if (scheme == std::string::npos ||
+      (url.compare(0, scheme, "http") != 0 && url.compare(0, scheme, "https") != 0)) {
+    return InvalidArgument("--url must start with http:// or https://, got " + url);
   }
-  return body;
+  const size_t slash = url.find('/', scheme + 3);
+  std::string prefix = slash == std::string::npos ? "" : url.substr(slash);
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  LEDGER_ASSIGN_OR_RETURN(std::string token, ReadAll(f.Get("token-file")));
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' '))
+    token.pop_back();
+  if (token.empty()) return InvalidArgument("--token-file " + f.Get("token-file") + " is empty");
+
+  signal(SIGPIPE, SIG_IGN);  // ledgerd may refuse and close before the upload ends
+  httplib::Client client(url.substr(0, slash));
+  client.set_connection_timeout(10, 0);
+  client.set_read_timeout(120, 0);
+  client.set_write_timeout(60, 0);
+  const httplib::Headers headers{{"Authorization", "Bearer " + token}, {"Idempotency-Key", key}};
+  const std::string path = prefix + "/api/v1/batches?type=" + httplib::detail::encode_query_param(type) +
+                           (f.Has("dry-run") ? "&dry_run=1" : "");
+
+  httplib::Result res{nullptr, httplib::Error::Unknown};
+  for (int attempt = 1;; ++attempt) {
+    res = client.Post(path, headers, file_bytes, "text/csv; charset=utf-8");
+    const bool unknown = !res || res->status >= 500;
+    if (!unknown || attempt == kHttpAttempts) break;
+    int wait = 1 << (attempt - 1);
+    if (res && res->has_header("Retry-After"))
+      wait = std::max(1, std::atoi(res->get_header_value("Retry-After").c_str()));
+    fprintf(stderr,
+            "ledgerctl import: %s; the outcome is unknown, sending the same file with the same key in %d s\n",
+            res ? ("HTTP " + std::to_string(res->status)).c_str() : httplib::to_string(res.error()).c_str(),
+            wait);
+    std::this_thread::sleep_for(std::chrono::seconds(wait));
+  }
+  if (!res) {
+    return Status(Code::kUnavailable,
+                  "POST " + url + "/api/v1/batches: " + httplib::to_string(res.error()) +
+                      "; the outcome is unknown: run the same import again (it never records twice)");
+  }
+  json j = json::parse(res->body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Status(Code::kUnavailable, "POST " + url + "/api/v1/batches: HTTP " + std::to_string(res->status) +
+                                          " with a body that is not JSON");
+  }
+  Outcome out;
+  out.rows = j.value("rows", size_t{0});
+  if (res->status == 422 && j.value("rule", "") == "batch.rows" && j.contains("errors") &&
+      j["errors"].is_array()) {
+    for (const json& e : j["errors"]) {
+      out.problems.push_back("row " + std::to_string(e.value("row", size_t{0})) + " (line " +
+                             std::to_string(e.value("line", size_t{0})) +
+                             "): " + e.value("detail", std::string()) +
+                             (e.contains("rule") ? " [" + e.value("rule", std::string()) + "]" : ""));
+    }
+    return out;
+  }
+  if (res->status != 200 && res->status != 201) {
+    std::string detail = j.value("detail", std::string("HTTP ") + std::to_string(res->status));
+    if (j.contains("rule")) detail += " [" + j.value("rule", std::string()) + "]";
+    return Status(res->status >= 500 ? Code::kUnavailable : Code::kFailedPrecondition,
+                  "ledgerd answered " + std::to_string(res->status) + ": " + detail);
+  }
+  const bool replayed = j.value("replayed", false);
+  for (const json& e : j.value("entries", json::array())) {
+    out.recorded.push_back({e.value("row", size_t{0}), e.value("seq", uint64_t{0}),
+                            e.value("receipt", std::string()), replayed});
+  }
+  // Who recorded: ask the server (the token file names no account).
+  if (auto me = client.Get(prefix + "/api/v1/me", httplib::Headers{{"Authorization", "Bearer " + token}});
+      me && me->status == 200) {
+    json m = json::parse(me->body, nullptr, false);
+    if (m.is_object()) *who = m.value("name", std::string("?"));
+  }
+  return out;
 }
 
 }  // namespace
 
 int CmdImport(const Flags& f) {
-  static const std::set<std::string> kTypes = {"donation", "disbursement", "grant", "expense", "admin_cost",
-                                               "lottery.allocation"};
-  if (!f.Has("data") || !f.Has("file") || !f.Has("as") || !kTypes.count(f.Get("type")) || !f.positional.empty()) {
-    return Fail("usage: ledgerctl import --data DIR --file F.csv --type "
-                "donation|disbursement|grant|expense|admin_cost|lottery.allocation --as ACCOUNT [--receipts OUT] "
-                "[--dry-run]",
-                2);
-  }
+  const bool local = f.Has("data"), remote = f.Has("url");
   auto type = funds::ParseEntryType(f.Get("type"));
-  if (!type.ok()) return Fail(type.status().message(), 2);
+  if (local == remote || !f.Has("file") || (local && !f.Has("as")) || (remote && !f.Has("token-file")) ||
+      !type.ok() || !funds::IsImportable(*type) || !f.positional.empty()) {
+    return Fail(
+        "usage: ledgerctl import --data DIR --as ACCOUNT | --url URL --token-file FILE,\n"
+        "         --file F.csv --type TYPE (any entry type but fund.open, org.profile, books.close, "
+        "correction) "
+        "[--receipts OUT] [--dry-run]",
+        2);
+  }
   if (f.Has("receipts") && *type != funds::EntryType::kDonation) {
     return Fail("--receipts is for donations only", 2);
   }
-  const tlog::DataDir dir{f.Get("data")};
-
-  // 1. The account, as ledgerd would see its token.
-  api::TokenStore tokens(dir.tokens_file());
-  auto account = tokens.FindAccount(f.Get("as"));
-  if (!account.ok()) return Fail("--as " + f.Get("as") + ": " + account.status().message(), 2);
-  auto role = funds::ParseRole(account->role);
-  if (!role.ok()) return Fail(role.status().message());
-  const funds::Actor actor{*role, account->name, account->org, account->token_id};
-
-  // 2. Read and parse the file.
-  std::ifstream in(f.Get("file"), std::ios::binary);
-  if (!in) return Fail("cannot read " + f.Get("file"));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string file_bytes = ss.str();
-  auto records = ParseCsv(file_bytes);
-  if (!records.ok()) return Fail(f.Get("file") + ": " + records.status().message());
-  if (records->empty()) return Fail(f.Get("file") + " is empty (it needs a header line)");
-  std::vector<std::vector<std::string>> header;
-  std::set<std::string> seen;
-  for (const std::string& h : (*records)[0].cells) {
-    std::vector<std::string> path;
-    std::stringstream hs(h);
-    std::string part;
-    while (std::getline(hs, part, '.')) path.push_back(part);
-    bool ok = !h.empty() && h.back() != '.' && !path.empty();
-    for (const auto& p : path) ok = ok && !p.empty() && p.find_first_not_of("abcdefghijklmnopqrstuvwxyz_0123456789") == std::string::npos;
-    if (!ok) return Fail("header \"" + h + "\" is not a body field name (like amount or recipient.id)");
-    if (!seen.insert(h).second) return Fail("header \"" + h + "\" appears twice");
-    header.push_back(std::move(path));
+  auto file_bytes = ReadAll(f.Get("file"));
+  if (!file_bytes.ok()) return Fail(file_bytes.status().message());
+  const std::string key = "import/" + crypto::ToHex(crypto::Sha256Of(*file_bytes));
+  std::string who = local ? f.Get("as") : "?";
+  auto out = local ? ImportLocal(f, *type, *file_bytes, key, &who)
+                   : ImportRemote(f, f.Get("type"), *file_bytes, key, &who);
+  if (!out.ok()) {
+    const Status& s = out.status();
+    if (s.code() == Code::kInvalidArgument && s.message().starts_with("--")) return Fail(s.message(), 2);
+    return Fail((s.field() == "csv" ? f.Get("file") + ": " : "") + s.message());
   }
-  for (const auto& a : seen) {
-    for (const auto& b : seen) {
-      if (b.size() > a.size() && b.compare(0, a.size() + 1, a + ".") == 0) {
-        return Fail("headers \"" + a + "\" and \"" + b + "\" cannot both be given");
-      }
-    }
-  }
-  const size_t rows = records->size() - 1;
-  if (rows == 0) return Fail(f.Get("file") + " has a header but no rows");
-
-  // 3. Rows to requests; a row whose cells do not make a body is bad already.
-  std::vector<std::string> problems;
-  std::vector<funds::RecordRequest> requests;
-  std::vector<size_t> row_of;  // request -> data row (from 1)
-  for (size_t r = 1; r <= rows; ++r) {
-    const CsvRecord& rec = (*records)[r];
-    auto bad = [&](const std::string& why) {
-      problems.push_back("row " + std::to_string(r) + " (line " + std::to_string(rec.line) + "): " + why);
-    };
-    if (rec.cells.size() != header.size()) {
-      bad("has " + std::to_string(rec.cells.size()) + " cells, the header has " + std::to_string(header.size()));
-      continue;
-    }
-    auto body = RowBody(header, rec.cells);
-    if (!body.ok()) {
-      bad(body.status().message());
-      continue;
-    }
-    requests.push_back(funds::RecordRequest{actor, std::string(funds::EntryTypeName(*type)), std::move(*body), ""});
-    row_of.push_back(r);
-  }
-
-  // 4. Open the ledger (for writing: ledgerd must not hold it).
-  funds::FundsStateMachine sm;
-  auto log = tlog::OpenWritableLog(dir, /*require_private_mode=*/false, &sm);
-  if (!log.ok()) {
-    // RocksDB's lock held by a running ledgerd shows as an I/O error.
-    if (log.status().code() != Code::kIOError) return Fail(log.status().message());
-    return Fail(log.status().ToString() +
-                " (is ledgerd running on this directory? stop it, or record through POST /api/v1/entries)");
-  }
-  const uint64_t start_size = (*log)->Size();
-
-  // 5. One atomic group, keyed by the file's content. A file with a row that
-  // did not even parse is still checked row by row, as a dry run.
-  const std::string key = "import/" + crypto::ToHex(crypto::Sha256Of(file_bytes));
-  const bool dry_run = f.Has("dry-run") || !problems.empty();
-  funds::Ledger ledger(log->get(), &sm);
-  funds::Ledger::GroupOutcome out = ledger.RecordAtomic(requests, dry_run, key);
-  for (size_t i = 0; i < out.rows.size(); ++i) {
-    if (out.rows[i].ok()) continue;
-    const Status& st = out.rows[i].status();
-    const size_t r = row_of[i];
-    problems.push_back("row " + std::to_string(r) + " (line " + std::to_string((*records)[r].line) + "): " +
-                       st.message() + (st.rule().empty() ? "" : " [" + st.rule() + "]"));
-  }
-  const uint64_t end_size = (*log)->Size();
-  (*log)->Close();
-  if (!problems.empty()) {
-    std::sort(problems.begin(), problems.end(), [](const std::string& a, const std::string& b) {
-      return std::stoul(a.substr(4)) < std::stoul(b.substr(4));
-    });
+  const size_t rows = out->rows;
+  if (!out->problems.empty()) {
     fprintf(stderr, "ledgerctl import: refused %s: %zu of %zu rows are bad; nothing was recorded\n",
-            f.Get("file").c_str(), problems.size(), rows);
-    for (size_t i = 0; i < problems.size() && i < kMaxReported; ++i) fprintf(stderr, "  %s\n", problems[i].c_str());
-    if (problems.size() > kMaxReported) fprintf(stderr, "  ... and %zu more\n", problems.size() - kMaxReported);
+            f.Get("file").c_str(), out->problems.size(), rows);
+    for (size_t i = 0; i < out->problems.size() && i < kMaxReported; ++i) {
+      fprintf(stderr, "  %s\n", out->problems[i].c_str());
+    }
+    if (out->problems.size() > kMaxReported)
+      fprintf(stderr, "  ... and %zu more\n", out->problems.size() - kMaxReported);
     return 3;
   }
   if (f.Has("dry-run")) {
     printf("dry run: all %zu %s rows of %s would be recorded (as %s); nothing was recorded\n", rows,
-           f.Get("type").c_str(), f.Get("file").c_str(), actor.name.c_str());
+           f.Get("type").c_str(), f.Get("file").c_str(), who.c_str());
     return 0;
   }
+  if (out->recorded.empty()) return Fail("the import answered no rows");
 
-  // 6. The receipts file.
+  // The receipts file.
   size_t replayed = 0, receipts = 0;
   std::string lines;
-  for (size_t i = 0; i < out.rows.size(); ++i) {
-    replayed += out.rows[i]->replayed;
-    if (out.rows[i]->receipt) {
-      lines += std::to_string(row_of[i]) + "," + std::to_string(out.rows[i]->seq) + "," + *out.rows[i]->receipt + "\n";
+  for (const auto& r : out->recorded) {
+    replayed += r.replayed;
+    if (!r.receipt.empty()) {
+      lines += std::to_string(r.row) + "," + std::to_string(r.seq) + "," + r.receipt + "\n";
       ++receipts;
     }
   }
@@ -309,15 +268,18 @@ int CmdImport(const Flags& f) {
                   " failed; run the same import again to get the receipt codes back");
     }
   }
-  if (replayed == rows) {
+  const auto first = static_cast<unsigned long long>(out->recorded.front().seq);
+  const auto last = static_cast<unsigned long long>(out->recorded.back().seq);
+  if (replayed == out->recorded.size()) {
     printf("%s was imported before (entries %llu..%llu); nothing new was recorded%s\n", f.Get("file").c_str(),
-           (unsigned long long)out.rows.front()->seq, (unsigned long long)out.rows.back()->seq,
-           f.Has("receipts") ? (", receipt codes written to " + f.Get("receipts")).c_str() : "");
+           first, last, f.Has("receipts") ? (", receipt codes written to " + f.Get("receipts")).c_str() : "");
     return 0;
   }
   printf("imported %zu %s rows from %s as %s: entries %llu..%llu%s\n", rows, f.Get("type").c_str(),
-         f.Get("file").c_str(), actor.name.c_str(), (unsigned long long)start_size, (unsigned long long)(end_size - 1),
-         f.Has("receipts") ? (", " + std::to_string(receipts) + " receipt codes in " + f.Get("receipts")).c_str() : "");
+         f.Get("file").c_str(), who.c_str(), first, last,
+         f.Has("receipts")
+             ? (", " + std::to_string(receipts) + " receipt codes in " + f.Get("receipts")).c_str()
+             : "");
   return 0;
 }
 
