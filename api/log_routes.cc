@@ -8,6 +8,7 @@
 #include "api/json_body.h"
 #include "api/log_views.h"
 #include "api/problem.h"
+#include "api/response_gzip.h"
 #include "api/server.h"
 #include "ledger/base/log_escape.h"
 #include "ledger/crypto/base64.h"
@@ -177,6 +178,7 @@ void ConfigureServer(httplib::Server& server, const PoolOptions& pool_options, C
   server.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     if (req.method == "GET" || req.method == "HEAD") res.set_header("Access-Control-Allow-Origin", "*");
     (res.status >= 500 ? g_requests_5xx : res.status >= 400 ? g_requests_4xx : g_requests_2xx)++;
+    CompressJsonAnswer(req, res);
   });
 }
 
