@@ -573,6 +573,7 @@ Status CheckCanonicalValues(const json& j, const std::string& path) {
     case json::value_t::string:
     case json::value_t::number_integer:
     case json::value_t::number_unsigned:
+    case json::value_t::boolean:  // org.profile's sample_data (OptBool)
       return Status::Ok();
     case json::value_t::number_float:
       return InvalidArgument(path + " is a float; amounts are integers of fen", "amount.integer");

@@ -178,7 +178,10 @@ TEST(BodyTest, CanonicalFormIsSortedCompactAndRefusesFloats) {
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(*c, R"({"a":{"c":2,"d":"x"},"b":1})");
   EXPECT_EQ(CanonicalJson(json::parse(R"({"a":1.0})")).status().rule(), "amount.integer");
-  EXPECT_EQ(CanonicalJson(json::parse(R"({"a":true})")).status().code(), Code::kInvalidArgument);
+  // Booleans are canonical JSON (org.profile's sample_data); null and arrays are not body values.
+  EXPECT_EQ(*CanonicalJson(json::parse(R"({"b":false,"a":true})")), R"({"a":true,"b":false})");
+  EXPECT_EQ(CanonicalJson(json::parse(R"({"a":null})")).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(CanonicalJson(json::parse(R"({"a":[1]})")).status().code(), Code::kInvalidArgument);
 }
 
 TEST(BodyTest, ParseCanonicalBodyRefusesNonCanonicalText) {
