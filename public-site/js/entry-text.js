@@ -67,13 +67,19 @@ export function tn(key, n, vars = {}) {
   return t(k, { n, ...vars });
 }
 
-/** "880 户 / 3,120 人" from a {households, persons} object; '' when it holds no count. */
-export function beneficiariesText(ben) {
+/** "880 户、3,120 人" from a {households, persons} object, for a column or row already labelled; '' when it holds no count. */
+export function beneficiaryCounts(ben) {
   if (!ben) return '';
   const parts = [];
   if (ben.households) parts.push(tn('ben.households', formatCount(ben.households, getLang())));
   if (ben.persons) parts.push(tn('ben.persons', formatCount(ben.persons, getLang())));
-  return parts.length ? t('ben.label', { counts: parts.join(t('list.sep')) }) : '';
+  return parts.join(t('list.sep'));
+}
+
+/** "受益 880 户、3,120 人" for running text; '' when it holds no count. */
+export function beneficiariesText(ben) {
+  const counts = beneficiaryCounts(ben);
+  return counts ? t('ben.label', { counts }) : '';
 }
 
 /** An in-kind gift: item × quantity unit, and how it was valued. */

@@ -78,7 +78,7 @@ export const ACCOUNT_STRINGS = {
     'ben.label': '受益 {counts}',
     'ben.households.col': '受益户数',
     'ben.persons.col': '受益人数',
-    'inkind.text': '实物：{item} {quantity} {unit}（估值依据：{basis}）',
+    'inkind.text': '{item} {quantity} {unit}（估值依据：{basis}）',
 
     'entries.restricted': '定向：{purpose}',
     'entries.unrestricted': '非定向',
@@ -310,7 +310,7 @@ export const ACCOUNT_STRINGS = {
     'ben.label': 'Beneficiaries: {counts}',
     'ben.households.col': 'Households',
     'ben.persons.col': 'Persons',
-    'inkind.text': 'In kind: {quantity} {unit} of {item} (valued by: {basis})',
+    'inkind.text': '{quantity} {unit} of {item} (valued by: {basis})',
 
     'entries.restricted': 'Restricted: {purpose}',
     'entries.unrestricted': 'Unrestricted',

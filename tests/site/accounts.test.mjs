@@ -123,7 +123,7 @@ test('every entry type has a summary and a business date in both languages, code
     }
   }
   setLang('zh-CN');
-  assert.match(E.summaryText({ type: 'donation', body: BODIES.donation }), /实物：大米 50 袋（估值依据：发票价）.*定向：助学（管理费不超过 5\.00%）.*捐赠票据 HC-2/);
+  assert.match(E.summaryText({ type: 'donation', body: BODIES.donation }), /实物捐赠 · 大米 50 袋（估值依据：发票价） · 定向：助学（管理费不超过 5\.00%） · 捐赠票据 HC-2/);
   assert.match(E.summaryText({ type: 'disbursement', body: BODIES.disbursement }), /受益 880 户、1 人 · 地区：江北/);
   assert.match(E.summaryText({ type: 'lottery.allocation', body: BODIES['lottery.allocation'] }), /省级财政分配 · 2018 年度预算 · 文号 粤财社〔2018〕12号/);
   assert.match(E.summaryText({ type: 'lottery.sales', body: BODIES['lottery.sales'] }), /仅作背景/);

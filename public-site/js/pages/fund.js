@@ -2,7 +2,7 @@ import { initPage, api, h, t, money, table, fundName, kindLabel, errorBox, loadi
 import { formatDate, formatCount, percentOf } from '../format.js';
 import { toCsv, yuan } from '../csv.js';
 import { isChineseOnly } from '../text.js';
-import { businessDate, movedAmount, summaryText, typeText, beneficiariesText } from '../entry-text.js';
+import { businessDate, movedAmount, summaryText, typeText, beneficiaryCounts } from '../entry-text.js';
 import { ledgerYears, yearList } from '../years.js';
 import { pageOf, pagerNav } from '../pager.js';
 
@@ -65,7 +65,7 @@ function extraFacts(f) {
   const d = f.detail || {};
   const lang = getLang();
   const items = [];
-  const ben = beneficiariesText(d.beneficiaries);
+  const ben = beneficiaryCounts(d.beneficiaries);
   if (ben) items.push([t('fund.beneficiaries'), ben]);
   for (const k of ['donations', 'other_income', 'brought_forward', 'in_kind', 'restricted']) {
     if (d[k] !== undefined && String(d[k]) !== '0') items.push([t('fund.detail.' + k), money(d[k])]);
@@ -95,7 +95,7 @@ function grantsSection(f) {
       { label: t('grant.promised'), num: true, cell: (g) => h('span', { class: g.corrected ? 'struck' : '' }, money(g.amount)) },
       { label: t('grant.paid'), num: true, cell: (g) => `${money(g.paid)} (${percentOf(g.paid, g.amount)})` },
       { label: t('grant.used'), num: true, cell: (g) => (String(g.used) === '0' ? '—' : `${money(g.used)} (${percentOf(g.used, g.amount)})`) },
-      { label: t('fund.beneficiaries'), cell: (g) => beneficiariesText(g.beneficiaries) || '—' },
+      { label: t('fund.beneficiaries'), cell: (g) => beneficiaryCounts(g.beneficiaries) || '—' },
     ], pg.items, { hideCaption: true, rowHeader: true, empty: year === null ? t('none') : t('nodata'), rowClass: (g) => (g.corrected ? 'corrected' : null), class: 'grants-table' }),
     list.length > GRANTS_PER_PAGE ? pagerNav({
       id: 'grants', label: t('fund.grants'),
