@@ -12,6 +12,7 @@ export const ACCOUNT_STRINGS = {
     'list.sep': '、',
     'list.semicolon': '；',
     'pager.text': '第 {page} / {pages} 页（第 {from}–{to} 项，共 {total} 项）',
+    'mirror.year': '这个静态镜像只提供 {year} 年的数据；其他年份请到账本服务器查看，或用 ledgerctl report 复算。',
 
     'sample.title': '示例数据',
     'sample.text': '本站显示的是虚构的演示数据，机构、捐赠人和金额都不是真实的。',
@@ -244,6 +245,7 @@ export const ACCOUNT_STRINGS = {
     'list.sep': ', ',
     'list.semicolon': '; ',
     'pager.text': 'Page {page} of {pages} (items {from}–{to} of {total})',
+    'mirror.year': 'This static mirror holds {year} only; for other years ask the ledger’s server, or recompute them with ledgerctl report.',
 
     'sample.title': 'Sample data.',
     'sample.text': 'This site shows fictional demonstration data: the organisation, donors and amounts are not real.',

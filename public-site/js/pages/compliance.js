@@ -16,6 +16,7 @@ let year = askedYear || thisYear;
 let years = null; // {first, last} of the ledger's data, or null when unknown
 let data = null;
 let error = null;
+let mirrorNote = null; // the one year a static mirror holds, when it answered another than asked
 
 const pct = (bp) => (Number(bp) / 100).toFixed(bp % 100 === 0 ? 0 : 2);
 const day = (d) => (d ? formatDate(d, getLang()) : '—');
@@ -147,6 +148,7 @@ function render() {
   const empty = complianceEmpty(c);
   const reason = notJudgedReason(c);
   fill(box,
+    mirrorNote !== null ? h('p', { class: 'warn', id: 'mirror-year' }, t('mirror.year', { year: mirrorNote })) : null,
     empty ? h('p', { class: 'nodata', id: 'comp-nodata', role: 'status' }, t('comp.nodata', { year: c.year ?? year })) : null,
     h('section', { 'aria-labelledby': 'h-org' }, h('h2', { id: 'h-org' }, t('comp.org')), organisationBlock(c), tierBlock(c)),
     h('div', { class: 'cards comp-cards' }, spendingCard(c, empty, reason), adminCard(c, empty, reason)),
@@ -161,6 +163,9 @@ async function load() {
   try {
     data = await api('api/v1/compliance?year=' + year);
     error = null;
+    // A static mirror answers one year whatever is asked: show that year, and say so.
+    mirrorNote = data && Number.isInteger(data.year) && data.year !== year ? data.year : null;
+    if (mirrorNote !== null) year = data.year;
   } catch (e) {
     error = e;
   }

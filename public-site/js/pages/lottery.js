@@ -17,6 +17,7 @@ let year = askedYear || thisYear;
 let years = null;
 let data = null;
 let error = null;
+let mirrorNote = null; // the one year a static mirror holds, when it answered another than asked
 let projectPage = 1;
 const PROJECTS_PER_PAGE = 25;
 const LEVELS = ['central', 'province', 'city', 'district'];
@@ -110,10 +111,12 @@ function render() {
   if (error) return box.replaceChildren(errorBox(error, load));
   if (!data) return box.replaceChildren(loadingBox());
   const a = data;
+  const note = mirrorNote !== null ? h('p', { class: 'warn', id: 'mirror-year' }, t('mirror.year', { year: mirrorNote })) : null;
   if (announcementEmpty(a)) {
-    return fill(box, h('h2', {}, t('lottery.title', { year: a.year })), h('p', { class: 'nodata', id: 'lottery-nodata', role: 'status' }, t('nodata')));
+    return fill(box, note, h('h2', {}, t('lottery.title', { year: a.year })), h('p', { class: 'nodata', id: 'lottery-nodata', role: 'status' }, t('nodata')));
   }
   fill(box,
+    note,
     h('h2', {}, t('lottery.title', { year: a.year })),
     publication(a),
     h('p', { class: 'help' }, t('lottery.unit')),
@@ -142,6 +145,9 @@ async function load() {
   try {
     data = await api('api/v1/lottery/announcement?year=' + year);
     error = null;
+    // A static mirror answers one year whatever is asked: show that year, and say so.
+    mirrorNote = data && Number.isInteger(data.year) && data.year !== year ? data.year : null;
+    if (mirrorNote !== null) year = data.year;
   } catch (e) {
     error = e;
   }

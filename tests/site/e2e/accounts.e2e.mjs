@@ -13,7 +13,7 @@ import path from 'node:path';
 import { startLedgerd } from '../helpers/ledgerd.mjs';
 import { recordFixture, recordProfile } from '../helpers/accounts-fixture.mjs';
 import { fenToYuanString, ratioToPercent, formatDate } from '../../../public-site/js/format.js';
-import { SITE, OUT, skipWithoutLedgerd, openBrowser, load } from './harness.mjs';
+import { SITE, OUT, skipWithoutLedgerd, openBrowser, load, startMirror } from './harness.mjs';
 import { accountsPages } from './accounts-setup.mjs';
 
 const skip = skipWithoutLedgerd();
@@ -304,6 +304,22 @@ test('the entries browser names every entry type in both languages, with benefic
     await page.waitForSelector('#entry-trace-link');
     assert.equal(await page.getAttribute('#entry-trace-link', 'href'), `trace.html?seq=${fx.seq.bigGift}`);
     await page.close();
+  }
+});
+
+test('on a static mirror (one compliance year), the compliance page shows the year it holds and says so, never another year\'s figures under the year asked', { skip }, async (t) => {
+  const mirror = await startMirror(srv.dataDir);
+  if (!mirror) return t.skip('nginx is not installed');
+  try {
+    const held = JSON.parse(fs.readFileSync(path.join(mirror.out, 'api/v1/compliance'), 'utf8')).year;
+    const page = await browser.newPage({ allow: (r) => r.url().startsWith(mirror.url) });
+    await load(page, mirror.url + 'compliance.html?year=2018');
+    assert.notEqual(held, 2018);
+    assert.equal(await page.inputValue('#c-year'), String(held));
+    assert.match(await page.textContent('#mirror-year'), new RegExp(`只提供 ${held} 年`));
+    await page.close();
+  } finally {
+    await mirror.stop();
   }
 });
 
