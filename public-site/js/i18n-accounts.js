@@ -111,6 +111,7 @@ export const ACCOUNT_STRINGS = {
     'verify.restriction': '定向 / 非定向',
 
     'trace.heading': '这笔钱的去向',
+    'trace.summary': '去向汇总',
     'trace.intro': '任何人都可以查看任意一笔捐赠或收入的去向。捐赠人如需确认这是自己的捐赠，请在“核验捐赠”页输入收据码。',
     'trace.seq': '记录序号',
     'trace.show': '查看去向',
@@ -344,6 +345,7 @@ export const ACCOUNT_STRINGS = {
     'verify.restriction': 'Restriction',
 
     'trace.heading': 'Where this money went',
+    'trace.summary': 'In short',
     'trace.intro': 'Anyone can see where any donation or other income went. A donor who wants proof that a gift is theirs enters the receipt code on the “Verify a donation” page.',
     'trace.seq': 'Entry number',
     'trace.show': 'Show',

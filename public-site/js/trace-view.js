@@ -114,11 +114,11 @@ function lineTable(g, showUsed) {
 }
 
 /**
- * The trace as DOM: a section's children. `gift` = {amount, date, fundName}
- * of the inflow (the trace carries the same amount and date).
+ * The trace as DOM: a section's children, under `heading`; `fundName` names
+ * the fund the money went into (the trace carries the amount and date).
  */
-export function traceView(tr, { fundName = '' } = {}) {
-  const out = [h('h2', {}, t('verify.trace'))];
+export function traceView(tr, { fundName = '', heading = t('verify.trace') } = {}) {
+  const out = [h('h2', {}, heading)];
   if (tr.corrected) {
     out.push(h('p', { class: 'trace-summary', id: 'trace-summary', dataset: { corrected: '1' } }, t('verify.trace.corrected')));
     return out;

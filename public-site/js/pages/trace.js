@@ -33,7 +33,7 @@ function render() {
     h('h2', { id: 'h-gift' }, typeText(entry.entry.type), ' #', String(entry.seq)),
     donationFacts(entry.entry, f),
     entry.entry.type === 'donation' ? h('p', { class: 'help' }, t('trace.verify.hint'), ' ', h('a', { href: 'verify.html' }, t('nav.verify'))) : null);
-  fill(box, traceView(trace, { fundName: f ? pickName(f.name) : trace.fund }));
+  fill(box, traceView(trace, { fundName: f ? pickName(f.name) : trace.fund, heading: t('trace.summary') }));
 }
 
 async function load() {
