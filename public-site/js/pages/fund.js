@@ -54,6 +54,7 @@ function yearPicker() {
           year = e.target.value === '' ? null : +e.target.value;
           grantPage = 1;
           cursors = [''];
+          entries = null;
           syncUrl();
           render();
           loadEntries();
@@ -163,13 +164,17 @@ function render() {
     h('p', {}, ['donations', 'grants', 'disbursements', 'expenses'].map((k) => `${t('fund.count.' + k)} ${counts[k] ?? 0}`).join(' · ')),
     yearPicker(),
     h('section', { 'aria-labelledby': 'h-grants' }, grantsSection(f)),
-    h('section', { 'aria-labelledby': 'h-fund-entries', id: 'fund-entries' }, entriesSection()),
+    h('section', { 'aria-labelledby': 'h-fund-entries', id: 'fund-entries', dataset: entries ? { page: `${year ?? 'all'}:${cursors.length}` } : {} }, entriesSection()),
   );
 }
 
+// The section says which page it shows once loaded ("2018:2": year, page), for tests and scripts.
 function renderEntries() {
   const sec = $('#fund-entries');
-  if (sec) fill(sec, entriesSection());
+  if (!sec) return;
+  fill(sec, entriesSection());
+  if (entries) sec.dataset.page = `${year ?? 'all'}:${cursors.length}`;
+  else delete sec.dataset.page;
 }
 
 async function loadEntries() {

@@ -155,7 +155,7 @@ test('fund pages: grants a page at a time by year, entries paged by business dat
 
   // The year filter: grants and entries of 2019 only.
   await page.selectOption('#fund-year', '2019');
-  await page.waitForFunction(() => document.querySelector('#fund-entries table'));
+  await page.waitForSelector('#fund-entries[data-page="2019:1"] table');
   assert.deepEqual(await titles(), fx.grants2019);
   assert.match(page.url(), /year=2019/);
   const e2019 = await api('api/v1/entries?fund=relief&from=2019-01-01&to=2019-12-31&order=desc&limit=20');
@@ -164,7 +164,7 @@ test('fund pages: grants a page at a time by year, entries paged by business dat
 
   // 2018: entries page after page, newest first, until the corrected payment shows, marked.
   await page.selectOption('#fund-year', '2018');
-  await page.waitForFunction(() => document.querySelector('#fund-entries table'));
+  await page.waitForSelector('#fund-entries[data-page="2018:1"] table');
   let cursor = '';
   let found = null;
   for (let n = 1; n <= 20 && !found; n++) {
@@ -178,7 +178,7 @@ test('fund pages: grants a page at a time by year, entries paged by business dat
       cursor = p.next_cursor;
       assert.ok(cursor, 'more pages');
       await page.click('#fund-entries-next');
-      await page.waitForFunction((s) => document.querySelector('#fund-entries tbody th a')?.textContent !== s, `#${shown[0]}`);
+      await page.waitForSelector(`#fund-entries[data-page="2018:${n + 1}"] table`);
     }
   }
   assert.ok(found, 'the corrected payment is on some page');

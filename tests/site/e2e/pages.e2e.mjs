@@ -55,8 +55,6 @@ function pages() {
     ['entry', 'entries.html?seq=2768'],
     ['reports', 'reports.html?year=2018'],
     ['compliance', 'compliance.html?year=2018'],
-    ['lottery', 'lottery.html?year=2018'],
-    ['trace', `trace.html?seq=${receipt.seq}`],
     ['verify', `verify.html#${receipt.receipt}`, 'verified'],
     ['api', 'api.html'],
   ];
