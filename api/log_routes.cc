@@ -9,6 +9,7 @@
 #include "api/log_views.h"
 #include "api/problem.h"
 #include "api/request_guard.h"
+#include "api/response_gzip.h"
 #include "api/server.h"
 #include "ledger/base/log_escape.h"
 #include "ledger/crypto/base64.h"
@@ -153,6 +154,7 @@ void ConfigureServer(httplib::Server& server, const PoolOptions& pool_options, C
     }
     AddSecurityHeaders(res);
     (res.status >= 500 ? g_requests_5xx : res.status >= 400 ? g_requests_4xx : g_requests_2xx)++;
+    CompressJsonAnswer(req, res);
   });
 }
 

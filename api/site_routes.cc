@@ -6,48 +6,12 @@
 #include <string>
 
 #include "api/problem.h"
+#include "api/response_gzip.h"
 #include "api/server.h"
 #include "api/static_files.h"
 
 namespace ledger::api {
 namespace {
-
-// True when an Accept-Encoding header value accepts gzip (RFC 9110 section
-// 12.5.3): "gzip" or "*" listed without q=0.
-bool AcceptsGzip(const std::string& header) {
-  size_t start = 0;
-  bool star = false, gzip = false, gzip_refused = false;
-  while (start < header.size()) {
-    size_t end = header.find(',', start);
-    if (end == std::string::npos) end = header.size();
-    std::string item = header.substr(start, end - start);
-    start = end + 1;
-    std::string coding, params;
-    const size_t semi = item.find(';');
-    coding = item.substr(0, semi);
-    if (semi != std::string::npos) params = item.substr(semi + 1);
-    auto trim = [](std::string s) {
-      const size_t b = s.find_first_not_of(" \t");
-      const size_t e = s.find_last_not_of(" \t");
-      return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-    };
-    coding = trim(coding);
-    for (auto& c : coding) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
-    std::string q = trim(params);
-    bool refused = false;
-    if (q.size() >= 2 && (q[0] == 'q' || q[0] == 'Q') && q[1] == '=') {
-      const std::string v = trim(q.substr(2));
-      refused = !v.empty() && v.find_first_not_of("0.") == std::string::npos;
-    }
-    if (coding == "gzip" || coding == "x-gzip") {
-      if (refused) gzip_refused = true;
-      else gzip = true;
-    } else if (coding == "*" && !refused) {
-      star = true;
-    }
-  }
-  return gzip || (star && !gzip_refused);
-}
 
 // True when an If-None-Match value lists `etag` (weak comparison, RFC 9110
 // section 13.1.2) or is "*".

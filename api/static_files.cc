@@ -109,10 +109,10 @@ std::string ContentTypeFor(std::string_view p) {
   return "application/octet-stream";
 }
 
-Result<std::string> Gzip(std::string_view data) {
+Result<std::string> Gzip(std::string_view data, int level) {
   z_stream zs{};
   // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
-  if (deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+  if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
     return Internal("zlib deflateInit2 failed");
   }
   std::string out(deflateBound(&zs, data.size()), '\0');

@@ -42,8 +42,9 @@ std::string CacheControlFor(std::string_view rel_path);
 // Content-Type for a file name, by extension; application/octet-stream when unknown.
 std::string ContentTypeFor(std::string_view rel_path);
 
-// gzip (zlib, best compression) of `data`. Internal when zlib fails.
-Result<std::string> Gzip(std::string_view data);
+// gzip of `data` at zlib `level` (best compression unless told). Internal
+// when zlib fails.
+Result<std::string> Gzip(std::string_view data, int level = 9);
 
 class StaticFiles {
  public:

@@ -3,6 +3,7 @@
 import { t, getLang, setLang, pickName } from './i18n.js';
 import { formatMoney, fenToYuanString } from './format.js';
 import { isChineseOnly } from './text.js';
+import { sampleBanner } from './banner.js';
 
 export { t, getLang, pickName };
 
@@ -90,6 +91,7 @@ const NAV = [
   ['funds.html', 'nav.funds', 'funds'],
   ['entries.html', 'nav.entries', 'entries'],
   ['reports.html', 'nav.reports', 'reports'],
+  ['lottery.html', 'nav.lottery', 'lottery'],
   ['compliance.html', 'nav.compliance', 'compliance'],
   ['verify.html', 'nav.verify', 'verify'],
 ];
@@ -123,6 +125,7 @@ function renderChrome(page) {
   for (const el of document.querySelectorAll('[data-i18n-aria-label]')) el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
   const title = document.body.dataset.titleKey;
   document.title = (title ? t(title) + ' · ' : '') + t('site.title');
+  sampleBanner();
 }
 
 let currentRender = null;

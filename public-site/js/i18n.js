@@ -1,4 +1,5 @@
 // Strings in Chinese (default) and English. No DOM here; app.js applies them.
+import { ACCOUNT_STRINGS } from './i18n-accounts.js';
 
 export const LANGS = ['zh-CN', 'en'];
 const KEY = 'ledger.lang';
@@ -13,7 +14,6 @@ export const STRINGS = {
     'nav.funds': '基金',
     'nav.entries': '账本记录',
     'nav.reports': '报告',
-    'nav.compliance': '合规',
     'nav.verify': '核验捐赠',
     'lang.switch': 'English',
     'lang.switch.label': 'Switch to English',
@@ -102,8 +102,6 @@ export const STRINGS = {
     'dash.flow.value': '金额',
     'dash.lottery': '福利彩票公益金（按期）',
     'dash.lottery.period': '期次',
-    'dash.lottery.sales': '销售额',
-    'dash.lottery.allocated': '提取公益金',
     'dash.lottery.granted': '已资助',
     'dash.lottery.used': '已使用',
     'dash.lottery.total': '合计',
@@ -157,14 +155,6 @@ export const STRINGS = {
     'col.summary': '摘要',
     'col.by': '记录人',
 
-    'code.type.fund.open': '设立基金',
-    'code.type.donation': '捐赠',
-    'code.type.lottery.allocation': '福彩公益金划拨',
-    'code.type.grant': '资助',
-    'code.type.disbursement': '拨付',
-    'code.type.expense': '使用报告',
-    'code.type.admin_cost': '管理费用',
-    'code.type.correction': '更正',
 
     'entries.heading': '账本记录',
     'entries.filters': '筛选',
@@ -213,25 +203,17 @@ export const STRINGS = {
     'reports.json': '下载 JSON',
 
     'comp.heading': '合规情况',
-    'comp.intro': '依据《慈善法》：年度慈善活动支出不低于上一年总收入的 70%；年度管理费用不超过当年总支出的 10%。',
     'comp.year': '年度',
-    'comp.prev_income': '上一年总收入',
     'comp.spending': '本年慈善活动支出',
     'comp.spending_ratio': '支出比例',
     'comp.admin_cost': '本年管理费用',
     'comp.admin_ratio': '管理费用比例',
     'comp.ok': '符合',
     'comp.notok': '不符合',
-    'comp.rule.spending': '要求 ≥ 70%',
-    'comp.rule.admin': '要求 ≤ 10%',
     'comp.deadlines': '信息公开期限',
     'comp.what': '事项',
     'comp.due': '截止日期',
-    'comp.met_on': '完成日期',
     'comp.status': '状态',
-    'comp.missed': '已逾期',
-    'comp.met': '已按时完成',
-    'comp.pending': '未到期',
 
     'verify.heading': '核验我的捐赠',
     'verify.intro': '输入收据上的收据码，您的浏览器会自己核对：这笔捐赠确实记在公开账本中、内容未被改动，并显示这笔钱的去向。核对过程在您的设备上完成，收据码不会发送给任何人（只向账本请求该序号的证明）。',
@@ -254,12 +236,7 @@ export const STRINGS = {
     'verify.trace': '这笔钱的去向',
     'verify.trace.amount': '捐赠金额',
     'verify.trace.fund': '进入基金',
-    'verify.trace.unspent': '尚未支出（仍在基金中）',
-    'verify.trace.grant': '资助项目“{ref}”',
-    'verify.trace.admin': '管理费用（{ref}）',
-    'verify.trace.paid_used': '其中已拨付给受助方 {paid}，已使用 {used}',
     'verify.trace.corrected': '这笔捐赠已被更正（撤销），不再计入基金。',
-    'verify.trace.none': '这笔捐赠尚未被用于任何资助。',
     'verify.donation': '捐赠记录',
     'verify.received_at': '到账日期',
     'verify.channel': '渠道',
@@ -299,7 +276,6 @@ export const STRINGS = {
     'nav.funds': 'Funds',
     'nav.entries': 'Ledger entries',
     'nav.reports': 'Reports',
-    'nav.compliance': 'Compliance',
     'nav.verify': 'Verify a donation',
     'lang.switch': '中文',
     'lang.switch.label': '切换到中文',
@@ -388,8 +364,6 @@ export const STRINGS = {
     'dash.flow.value': 'Amount',
     'dash.lottery': 'Welfare lottery funds by period',
     'dash.lottery.period': 'Period',
-    'dash.lottery.sales': 'Sales',
-    'dash.lottery.allocated': 'Raised (allocated)',
     'dash.lottery.granted': 'Granted',
     'dash.lottery.used': 'Used',
     'dash.lottery.total': 'Total',
@@ -443,14 +417,6 @@ export const STRINGS = {
     'col.summary': 'Summary',
     'col.by': 'Recorded by',
 
-    'code.type.fund.open': 'Fund opened',
-    'code.type.donation': 'Donation',
-    'code.type.lottery.allocation': 'Lottery allocation',
-    'code.type.grant': 'Grant',
-    'code.type.disbursement': 'Payment',
-    'code.type.expense': 'Usage report',
-    'code.type.admin_cost': 'Admin cost',
-    'code.type.correction': 'Correction',
 
     'entries.heading': 'Ledger entries',
     'entries.filters': 'Filters',
@@ -499,25 +465,17 @@ export const STRINGS = {
     'reports.json': 'Download JSON',
 
     'comp.heading': 'Compliance',
-    'comp.intro': "Under China's Charity Law, charitable spending in a year must be at least 70% of the previous year's income, and admin costs at most 10% of the year's spending.",
     'comp.year': 'Year',
-    'comp.prev_income': "Previous year's income",
     'comp.spending': 'Charitable spending this year',
     'comp.spending_ratio': 'Spending ratio',
     'comp.admin_cost': 'Admin costs this year',
     'comp.admin_ratio': 'Admin cost ratio',
     'comp.ok': 'Met',
     'comp.notok': 'Not met',
-    'comp.rule.spending': 'must be ≥ 70%',
-    'comp.rule.admin': 'must be ≤ 10%',
     'comp.deadlines': 'Disclosure deadlines',
     'comp.what': 'What',
     'comp.due': 'Due',
-    'comp.met_on': 'Done on',
     'comp.status': 'Status',
-    'comp.missed': 'Missed',
-    'comp.met': 'Done on time',
-    'comp.pending': 'Not yet due',
 
     'verify.heading': 'Verify my donation',
     'verify.intro': 'Enter the receipt code from your receipt. Your own browser checks that the gift is in the public ledger, unchanged, and shows where the money went. The check runs on your device; your code is not sent anywhere (only the proof for its number is requested from the ledger).',
@@ -540,12 +498,7 @@ export const STRINGS = {
     'verify.trace': 'Where this money went',
     'verify.trace.amount': 'Donation',
     'verify.trace.fund': 'Into fund',
-    'verify.trace.unspent': 'Not yet spent (still in the fund)',
-    'verify.trace.grant': 'Grant “{ref}”',
-    'verify.trace.admin': 'Admin costs ({ref})',
-    'verify.trace.paid_used': 'of which {paid} paid to the recipient and {used} used',
     'verify.trace.corrected': 'This donation was corrected (reversed) and no longer counts in the fund.',
-    'verify.trace.none': 'This donation has not yet been used for any grant.',
     'verify.donation': 'Donation record',
     'verify.received_at': 'Received on',
     'verify.channel': 'Channel',
@@ -577,6 +530,9 @@ export const STRINGS = {
     'step.cosignatures.none': 'This checkpoint carries no witness signatures (no witnesses configured)',
   },
 };
+
+// The charity-accounting pages' strings live in their own file.
+for (const lang of Object.keys(STRINGS)) Object.assign(STRINGS[lang], ACCOUNT_STRINGS[lang]);
 
 function storage() {
   try {

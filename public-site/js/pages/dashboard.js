@@ -203,7 +203,7 @@ function renderLottery() {
     { label: t('dash.lottery.used'), num: true, cell: (p) => money(p.used) },
   ];
   const tot = L.totals || {};
-  box.replaceChildren(table(t('dash.lottery'), cols, L.periods || [], {
+  box.replaceChildren(h('p', {}, h('a', { href: 'lottery.html', id: 'lottery-link' }, t('dash.lottery.link'))), table(t('dash.lottery'), cols, L.periods || [], {
     hideCaption: true,
     rowHeader: true,
     phone: 'scroll',

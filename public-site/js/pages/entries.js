@@ -1,9 +1,10 @@
-import { initPage, api, apiText, h, t, money, table, errorBox, loadingBox, markReady, getLang, pickName, typeLabel, codeLabel, dataText, downloads, $ } from '../app.js';
+import { initPage, api, apiText, h, t, money, table, errorBox, loadingBox, markReady, getLang, pickName, typeLabel, dataText, downloads, $ } from '../app.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { toCsv, yuan } from '../csv.js';
+import { TYPES, businessDate, movedAmount, summaryText } from '../entry-text.js';
 import * as V from '../verify.js';
 
-const TYPES = ['fund.open', 'donation', 'lottery.allocation', 'grant', 'disbursement', 'expense', 'admin_cost', 'correction'];
+export { businessDate };
 const params = new URLSearchParams(location.search);
 const filters = { type: params.get('type') || '', fund: params.get('fund') || '', from: params.get('from') || '', to: params.get('to') || '' };
 const detailSeq = params.get('seq');
@@ -27,51 +28,30 @@ function fundLabel(id) {
   return f ? pickName(f.name) : id || '';
 }
 
-/** The business date an entry carries (the day the money moved), as written, or ''. */
-export function businessDate(e) {
-  const b = e.body || {};
-  switch (e.type) {
-    case 'donation': return b.received_at || '';
-    case 'grant': return b.award_date || '';
-    case 'disbursement': return b.paid_at || '';
-    case 'expense': return b.spent_at || '';
-    case 'admin_cost':
-    case 'lottery.allocation': return b.period || '';
-    default: return '';
-  }
-}
-
 function showDate(d, lang) {
   if (!d) return '—';
-  return /^\d{4}-\d{2}$/.test(d) ? d : formatDate(d, lang);
+  // A month or a year (a cost's period, sales) is shown as written.
+  return /^\d{4}-\d{2}-\d{2}$/.test(d) ? formatDate(d, lang) : String(d);
 }
 
-/** The entry in a few words, for the list, the detail and the CSV. */
-function summaryText(e) {
+/** The fund an entry concerns: the API's `fund` (a grant's fund for payments and expenses), else what the body names. */
+function fundCell(e, fund) {
   const b = e.body || {};
-  switch (e.type) {
-    case 'fund.open': return pickName(b.name) || b.id;
-    case 'donation': return [b.donor && b.donor.public_name ? `${t('entries.donor.public')}: ${b.donor.public_name}` : t('entries.donor.anon'), codeLabel('channel', b.channel), b.campaign].filter(Boolean).join(' · ');
-    case 'lottery.allocation': return `${b.period} · ${t('entries.sales')} ${money(b.sales)} × ${(b.rate_bp / 100).toFixed(2)}%`;
-    case 'grant': return `${b.title || b.id} → ${(b.recipient && b.recipient.name) || ''}`;
-    case 'disbursement': return `${t('entries.grant')} ${b.grant} · ${t('grant.payment_ref')} ${b.payment_ref || ''}`;
-    case 'expense': return `${t('entries.grant')} ${b.grant} · ${b.category || ''} · ${b.description || ''}`;
-    case 'admin_cost': return `${b.category || ''} · ${b.period || ''}`;
-    case 'correction': return `${t('entries.corrects', { seq: b.target })}: ${b.reason || ''}`;
-    default: return '';
-  }
-}
-
-function fundCell(e) {
-  const b = e.body || {};
+  if (fund) return b.grant ? [fundLabel(fund), ' · ', h('a', { href: 'grant.html?id=' + encodeURIComponent(b.grant) }, t('entries.via_grant', { id: b.grant }))] : fundLabel(fund);
   if (b.fund) return fundLabel(b.fund);
   if (e.type === 'fund.open') return fundLabel(b.id);
   if (b.grant) return h('a', { href: 'grant.html?id=' + encodeURIComponent(b.grant) }, t('entries.via_grant', { id: b.grant }));
   return '';
 }
 
-function correctedBadge(seq) {
-  const by = correctedBy.get(seq);
+/** The seq of the correction that reversed entry `seq`, or undefined: the API's corrected_by, else the corrections read once. */
+function correctedOf(r) {
+  if (r && r.corrected_by !== undefined && r.corrected_by !== null) return Number(r.corrected_by);
+  return correctedBy.get(r.seq);
+}
+
+function correctedBadge(r) {
+  const by = correctedOf(r);
   if (by === undefined) return null;
   return h('a', { class: 'badge bad', href: '?seq=' + by, title: t('entries.corrected.title', { seq: by }), dataset: { correctedBy: by } }, t('entries.corrected', { seq: by }));
 }
@@ -95,13 +75,13 @@ function renderList() {
   box.replaceChildren(
     table(t('entries.heading'), [
       { label: t('col.seq'), cell: (r) => h('a', { href: '?seq=' + r.seq, onclick: (ev) => { ev.preventDefault(); openDetail(r.seq); } }, '#' + r.seq) },
-      { label: t('col.business_date'), nowrap: true, cell: (r) => showDate(businessDate(r.entry), lang) },
-      { label: t('col.type'), nowrap: true, cell: (r) => (correctedBy.has(r.seq) ? [typeLabel(r.entry.type), ' ', correctedBadge(r.seq)] : typeLabel(r.entry.type)) },
-      { label: t('col.fund'), cell: (r) => fundCell(r.entry) },
-      { label: t('col.amount'), num: true, cell: (r) => (r.entry.body && r.entry.body.amount !== undefined ? h('span', { class: correctedBy.has(r.seq) ? 'struck' : '' }, money(r.entry.body.amount)) : '') },
+      { label: t('col.business_date'), nowrap: true, cell: (r) => showDate(r.date || businessDate(r.entry), lang) },
+      { label: t('col.type'), nowrap: true, cell: (r) => (correctedOf(r) !== undefined ? [typeLabel(r.entry.type), ' ', correctedBadge(r)] : typeLabel(r.entry.type)) },
+      { label: t('col.fund'), cell: (r) => fundCell(r.entry, r.fund) },
+      { label: t('col.amount'), num: true, cell: (r) => { const a = movedAmount(r.entry); return a === null ? '' : h('span', { class: correctedOf(r) !== undefined ? 'struck' : '' }, money(a)); } },
       { label: t('col.summary'), cell: (r) => dataText(summaryText(r.entry)) },
       { label: t('col.time'), nowrap: true, cell: (r) => h('span', { class: 'muted' }, formatDateTime(r.entry.time, lang)) },
-    ], page.entries || [], { hideCaption: true, rowHeader: true, empty: t('entries.empty'), rowClass: (r) => (correctedBy.has(r.seq) ? 'corrected' : null) }),
+    ], page.entries || [], { hideCaption: true, rowHeader: true, empty: t('entries.empty'), rowClass: (r) => (correctedOf(r) !== undefined ? 'corrected' : null) }),
     h('nav', { class: 'pager', 'aria-label': t('entries.page', { n }) },
       h('button', { type: 'button', class: 'btn-secondary', id: 'prev', disabled: n <= 1, onclick: () => { cursors.pop(); loadPage(); } }, t('entries.prev')),
       h('span', { 'aria-live': 'polite' }, t('entries.page', { n })),
@@ -128,8 +108,10 @@ function renderDetail() {
   }
   const date = businessDate(d.entry);
   box.replaceChildren(h('section', { 'aria-labelledby': 'h-detail', class: 'card', style: 'margin-top:16px' },
-    h('h2', { id: 'h-detail', tabindex: '-1' }, `#${d.seq} · ${typeLabel(d.entry.type)}`, ' ', correctedBadge(d.seq)),
+    h('h2', { id: 'h-detail', tabindex: '-1' }, `#${d.seq} · ${typeLabel(d.entry.type)}`, ' ', correctedBadge(d)),
     h('p', {}, dataText(summaryText(d.entry))),
+    ['donation', 'income', 'lottery.allocation'].includes(d.entry.type) ? h('p', {}, h('a', { href: 'trace.html?seq=' + d.seq, id: 'entry-trace-link' }, t('trace.link'))) : null,
+    d.entry.type === 'disclosure' && d.entry.body && d.entry.body.url ? h('p', {}, t('entries.disclosure.url'), ' ', h('a', { href: d.entry.body.url, rel: 'noopener noreferrer nofollow', target: '_blank', class: 'mono' }, d.entry.body.url)) : null,
     date ? h('p', {}, t('col.business_date'), ': ', showDate(date, lang)) : null,
     h('p', {}, t('col.time'), ': ', formatDateTime(d.entry.time, lang)),
     h('p', {}, t('entries.leaf'), ': ', h('code', {}, d.leaf_hash)),
@@ -150,8 +132,10 @@ export function entriesCsv(list) {
   return toCsv(header, list.map((r) => {
     const e = r.entry;
     const b = e.body || {};
-    return [r.seq, businessDate(e), e.type, typeLabel(e.type), b.fund || (e.type === 'fund.open' ? b.id : ''), b.grant || (e.type === 'grant' ? b.id : ''),
-      b.amount !== undefined ? yuan(b.amount) : '', summaryText(e), correctedBy.has(r.seq) ? correctedBy.get(r.seq) : '', e.time, e.by, r.leaf_hash];
+    const a = movedAmount(e);
+    const by = correctedOf(r);
+    return [r.seq, r.date || businessDate(e), e.type, typeLabel(e.type), r.fund || b.fund || (e.type === 'fund.open' ? b.id : ''), b.grant || (e.type === 'grant' ? b.id : ''),
+      a !== null ? yuan(a) : '', summaryText(e), by !== undefined ? by : '', e.time, e.by, r.leaf_hash];
   }));
 }
 

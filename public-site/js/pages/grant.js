@@ -1,5 +1,6 @@
 import { initPage, api, h, t, money, table, errorBox, loadingBox, markReady, param, getLang, dataText, fundName, $ } from '../app.js';
 import { formatDate, percentOf, toFen } from '../format.js';
+import { beneficiaryCounts } from '../entry-text.js';
 
 const id = param('id');
 let data = null;
@@ -38,6 +39,7 @@ function render() {
       h('dt', {}, t('grant.recipient')), h('dd', {}, g.recipient && g.recipient.name ? dataText(g.recipient.name) : '—'),
       h('dt', {}, t('grant.award_date')), h('dd', {}, formatDate(g.award_date, lang)),
       g.programme ? [h('dt', {}, t('grant.programme')), h('dd', {}, dataText(g.programme))] : null,
+      beneficiaryCounts(g.beneficiaries) ? [h('dt', {}, t('fund.beneficiaries')), h('dd', { id: 'grant-beneficiaries' }, beneficiaryCounts(g.beneficiaries))] : null,
       h('dt', {}, t('col.seq')), h('dd', {}, g.seq !== undefined ? h('a', { href: 'entries.html?seq=' + g.seq }, '#' + g.seq) : '—')),
     h('h2', {}, t('grant.progress')),
     h('div', { class: 'bars' },
@@ -49,6 +51,7 @@ function render() {
       { label: t('col.seq'), cell: (d) => h('a', { href: 'entries.html?seq=' + d.seq }, '#' + d.seq) },
       { label: t('col.date'), cell: (d) => formatDate(d.paid_at, lang) },
       { label: t('grant.payment_ref'), cell: (d) => h('span', { class: 'mono' }, dataText(d.payment_ref || '')) },
+      { label: t('fund.beneficiaries'), cell: (d) => h('span', {}, beneficiaryCounts(d.beneficiaries) || '—', d.area ? [' · ', dataText(t('entries.area', { area: d.area }))] : null) },
       { label: t('col.amount'), num: true, cell: (d) => [struck(d), ' ', corrected(d)] },
     ], g.disbursements || [], { hideCaption: true, rowClass: (d) => (d.corrected ? 'corrected' : null) }),
     h('h2', {}, t('grant.expenses')),

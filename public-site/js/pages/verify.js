@@ -1,7 +1,8 @@
-import { initPage, api, apiText, h, t, money, getLang, pickName, markReady, ApiError, codeLabel, $ } from '../app.js';
-import { formatDate, formatDateTime } from '../format.js';
+import { initPage, api, apiText, h, t, getLang, pickName, markReady, ApiError, $ } from '../app.js';
+import { formatDateTime } from '../format.js';
 import { observeCheckpoint } from '../logwatch.js';
 import * as V from '../verify.js';
+import { traceView, donationFacts } from '../trace-view.js';
 
 let config = null;
 let last = null; // {result, proofText, code, keySource, log, trace, funds, fetchError, ms}
@@ -185,17 +186,8 @@ function renderDonation() {
     return;
   }
   sec.hidden = false;
-  const lang = getLang();
-  const b = e.body;
-  const f = last.funds && last.funds.find((x) => x.id === b.fund);
-  sec.replaceChildren(
-    h('h2', {}, t('verify.donation')),
-    h('dl', { class: 'figure-list', style: 'max-width:36em' },
-      h('dt', {}, t('col.seq')), h('dd', {}, '#' + e.seq),
-      h('dt', {}, t('col.amount')), h('dd', { id: 'donation-amount' }, money(b.amount)),
-      h('dt', {}, t('col.fund')), h('dd', {}, h('a', { href: 'fund.html?id=' + encodeURIComponent(b.fund) }, f ? pickName(f.name) : b.fund)),
-      h('dt', {}, t('verify.received_at')), h('dd', {}, formatDate(b.received_at, lang)),
-      b.channel ? [h('dt', {}, t('verify.channel')), h('dd', {}, codeLabel('channel', b.channel))] : null));
+  const f = last.funds && last.funds.find((x) => x.id === e.body.fund);
+  sec.replaceChildren(h('h2', {}, t('verify.donation')), donationFacts(e, f));
 }
 
 function renderTrace() {
@@ -206,21 +198,8 @@ function renderTrace() {
     return;
   }
   sec.hidden = false;
-  const items = [];
-  if (tr.corrected) items.push(h('li', { class: 'unspent' }, t('verify.trace.corrected')));
-  for (const fl of tr.flows || []) {
-    if (fl.kind === 'grant') {
-      items.push(h('li', {},
-        h('strong', {}, money(fl.amount)), ' → ',
-        h('a', { href: 'grant.html?id=' + encodeURIComponent(fl.ref) }, t('verify.trace.grant', { ref: fl.title || fl.ref })),
-        fl.grant_paid !== undefined && fl.grant_paid !== null ? h('span', { class: 'muted' }, ' · ', t('verify.trace.paid_used', { paid: money(fl.grant_paid), used: money(fl.grant_used) })) : null));
-    } else {
-      items.push(h('li', { class: 'admin' }, h('strong', {}, money(fl.amount)), ' → ', t('verify.trace.admin', { ref: fl.ref })));
-    }
-  }
-  if (tr.unspent) items.push(h('li', { class: 'unspent' }, h('strong', {}, money(tr.unspent)), ' · ', t('verify.trace.unspent')));
-  if (!(tr.flows || []).length && !tr.corrected) items.push(h('li', { class: 'unspent' }, t('verify.trace.none')));
-  sec.replaceChildren(h('h2', {}, t('verify.trace')), h('ul', { class: 'trace', id: 'trace-list' }, items));
+  const f = last.funds && last.funds.find((x) => x.id === tr.fund);
+  sec.replaceChildren(...traceView(tr, { fundName: f ? pickName(f.name) : tr.fund }));
 }
 
 function renderDetails() {

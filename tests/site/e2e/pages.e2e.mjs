@@ -3,7 +3,8 @@
 // accessibility (axe-core), the Sankey's labels, year pickers, corrected
 // entries, translated codes, downloads, what the verify page claims, and
 // the dashboard's weight. Screenshots of every page at 1366x900 and 390x844
-// in both languages go to build/e2e/pages/.
+// in both languages go to build/e2e/pages/. The axe-core check of the same
+// pages is pages-axe.e2e.mjs (each e2e file has a 300 s budget).
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -11,7 +12,7 @@ import path from 'node:path';
 import { startLedgerd, makeDonation, someFund } from '../helpers/ledgerd.mjs';
 import { fenToYuanString } from '../../../public-site/js/format.js';
 import { BOM } from '../../../public-site/js/csv.js';
-import { SITE, OUT, skipWithoutLedgerd, openBrowser, load, axeSerious, fitsWidth, log } from './harness.mjs';
+import { SITE, OUT, skipWithoutLedgerd, openBrowser, load, fitsWidth, log } from './harness.mjs';
 import { measureTransfer, describe, DASHBOARD_LIMIT_BYTES } from './weight.mjs';
 
 const skip = skipWithoutLedgerd();
@@ -119,22 +120,6 @@ test('at 1366 px the report keeps fund names whole and the root hash wraps', { s
     assert.ok(anchor, 'the anchor line with the root hash fits its box');
     await page.close();
   }
-});
-
-test('axe-core finds no serious or critical violation on any page, in either language, desktop and phone', { skip }, async () => {
-  const found = [];
-  for (const lang of LANGS) {
-    for (const [w, h] of SIZES) {
-      const page = await browser.newPage({ lang, viewport: { width: w, height: h } });
-      for (const [name, p, ready] of pages()) {
-        await load(page, srv.url + p, ready);
-        if (name === 'entry') await page.waitForSelector('#entry-detail h2');
-        for (const v of await axeSerious(page)) found.push(`${name} ${lang} ${w}px: ${v}`);
-      }
-      await page.close();
-    }
-  }
-  assert.deepEqual(found, []);
 });
 
 /** Every Sankey node label: its rectangle on the page and whether ECharts hid it. */

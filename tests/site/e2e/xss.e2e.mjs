@@ -17,6 +17,11 @@ import { SITE, OUT, skipWithoutLedgerd, openBrowser, load, startMirror, log } fr
 
 const skip = skipWithoutLedgerd();
 
+/** A field's payload for a member of at most 64 bytes: text, then markup that would run or load. */
+function shortPayload(field) {
+  return `X-${field}<img src=xss-${field}.png onerror=__xss.push(1)>`;
+}
+
 /** A field's payload: text first (to find it on the page), then three ways to run script. */
 function payload(field) {
   return `X-${field} <img src="xss-${field}.png" onerror="__xss.push('${field}')"><svg onload="__xss.push('${field}')"></svg>"><script>__xss.push('${field}')</script>`;
@@ -61,11 +66,23 @@ before(async () => {
   seqs.correction = (await post(rec, 'correction', { target: wrong.seq, reason: payload('reason') })).seq;
   seqs.expense = (await post(grantee, 'expense', { grant: 'xss-g1', amount: 300000, category: payload('category'), description: payload('description'), evidence_sha256: 'ab'.repeat(32), spent_at: today() })).seq;
   seqs.admin = (await post(rec, 'admin_cost', { fund: 'xss-fund', amount: 1000, category: payload('admin_category'), period: today().slice(0, 7) })).seq;
+  // The charity-accounting entry types (issue 11) and their text members.
+  await post(admin, 'org.profile', { name: { zh: payload('org.zh'), en: payload('org.en') }, legal_type: 'social_group', effective_from: '2015-01-01', public_fundraising_from: '2016-09-01', data: 'sample' });
+  seqs.inKind = (await post(rec, 'donation', { fund: 'xss-fund', amount: 20000, channel: 'in_kind', received_at: today(), receipt_no: shortPayload('receipt'), in_kind: { item: payload('item'), quantity: 3, unit: 'X-unit<b>', valuation_basis: payload('basis') }, restriction: { purpose: payload('restriction') } })).seq;
+  seqs.income = (await post(rec, 'income', { fund: 'xss-fund', class: 'interest', amount: 500, received_at: today(), description: payload('income_description') })).seq;
+  seqs.cost = (await post(rec, 'cost', { fund: 'xss-fund', class: 'other', amount: 100, period: today().slice(0, 7), description: payload('cost_description') })).seq;
+  seqs.project = (await post(rec, 'project.open', { id: 'xss-project', name: { zh: payload('project.zh'), en: payload('project.en') }, kind: 'project', start: today(), end: today(), filing_no: shortPayload('filing') })).seq;
+  seqs.disclosure = (await post(rec, 'disclosure', { what: 'other', period_from: today(), period_to: today(), published_at: today(), title: payload('disclosure_title'), platform: shortPayload('platform'), url: `https://example.org/?q="><img src=xss-url.png onerror=__xss.push(1)>` })).seq;
+  await post(admin, 'fund.open', { id: 'xss-lottery', name: { zh: payload('lottery.zh'), en: 'lottery' }, purpose: 'p', kind: 'lottery', opened_on: '2015-01-01' });
+  seqs.allocation = (await post(rec, 'lottery.allocation', { fund: 'xss-lottery', fiscal_year: Number(today().slice(0, 4)), level: 'city', document_no: shortPayload('document_no'), amount: 100000, purpose: payload('allocation_purpose'), received_at: today(), category: shortPayload('acat') })).seq;
+  seqs.sales = (await post(rec, 'lottery.sales', { period: today().slice(0, 4), sales: 5000000, game: shortPayload('game'), note: payload('sales_note') })).seq;
+  await post(rec, 'grant', { id: 'xss-lg', fund: 'xss-lottery', recipient: { id: 'xss-lorg', name: payload('lrec') }, title: payload('lottery_title'), amount: 50000, award_date: today() });
+  seqs.area = (await post(rec, 'disbursement', { grant: 'xss-lg', amount: 50000, paid_at: today(), payment_ref: 'ok', beneficiaries: { households: 2 }, area: shortPayload('area') })).seq;
   // Wait for a checkpoint covering everything (the receipt page needs it).
   await (await fetch(srv.url + `api/v1/receipts/${seqs.donation}?wait=1`)).text();
   for (let i = 0; i < 50; i++) {
     const cp = await (await fetch(srv.url + 'api/v1/checkpoints/latest')).json();
-    if (cp.size > seqs.admin) break;
+    if (cp.size > seqs.area) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   mirror = await startMirror(srv.dataDir);
@@ -91,6 +108,9 @@ function pages() {
     ...Object.values(seqs).map((s) => [`entries.html?seq=${s}`]),
     ['reports.html'],
     ['compliance.html'],
+    [`lottery.html?year=${today().slice(0, 4)}`],
+    [`trace.html?seq=${seqs.donation}`],
+    ['fund.html?id=xss-lottery'],
     ['api.html'],
     [`verify.html#${receipt}`, 'verified'],
   ];
@@ -164,7 +184,9 @@ test('hostile text recorded through the API never runs on ledgerd\'s site, toolt
   assert.deepEqual(ran, [], 'script ran');
   assert.deepEqual(markup, [], 'ledger text was parsed as HTML');
   assert.ok(shown.has('tooltip'), 'a Sankey tooltip showed a hostile name as text');
-  for (const f of ['fund.zh', 'fund.en', 'purpose', 'title', 'recipient', 'programme', 'payment_ref', 'category', 'description', 'reason', 'public_name', 'campaign', 'admin_category']) {
+  for (const f of ['fund.zh', 'fund.en', 'purpose', 'title', 'recipient', 'programme', 'payment_ref', 'category', 'description', 'reason', 'public_name', 'campaign', 'admin_category',
+    'org.zh', 'org.en', 'receipt', 'item', 'unit', 'basis', 'restriction', 'income_description', 'cost_description', 'project.zh', 'project.en', 'filing', 'disclosure_title', 'platform',
+    'document_no', 'allocation_purpose', 'acat', 'game', 'sales_note', 'lrec', 'lottery_title', 'area']) {
     assert.ok(shown.has('X-' + f), `the ${f} text is shown as text somewhere (shown: ${[...shown].join(' ')})`);
   }
   assert.deepEqual(browser.problems.filter((p) => !/xss-/.test(p)), []);
