@@ -55,7 +55,7 @@ bench_stop_ledgerd() {
 # Opens fund "bench" (the fund donation.lua writes to) over HTTP.
 bench_open_fund() {
   curl -sf -o /dev/null -H "Authorization: Bearer $ADMIN" \
-    -d '{"type":"fund.open","body":{"id":"bench","name":{"zh":"基准","en":"Bench"},"purpose":"p","kind":"charity"}}' \
+    -d '{"type":"fund.open","body":{"id":"bench","name":{"zh":"基准","en":"Bench"},"purpose":"p","kind":"charity","opened_on":"2015-01-01"}}' \
     "$URL/api/v1/entries"
 }
 
