@@ -212,7 +212,8 @@ TEST_F(ComplianceTest, RulesApplyFromTheirEffectiveDates) {
                                {"start", "2016-06-01"},
                                {"end", "2017-12-31"}})
                   .ok());
-  for (const auto& d : Compliance(2017)["deadlines"]) EXPECT_NE(d["what"], "project_progress") << d.dump();
+  const json c2017 = Compliance(2017);
+  for (const auto& d : c2017["deadlines"]) EXPECT_NE(d["what"], "project_progress") << d.dump();
 }
 
 TEST_F(ComplianceTest, AnAnnualReportOneDayLateIsLate) {
