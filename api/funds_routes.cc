@@ -36,26 +36,12 @@ std::string Param(const httplib::Request& req, const char* name) {
   return req.has_param(name) ? req.get_param_value(name) : std::string();
 }
 
-// Computes `handler` under a pass of `gate` (api/view_gate.h); 503 with
-// Retry-After when no pass comes free in time.
-httplib::Server::Handler Gated(ViewGate* gate, httplib::Server::Handler handler) {
-  if (gate == nullptr) return handler;
-  return [gate, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
-    auto pass = gate->Enter();
-    if (!pass) {
-      res.set_header("Retry-After", "1");
-      return WriteProblem(res, Status(Code::kUnavailable, "the server is busy computing other views; retry shortly"));
-    }
-    handler(req, res);
-  };
-}
-
 }  // namespace
 
 void RegisterFundsRoutes(httplib::Server& server, ServerContext& ctx) {
   funds::Ledger* ledger = ctx.ledger;
   if (ledger == nullptr) return;
-  ViewGate* gate = ctx.view_gate;
+  ReadGate* gate = ctx.read_gate;
 
   server.Get("/api/v1/organisation", Gated(gate, [ledger](const httplib::Request&, httplib::Response& res) {
     Answer(res, ledger->Organisation());

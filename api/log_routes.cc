@@ -168,7 +168,9 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
     res.set_content(cp->note, "text/plain; charset=utf-8");
   });
 
-  server.Get(R"(/tile/(.*))", [log](const httplib::Request& req, httplib::Response& res) {
+  ReadGate* gate = ctx.read_gate;
+
+  server.Get(R"(/tile/(.*))", Gated(gate, [log](const httplib::Request& req, httplib::Response& res) {
     auto path = tlog::ParseTilePath(req.path.substr(1));
     RETURN_PROBLEM_IF_ERROR(res, path.status());
     auto body = path->entries ? log->EntryBundle(path->index, path->width)
@@ -179,7 +181,7 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
                                         ? "public, max-age=31536000, immutable"
                                         : "public, max-age=60");
     res.set_content(*body, "application/octet-stream");
-  });
+  }));
 
   server.Get("/api/v1/log", [log, policy = ctx.policy, ledger = ctx.ledger](const httplib::Request&,
                                                                               httplib::Response& res) {
@@ -208,13 +210,13 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
     WriteJson(res, *j);
   });
 
-  server.Get(R"(/api/v1/entries/(\d{1,20}))", [log](const httplib::Request& req, httplib::Response& res) {
+  server.Get(R"(/api/v1/entries/(\d{1,20}))", Gated(gate, [log](const httplib::Request& req, httplib::Response& res) {
     auto seq = ParseU64Param("seq", req.matches[1]);
     RETURN_PROBLEM_IF_ERROR(res, seq.status());
     auto j = EntryJson(*log, *seq);
     RETURN_PROBLEM_IF_ERROR(res, j.status());
     WriteJson(res, *j);
-  });
+  }));
 
   // size defaults to the latest checkpoint's, so the proof can be checked
   // against what /checkpoint serves.
@@ -224,7 +226,8 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
     return cp.size;
   };
 
-  server.Get("/api/v1/proof/inclusion", [log, size_param](const httplib::Request& req, httplib::Response& res) {
+  server.Get("/api/v1/proof/inclusion", Gated(gate, [log, size_param](const httplib::Request& req,
+                                                                        httplib::Response& res) {
     if (!req.has_param("seq")) return WriteProblem(res, InvalidArgument("parameter seq is required"));
     auto seq = ParseU64Param("seq", req.get_param_value("seq"));
     RETURN_PROBLEM_IF_ERROR(res, seq.status());
@@ -239,9 +242,10 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
     auto root = log->Root(*size);
     RETURN_PROBLEM_IF_ERROR(res, root.status());
     WriteJson(res, {{"seq", *seq}, {"size", *size}, {"root", B64(*root)}, {"hashes", HashList(*proof)}});
-  });
+  }));
 
-  server.Get("/api/v1/proof/consistency", [log, size_param](const httplib::Request& req, httplib::Response& res) {
+  server.Get("/api/v1/proof/consistency", Gated(gate, [log, size_param](const httplib::Request& req,
+                                                                          httplib::Response& res) {
     if (!req.has_param("from")) return WriteProblem(res, InvalidArgument("parameter from is required"));
     auto from = ParseU64Param("from", req.get_param_value("from"));
     RETURN_PROBLEM_IF_ERROR(res, from.status());
@@ -250,10 +254,12 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
     auto proof = log->ConsistencyProof(*from, *to);
     RETURN_PROBLEM_IF_ERROR(res, proof.status());
     WriteJson(res, {{"from", *from}, {"to", *to}, {"hashes", HashList(*proof)}});
-  });
+  }));
 
   // A donor's receipt: a C2SP tlog-proof whose extra data is the entry.
-  server.Get(R"(/api/v1/receipts/(\d{1,20}))", [log](const httplib::Request& req, httplib::Response& res) {
+  // Waiting for a checkpoint (wait=1) holds no place in the gate; computing
+  // the receipt does.
+  server.Get(R"(/api/v1/receipts/(\d{1,20}))", [log, gate](const httplib::Request& req, httplib::Response& res) {
     auto seq = ParseU64Param("seq", req.matches[1]);
     RETURN_PROBLEM_IF_ERROR(res, seq.status());
     if (*seq >= log->Size()) return WriteProblem(res, NotFound("no entry " + std::to_string(*seq)));
@@ -261,6 +267,8 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
                   ? log->WaitForCheckpoint(*seq + 1, std::chrono::seconds(5))
                   : log->LatestCheckpoint();
     RETURN_PROBLEM_IF_ERROR(res, cp.status());
+    auto pass = Admit(gate, res);
+    if (!pass) return;
     auto text = ReceiptText(*log, *seq, *cp);
     RETURN_PROBLEM_IF_ERROR(res, text.status());
     res.set_header("Content-Disposition", "inline; filename=\"receipt-" + std::to_string(*seq) + ".tlog-proof\"");

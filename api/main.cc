@@ -3,7 +3,7 @@
 //   ledgerd --data DIR [--listen HOST:PORT] [--site DIR] [--threads N] [--max-threads N] [--generic]
 //           [--read-timeout S] [--rate-per-address N] [--rate-per-token N]
 //           [--tls-cert FILE --tls-key FILE] [--max-queue N] [--min-free-bytes N[K|M|G]]
-//           [--view-concurrency N]
+//           [--read-concurrency N]
 //           [--drain-seconds S] [--policy FILE | --witness URL=VKEY ... [--witness-quorum N]]
 //           [--360giving FILE]
 //
@@ -60,7 +60,8 @@ int Usage() {
           "  --rate-per-token N      writes/s per bearer token, burst 2N (default 1000; 0 = off)\n"
           "  --tls-cert FILE, --tls-key FILE  serve HTTPS with this PEM certificate chain and key\n"
           "  --max-queue N           entries waiting to be sequenced before writes answer 503 (default 65536)\n"
-          "  --view-concurrency N    charity views (entries pages, reports, ...) computed at once; others wait\n"
+          "  --read-concurrency N    public reads (charity views, tiles, proofs, receipts) computed at once;\n"
+          "                          others wait\n"
           "                          up to 30 s, then 503 (default: half the CPUs, at least 1)\n"
           "  --min-free-bytes N      refuse writes (507) while the data volume has less free; K, M, G suffixes\n"
           "                          (default 256M; also sizes RocksDB's write buffer: min(64M, N/4))\n"
@@ -110,7 +111,7 @@ int main(int argc, char** argv) {
   std::string giving_file;  // empty: DIR/360giving.json when present
   long witness_quorum = -1;
   long max_queue = 65536;
-  int view_concurrency = 0;  // 0: half the CPUs
+  int read_concurrency = 0;  // 0: half the CPUs
   uint64_t min_free_bytes = 256ull << 20;
   int drain_seconds = 10;
   for (int i = 1; i < argc; ++i) {
@@ -138,7 +139,7 @@ int main(int argc, char** argv) {
     else if (a == "--policy") policy_file = value();
     else if (a == "--360giving") giving_file = value();
     else if (a == "--max-queue") max_queue = std::atol(value().c_str());
-    else if (a == "--view-concurrency") view_concurrency = std::atoi(value().c_str());
+    else if (a == "--read-concurrency") read_concurrency = std::atoi(value().c_str());
     else if (a == "--min-free-bytes") {
       std::string v = value();
       if (!ParseBytes(v, &min_free_bytes)) {
@@ -305,8 +306,8 @@ int main(int argc, char** argv) {
   ctx.policy = policy->text();
   if (rate.per_address > 0 || rate.per_token > 0) ctx.rate_limiter = &limiter;
   ctx.connections = &connections;
-  api::ViewGate view_gate(view_concurrency);
-  ctx.view_gate = &view_gate;
+  api::ReadGate read_gate(read_concurrency);
+  ctx.read_gate = &read_gate;
   if (have_giving) ctx.giving = &giving;
   ctx.giving_missing = giving_missing;
 

@@ -15,7 +15,7 @@
 #include "api/rate_limit.h"
 #include "api/recorder.h"
 #include "api/token_store.h"
-#include "api/view_gate.h"
+#include "api/read_gate.h"
 #include "ledger/tlog/log.h"
 
 namespace ledger::funds {
@@ -36,7 +36,7 @@ struct ServerContext {
   RateLimiter* rate_limiter = nullptr;  // null = no rate limits
   std::string policy;                   // the log's tlog-policy text (GET /tlog-policy)
   ConnectionStats* connections = nullptr;  // for /healthz and /metrics; may be null
-  ViewGate* view_gate = nullptr;           // null: charity views are not gated
+  ReadGate* read_gate = nullptr;           // null: public reads are not gated
   // The 360Giving export settings (ledger/funds/giving_settings.h); null:
   // the export answers 404 with `giving_missing` as the problem's detail.
   const funds::GivingSettings* giving = nullptr;

@@ -32,12 +32,14 @@ bench_new_ledger() {
 }
 
 # Starts ledgerd on $DIR (limits off: all load comes from one address and
-# token); sets PID and URL once /healthz answers (opening a big ledger takes
-# a while).
+# token) with the extra flags in $LEDGERD_ARGS (for example
+# "--read-concurrency 64" to compare without the read gate); sets PID and URL
+# once /healthz answers (opening a big ledger takes a while).
 bench_start_ledgerd() {
   local port=$((20000 + RANDOM % 20000))
   URL=http://127.0.0.1:$port
-  $BIN/ledgerd --data "$DIR" --listen 127.0.0.1:$port --rate-per-address 0 --rate-per-token 0 \
+  # shellcheck disable=SC2086 # LEDGERD_ARGS is a list of flags
+  $BIN/ledgerd --data "$DIR" --listen 127.0.0.1:$port --rate-per-address 0 --rate-per-token 0 ${LEDGERD_ARGS:-} \
     2>> "$DIR/ledgerd.log" &
   PID=$!
   for _ in $(seq 600); do

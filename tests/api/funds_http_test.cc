@@ -44,6 +44,7 @@ class FundsHttpTest : public ::testing::Test {
     recorder_token_ = *tokens_->Issue("recorder", "recorder-1", "");
     grantee_ = *tokens_->Issue("grantee", "grantee-a", "org-a");
     ctx_ = ServerContext{log_.get(), tokens_.get(), recorder_.get(), ledger_.get(), ""};
+    ctx_.read_gate = &gate_;
     ConfigureServer(server_, 4, 64);
     RegisterLogRoutes(server_, ctx_);
     RegisterFundsRoutes(server_, ctx_);
@@ -91,6 +92,8 @@ class FundsHttpTest : public ::testing::Test {
   std::unique_ptr<FundsRecorder> recorder_;
   std::unique_ptr<TokenStore> tokens_;
   ServerContext ctx_;
+  // One read at a time; a read that waits 200 ms for its turn is refused.
+  ReadGate gate_{1, std::chrono::milliseconds(200)};
   httplib::Server server_;
   int port_ = 0;
   std::thread thread_;
@@ -196,6 +199,55 @@ TEST_F(FundsHttpTest, ViewsAnswer) {
   EXPECT_EQ(Get("/api/v1/compliance?year=2020")["year"], 2020);
   EXPECT_FALSE(Get("/api/v1/flows")["links"].empty());
   EXPECT_TRUE(Get("/api/v1/lottery")["periods"].empty());
+}
+
+// While the read gate is full, every public read that computes (charity
+// views, tiles, entries, proofs, receipts) waits and is then refused with 503
+// and Retry-After, and nothing else is: writes, checkpoints and health still
+// answer. Once the place is left, the same reads answer.
+TEST_F(FundsHttpTest, ReadsWaitForTheReadGateAndWritesDoNot) {
+  Seed();
+  // A checkpoint that covers both entries, so that proofs and receipts exist.
+  ASSERT_TRUE(log_->WaitForCheckpoint(2, std::chrono::seconds(10)).ok());
+  const std::string seq = std::to_string(donation_["seq"].get<uint64_t>());
+  const std::vector<std::string> gated = {
+      "/api/v1/funds",
+      "/api/v1/reports?from=2020-01-01&to=2020-12-31",
+      "/api/v1/entries?from=2020-01-01",
+      "/tile/0/000.p/2",
+      "/tile/entries/000.p/2",
+      "/api/v1/entries/" + seq,
+      "/api/v1/proof/inclusion?seq=" + seq + "&size=2",
+      "/api/v1/proof/consistency?from=1&to=2",
+      "/api/v1/receipts/" + seq,
+  };
+  {
+    auto held = gate_.Enter();
+    ASSERT_TRUE(held);
+    for (const auto& path : gated) {
+      auto r = Client().Get(path);
+      ASSERT_TRUE(r) << path;
+      EXPECT_EQ(r->status, 503) << path << " " << r->body;
+      EXPECT_EQ(r->get_header_value("Retry-After"), "1") << path;
+      EXPECT_EQ(r->get_header_value("Content-Type"), "application/problem+json") << path;
+    }
+    for (const std::string path : {"/checkpoint", "/api/v1/checkpoints/latest"}) {
+      auto r = Client().Get(path);
+      ASSERT_TRUE(r) << path;
+      EXPECT_EQ(r->status, 200) << path << " " << r->body;
+    }
+    auto w = Post(recorder_token_, {{"type", "donation"},
+                                    {"body", {{"fund", "poor-students"}, {"amount", 500},
+                                              {"channel", "online"}, {"received_at", "2020-01-03"}}}});
+    ASSERT_TRUE(w);
+    EXPECT_EQ(w->status, 201) << w->body;
+  }
+  EXPECT_EQ(gate_.refused(), gated.size());
+  for (const auto& path : gated) {
+    auto r = Client().Get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 200) << path << " " << r->body;
+  }
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
-// ViewGate: at most `capacity` views at once; a waiter that gets no place in
+// ReadGate: at most `capacity` views at once; a waiter that gets no place in
 // time is refused (503 at the route); a place left is taken by a waiter.
-#include "api/view_gate.h"
+#include "api/read_gate.h"
 
 #include <gtest/gtest.h>
 
@@ -13,8 +13,8 @@ namespace {
 
 using std::chrono::milliseconds;
 
-TEST(ViewGateTest, AtMostCapacityAtOnceAndTheRestWaitOrAreRefused) {
-  ViewGate gate(2, milliseconds(50));
+TEST(ReadGateTest, AtMostCapacityAtOnceAndTheRestWaitOrAreRefused) {
+  ReadGate gate(2, milliseconds(50));
   auto a = gate.Enter();
   auto b = gate.Enter();
   ASSERT_TRUE(a && b);
@@ -24,9 +24,9 @@ TEST(ViewGateTest, AtMostCapacityAtOnceAndTheRestWaitOrAreRefused) {
   EXPECT_TRUE(gate.Enter().has_value());
 }
 
-TEST(ViewGateTest, AWaiterGetsThePlaceWhenItIsLeft) {
-  ViewGate gate(1, std::chrono::seconds(60));
-  std::optional<ViewGate::Pass> held = gate.Enter();
+TEST(ReadGateTest, AWaiterGetsThePlaceWhenItIsLeft) {
+  ReadGate gate(1, std::chrono::seconds(60));
+  std::optional<ReadGate::Pass> held = gate.Enter();
   ASSERT_TRUE(held);
   std::atomic<bool> in{false};
   std::thread waiter([&] {
@@ -39,8 +39,8 @@ TEST(ViewGateTest, AWaiterGetsThePlaceWhenItIsLeft) {
   EXPECT_EQ(gate.refused(), 0u);
 }
 
-TEST(ViewGateTest, ConcurrentViewsNeverExceedCapacity) {
-  ViewGate gate(3, std::chrono::seconds(60));
+TEST(ReadGateTest, ConcurrentViewsNeverExceedCapacity) {
+  ReadGate gate(3, std::chrono::seconds(60));
   std::atomic<int> inside{0}, most{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 16; ++t) {
@@ -62,8 +62,8 @@ TEST(ViewGateTest, ConcurrentViewsNeverExceedCapacity) {
   EXPECT_GE(most.load(), 1);
 }
 
-TEST(ViewGateTest, CapacityZeroMeansHalfTheCpusAtLeastOne) {
-  ViewGate gate(0);
+TEST(ReadGateTest, CapacityZeroMeansHalfTheCpusAtLeastOne) {
+  ReadGate gate(0);
   EXPECT_GE(gate.capacity(), 1);
   EXPECT_LE(gate.capacity(), std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
 }
