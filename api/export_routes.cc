@@ -15,19 +15,13 @@ void RegisterExportRoutes(httplib::Server& server, ServerContext& ctx) {
   const funds::GivingSettings* giving = ctx.giving;
   const std::string missing = ctx.giving_missing;
   server.Get("/api/v1/export/360giving.json",
-             [ledger, giving, missing](const httplib::Request&, httplib::Response& res) {
+             Gated(ctx.read_gate, [ledger, giving, missing](const httplib::Request&, httplib::Response& res) {
                if (giving == nullptr) return WriteProblem(res, 404, missing);
-               auto anchored = ledger->ViewAtCheckpoint();
-               if (!anchored.ok()) return WriteProblem(res, anchored.status());
-               funds::ExportAnchor a;
-               a.origin = ledger->log()->origin();
-               a.tree_size = anchored->view.size;
-               a.root = anchored->root;
-               auto text = funds::Export360GivingText(anchored->view, a, *giving);
+               auto text = funds::Export360GivingAtCheckpoint(*ledger, *giving, funds::ExportFormat::kJson);
                if (!text.ok()) return WriteProblem(res, text.status());
                res.status = 200;
                res.set_content(std::move(*text), "application/json");
-             });
+             }));
 }
 
 }  // namespace ledger::api

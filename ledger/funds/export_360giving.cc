@@ -290,4 +290,15 @@ Result<std::string> Export360GivingCsv(const FundsView& v, const ExportAnchor& a
   return out;
 }
 
+Result<std::string> Export360GivingAtCheckpoint(const Ledger& ledger, const GivingSettings& settings,
+                                                ExportFormat format, int indent) {
+  LEDGER_ASSIGN_OR_RETURN(Ledger::Anchored anchored, ledger.ViewAtCheckpoint());
+  ExportAnchor a;
+  a.origin = ledger.log()->origin();
+  a.tree_size = anchored.view.size;
+  a.root = anchored.root;
+  return format == ExportFormat::kCsv ? Export360GivingCsv(anchored.view, a, settings)
+                                      : Export360GivingText(anchored.view, a, settings, indent);
+}
+
 }  // namespace ledger::funds

@@ -75,6 +75,7 @@
 
 #include "ledger/base/status.h"
 #include "ledger/funds/giving_settings.h"
+#include "ledger/funds/ledger.h"
 #include "ledger/funds/view.h"
 #include "ledger/funds/yuan_json.h"
 
@@ -106,6 +107,14 @@ Result<std::string> Export360GivingText(const FundsView& v, const ExportAnchor& 
                                         const GivingSettings& settings, int indent = -1);
 Result<std::string> Export360GivingCsv(const FundsView& v, const ExportAnchor& anchor,
                                        const GivingSettings& settings);
+
+// The package (text with `indent`, or CSV) as of `ledger`'s newest signed
+// checkpoint and anchored to it: what GET /api/v1/export/360giving.json,
+// `ledgerctl export` and `ledgerctl publish` give. Errors as above, and as
+// Ledger::ViewAtCheckpoint.
+enum class ExportFormat { kJson, kCsv };
+Result<std::string> Export360GivingAtCheckpoint(const Ledger& ledger, const GivingSettings& settings,
+                                                ExportFormat format, int indent = -1);
 
 }  // namespace ledger::funds
 

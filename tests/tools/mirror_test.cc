@@ -91,6 +91,9 @@ TEST(Mirror, NginxServesWhatMonitorAndReceiptsVerify) {
   fs::create_directories(site);
   std::ofstream(site + "/index.html") << "<!doctype html><title>mirror</title>";
   std::ofstream(site + "/config.json") << R"({"_comment":"the site's own","log_vkey":null,"theme":"light"})";
+  // The back office writes through the API, which a mirror does not have.
+  fs::create_directories(site + "/admin");
+  std::ofstream(site + "/admin/index.html") << "<!doctype html><title>back office</title>";
 
   std::string first = Exec({Ctl(), "publish", "--data", data, "--out", out, "--site", site}, &code);
   ASSERT_EQ(code, 0) << first;
@@ -178,6 +181,22 @@ TEST(Mirror, NginxServesWhatMonitorAndReceiptsVerify) {
   EXPECT_EQ(code, 0) << verified;
   EXPECT_NE(verified.find("VERIFIED"), std::string::npos) << verified;
   EXPECT_EQ(c.Get("/index.html")->status, 200);
+  EXPECT_FALSE(fs::exists(out + "/admin")) << "the back office is not published";
+  EXPECT_EQ(c.Get("/admin/index.html")->status, 404);
+  // The lottery views: the collection (a directory too) and the announcement
+  // of the last full year with lottery figures (the demo's 2020).
+  auto lottery = c.Get("/api/v1/lottery");
+  ASSERT_TRUE(lottery && lottery->status == 200);
+  EXPECT_FALSE(json::parse(lottery->body)["periods"].empty());
+  auto announcement = c.Get("/api/v1/lottery/announcement?year=2017");
+  ASSERT_TRUE(announcement && announcement->status == 200);
+  EXPECT_EQ(json::parse(announcement->body)["year"], 2020);
+  // The 360Giving export, the same package `ledgerctl export` gives.
+  auto giving = c.Get("/api/v1/export/360giving.json");
+  ASSERT_TRUE(giving && giving->status == 200);
+  std::string exported = Exec({Ctl(), "export", "--data", data, "--format", "360giving"}, &code);
+  ASSERT_EQ(code, 0);
+  EXPECT_EQ(json::parse(giving->body), json::parse(exported));
   // The policy the mirror pins is served where ledgerd serves it.
   auto served_policy = c.Get("/tlog-policy");
   ASSERT_TRUE(served_policy && served_policy->status == 200);

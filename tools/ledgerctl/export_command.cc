@@ -52,15 +52,11 @@ int CmdExport(const Flags& f) {
   opts.state_machine = &sm;
   auto log = tlog::Log::Open(opts);
   if (!log.ok()) return Fail(log.status().ToString());
-  auto anchored = funds::Ledger(log->get(), &sm).ViewAtCheckpoint();
-  if (!anchored.ok()) return Fail(anchored.status().ToString());
-  funds::ExportAnchor a;
-  a.origin = (*log)->origin();
-  a.tree_size = anchored->view.size;
-  a.root = anchored->root;
-  auto text = format == "csv" ? funds::Export360GivingCsv(anchored->view, a, *settings)
-                              : funds::Export360GivingText(anchored->view, a, *settings, 1);
-  anchored = Status(Code::kUnavailable, "released");
+  auto text = funds::Export360GivingAtCheckpoint(
+      funds::Ledger(log->get(), &sm), *settings,
+      format == "csv" ? funds::ExportFormat::kCsv : funds::ExportFormat::kJson, 1);
+  // Opened read-only, the store does not change: its newest checkpoint is the anchor.
+  auto cp = (*log)->LatestCheckpoint();
   (*log)->Close();
   if (!text.ok()) return Fail(text.status().ToString());
   if (format != "csv") text->push_back('\n');
@@ -71,7 +67,7 @@ int CmdExport(const Flags& f) {
   std::ofstream out(f.Get("out"), std::ios::binary | std::ios::trunc);
   if (!out || !out.write(text->data(), text->size()) || !out.flush())
     return Fail("cannot write " + f.Get("out"));
-  fprintf(stderr, "exported the grants at tree size %llu to %s\n", (unsigned long long)a.tree_size,
+  fprintf(stderr, "exported the grants at tree size %llu to %s\n", (unsigned long long)(cp.ok() ? cp->size : 0),
           f.Get("out").c_str());
   return 0;
 }

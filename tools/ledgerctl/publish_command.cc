@@ -7,16 +7,20 @@
 //   checkpoint, tile/<L>/<N>[.p/<W>], tile/entries/<N>[.p/<W>]   (C2SP)
 //   api/v1/log, api/v1/checkpoints/latest, api/v1/funds/index.json,
 //   api/v1/funds/<id>,
-//   api/v1/grants/<id>, api/v1/lottery, api/v1/flows, api/v1/entries/<seq>,
-//   api/v1/receipts/<seq> and api/v1/donations/<seq>/trace for donations,
-//   and the default variants of the query endpoints (api/v1/entries/index.json,
-//   api/v1/reports, api/v1/compliance), plus the public site's files;
+//   api/v1/grants/<id>, api/v1/lottery/index.json, api/v1/flows,
+//   api/v1/entries/<seq>, api/v1/receipts/<seq> and
+//   api/v1/donations/<seq>/trace for donations, the default variants of the
+//   query endpoints (api/v1/entries/index.json, api/v1/reports,
+//   api/v1/compliance, api/v1/lottery/announcement: the last full year with
+//   lottery figures), api/v1/export/360giving.json when the ledger has export
+//   settings (DIR/360giving.json), plus the public site's files except the
+//   back office (admin/: a mirror has no write API);
 //   tlog-policy (the log's C2SP tlog-policy: --policy FILE, which must list
 //   the log's key, or else "log <vkey>" and "quorum none"), also pinned into
 //   the site's config.json (docs/format.md section 12).
 // A path that is both a collection and a directory (api/v1/funds,
-// api/v1/entries) is written as <path>/index.json: the web server must
-// answer <path> with it (nginx: try_files $uri $uri/index.json).
+// api/v1/entries, api/v1/lottery) is written as <path>/index.json: the web
+// server must answer <path> with it (nginx: try_files $uri $uri/index.json).
 // Tiles, bundles, entries and receipts never change once written, so a
 // second run writes only new ones; views are rewritten when they changed.
 // The checkpoint is written last, so a mirror never names a tree it cannot
@@ -31,6 +35,8 @@
 #include <sstream>
 
 #include "api/log_views.h"
+#include "ledger/funds/export_360giving.h"
+#include "ledger/funds/giving_settings.h"
 #include "ledger/funds/ledger.h"
 #include "ledger/funds/record_codec.h"
 #include "ledger/funds/state_machine.h"
@@ -153,6 +159,38 @@ Result<Opened> OpenCovered(const std::string& data) {
   }
 }
 
+// The year the mirror's lottery announcement describes: the last year
+// before `this_year` (the checkpoint's) with lottery figures, else the year
+// before it.
+int AnnouncedYear(const json& lottery, int this_year) {
+  int year = this_year - 1;
+  int best = 0;
+  for (const auto& p : lottery["periods"]) {
+    const int y = std::stoi(p["period"].get<std::string>().substr(0, 4));
+    if (y < this_year && y > best) best = y;
+  }
+  return best > 0 ? best : year;
+}
+
+// The 360Giving export as ledgerd serves it, when the ledger has export
+// settings and something to export; otherwise none (an old one is removed),
+// as ledgerd then answers 404 or 422.
+Status PutExport(const std::string& data, const funds::Ledger& ledger, const fs::path& out, Counts* c) {
+  const std::string rel = "api/v1/export/360giving.json";
+  Result<std::string> text = Status(Code::kNotFound, "no export settings");
+  if (const std::string path = funds::GivingSettingsPath(data); fs::exists(path)) {
+    LEDGER_ASSIGN_OR_RETURN(funds::GivingSettings giving, funds::ReadGivingSettings(path));
+    text = funds::Export360GivingAtCheckpoint(ledger, giving, funds::ExportFormat::kJson);
+  }
+  if (text.ok()) return Put(out, rel, *text, false, c);
+  if (text.status().code() != Code::kNotFound && text.status().code() != Code::kFailedPrecondition) {
+    return text.status();
+  }
+  std::error_code ec;
+  fs::remove(out / rel, ec);
+  return Status::Ok();
+}
+
 Status Publish(const std::string& data, const fs::path& out, const std::string& site,
                const std::optional<tlog::Policy>& given, Counts* c) {
   LEDGER_ASSIGN_OR_RETURN(Opened opened, OpenCovered(data));
@@ -225,9 +263,15 @@ Status Publish(const std::string& data, const fs::path& out, const std::string& 
       LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/grants/" + gid, ledger.Grant(gid), c));
     }
   }
-  LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/lottery", ledger.Lottery(), c));
-  LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/flows", ledger.Flows("", ""), c));
   const std::string today = tlog::FormatTime(cp.unix_ms / 1000).substr(0, 10);
+  LEDGER_ASSIGN_OR_RETURN(json lottery, ledger.Lottery());
+  // A mirror published before the lottery became a directory has a file there.
+  if (fs::is_regular_file(out / "api/v1/lottery")) fs::remove(out / "api/v1/lottery");
+  LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/lottery/index.json", lottery, c));
+  LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/lottery/announcement",
+                                 ledger.LotteryAnnouncement(AnnouncedYear(lottery, std::stoi(today.substr(0, 4)))), c));
+  LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/flows", ledger.Flows("", ""), c));
+  LEDGER_RETURN_IF_ERROR(PutExport(data, ledger, out, c));
   LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/compliance", ledger.Compliance(std::stoi(today.substr(0, 4)) - 1), c));
   funds::ReportQuery rq;
   rq.from = "1949-10-01";
@@ -245,11 +289,15 @@ Status Publish(const std::string& data, const fs::path& out, const std::string& 
   LEDGER_RETURN_IF_ERROR(Put(out, "tlog-policy", policy.text(), false, c));
   LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/checkpoints/latest", api::CheckpointJson(*log, cp), c));
 
-  // The public site.
+  // The public site, without the back office.
   if (!site.empty()) {
     std::error_code ec;
     for (auto it = fs::recursive_directory_iterator(site, ec); !ec && it != fs::recursive_directory_iterator();
          it.increment(ec)) {
+      if (it->is_directory() && fs::relative(it->path(), site) == "admin") {
+        it.disable_recursion_pending();
+        continue;
+      }
       if (!it->is_regular_file()) continue;
       if (fs::relative(it->path(), site) == "config.json") continue;  // written pinned below
       std::ifstream in(it->path(), std::ios::binary);

@@ -323,6 +323,23 @@ test('on a static mirror (one compliance year), the compliance page shows the ye
   }
 });
 
+test('on a static mirror, the lottery page shows the announcement the mirror holds (the last full year with lottery figures) and says which year it is', { skip }, async (t) => {
+  const mirror = await startMirror(srv.dataDir);
+  if (!mirror) return t.skip('nginx is not installed');
+  try {
+    const held = JSON.parse(fs.readFileSync(path.join(mirror.out, 'api/v1/lottery/announcement'), 'utf8'));
+    assert.equal(held.year, 2018, 'the fixture\'s lottery figures are of 2018');
+    const page = await browser.newPage({ allow: (r) => r.url().startsWith(mirror.url) });
+    await load(page, mirror.url + 'lottery.html?year=2017');
+    assert.match(await page.textContent('#mirror-year'), /只提供 2018 年/);
+    assert.equal(await page.textContent('#lottery-flow [data-field="received"]'), fenToYuanString(held.received));
+    assert.equal(await page.getAttribute('#lottery-published', 'data-seq'), String(fx.seq.announcement));
+    await page.close();
+  } finally {
+    await mirror.stop();
+  }
+});
+
 test('no console errors, failed requests or off-site requests on these pages', { skip }, () => {
   assert.deepEqual(browser.problems, []);
 });
