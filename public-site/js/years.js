@@ -9,7 +9,7 @@
 // not stretch the range past the last year money moved.
 // Returns {first, last} (numbers), or null when the ledger is empty or the
 // server ignores query strings (a static mirror: its reports are fixed).
-import { api } from './app.js';
+import { api, h, t, markReady, $ } from './app.js';
 
 const FIELDS = ['income', 'granted', 'disbursed', 'used', 'admin_cost'];
 
@@ -94,4 +94,54 @@ export async function ledgerYears() {
     return range;
   });
   return cached;
+}
+
+/**
+ * The state of a page that shows one year at a time (compliance, lottery),
+ * loaded from GET `path`?year=Y. The year is the one asked in the address
+ * (?year=YYYY), else the last year of the ledger's data, else this year; the
+ * <select> `picker` offers the ledger's years and changes the year (and the
+ * address). A static mirror answers one year whatever is asked: the page then
+ * shows that year, and mirrorNote() is the warning that says so (null
+ * otherwise). `render()` draws the page from the state (year, years, data,
+ * error); `reset()` runs before each load. Call start() once the page is set up.
+ */
+export function yearPage({ path, picker, render, reset = () => {} }) {
+  const thisYear = new Date().getFullYear();
+  const p = new URLSearchParams(location.search).get('year') || '';
+  const asked = /^\d{4}$/.test(p) ? +p : null;
+  const s = { year: asked || thisYear, years: null, data: null, error: null, mirrorYear: null };
+  const options = () => {
+    const list = s.years ? yearList(s.years) : Array.from({ length: 8 }, (_, i) => thisYear - 7 + i);
+    if (!list.includes(s.year)) list.push(s.year);
+    return list.sort((a, b) => b - a);
+  };
+  s.fillPicker = () => $(picker).replaceChildren(...options().map((y) => h('option', { value: y, selected: y === s.year }, String(y))));
+  s.mirrorNote = () => (s.mirrorYear !== null ? h('p', { class: 'warn', id: 'mirror-year' }, t('mirror.year', { year: s.mirrorYear })) : null);
+  s.load = async () => {
+    s.data = null;
+    reset();
+    render();
+    try {
+      s.data = await api(`${path}?year=${s.year}`);
+      s.error = null;
+      s.mirrorYear = s.data && Number.isInteger(s.data.year) && s.data.year !== s.year ? s.data.year : null;
+      if (s.mirrorYear !== null) s.year = s.data.year;
+    } catch (e) {
+      s.error = e;
+    }
+    render();
+    markReady();
+  };
+  s.start = async () => {
+    s.years = await ledgerYears();
+    if (!asked && s.years) s.year = s.years.last;
+    await s.load();
+  };
+  $(picker).addEventListener('change', (e) => {
+    s.year = +e.target.value;
+    history.replaceState(null, '', '?year=' + s.year);
+    s.load();
+  });
+  return s;
 }

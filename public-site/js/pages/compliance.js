@@ -1,22 +1,15 @@
-import { initPage, api, h, t, money, table, errorBox, loadingBox, markReady, fill, getLang, pickName, dataText, $ } from '../app.js';
+import { initPage, h, t, money, table, errorBox, loadingBox, fill, getLang, pickName, dataText, $ } from '../app.js';
 import { formatDate, ratioToPercent } from '../format.js';
 import { codeText } from '../entry-text.js';
 import { RULES_FIRST_YEAR, complianceEmpty, notJudgedReason, deadlineLabel } from '../compliance-text.js';
-import { ledgerYears, yearList } from '../years.js';
+import { yearPage } from '../years.js';
 
 // The compliance view of one year (GET api/v1/compliance?year=, docs/api.md):
 // the organisation and its tier with the legal source, the spending and
 // admin ratios with their basis, why a year is not judged, and the
 // disclosure deadlines with the published date of each disclosure.
 
-const thisYear = new Date().getFullYear();
-const params = new URLSearchParams(location.search);
-const askedYear = /^\d{4}$/.test(params.get('year') || '') ? +params.get('year') : null;
-let year = askedYear || thisYear;
-let years = null; // {first, last} of the ledger's data, or null when unknown
-let data = null;
-let error = null;
-let mirrorNote = null; // the one year a static mirror holds, when it answered another than asked
+const page = yearPage({ path: 'api/v1/compliance', picker: '#c-year', render });
 
 const pct = (bp) => (Number(bp) / 100).toFixed(bp % 100 === 0 ? 0 : 2);
 const day = (d) => (d ? formatDate(d, getLang()) : '—');
@@ -132,24 +125,18 @@ function deadlinesTable(c) {
   ];
 }
 
-function yearOptions() {
-  const list = years ? yearList(years) : Array.from({ length: 8 }, (_, i) => thisYear - 7 + i);
-  if (!list.includes(year)) list.push(year);
-  return list.sort((a, b) => b - a);
-}
 
 function render() {
-  const sel = $('#c-year');
-  sel.replaceChildren(...yearOptions().map((y) => h('option', { value: y, selected: y === year }, String(y))));
+  page.fillPicker();
   const box = $('#compliance');
-  if (error) return box.replaceChildren(errorBox(error, load));
-  if (!data) return box.replaceChildren(loadingBox());
-  const c = data;
+  if (page.error) return box.replaceChildren(errorBox(page.error, page.load));
+  if (!page.data) return box.replaceChildren(loadingBox());
+  const c = page.data;
   const empty = complianceEmpty(c);
   const reason = notJudgedReason(c);
   fill(box,
-    mirrorNote !== null ? h('p', { class: 'warn', id: 'mirror-year' }, t('mirror.year', { year: mirrorNote })) : null,
-    empty ? h('p', { class: 'nodata', id: 'comp-nodata', role: 'status' }, t('comp.nodata', { year: c.year ?? year })) : null,
+    page.mirrorNote(),
+    empty ? h('p', { class: 'nodata', id: 'comp-nodata', role: 'status' }, t('comp.nodata', { year: c.year ?? page.year })) : null,
     h('section', { 'aria-labelledby': 'h-org' }, h('h2', { id: 'h-org' }, t('comp.org')), organisationBlock(c), tierBlock(c)),
     h('div', { class: 'cards comp-cards' }, spendingCard(c, empty, reason), adminCard(c, empty, reason)),
     deadlinesTable(c),
@@ -157,31 +144,5 @@ function render() {
   );
 }
 
-async function load() {
-  data = null;
-  render();
-  try {
-    data = await api('api/v1/compliance?year=' + year);
-    error = null;
-    // A static mirror answers one year whatever is asked: show that year, and say so.
-    mirrorNote = data && Number.isInteger(data.year) && data.year !== year ? data.year : null;
-    if (mirrorNote !== null) year = data.year;
-  } catch (e) {
-    error = e;
-  }
-  render();
-  markReady();
-}
-
 initPage('compliance', render);
-async function start() {
-  years = await ledgerYears();
-  if (!askedYear && years) year = years.last;
-  await load();
-}
-$('#c-year').addEventListener('change', (e) => {
-  year = +e.target.value;
-  history.replaceState(null, '', '?year=' + year);
-  load();
-});
-start();
+page.start();

@@ -1,8 +1,8 @@
-import { initPage, api, h, t, money, amount, table, errorBox, loadingBox, markReady, fill, getLang, dataText, downloads, $ } from '../app.js';
+import { initPage, h, t, money, amount, table, errorBox, loadingBox, fill, getLang, dataText, downloads, $ } from '../app.js';
 import { formatDate, formatCount } from '../format.js';
 import { toCsv, yuan } from '../csv.js';
 import { codeText } from '../entry-text.js';
-import { ledgerYears, yearList } from '../years.js';
+import { yearPage } from '../years.js';
 import { pageOf, pagerNav } from '../pager.js';
 
 // The welfare-lottery public-welfare fund's yearly announcement (GET
@@ -10,14 +10,7 @@ import { pageOf, pagerNav } from '../pager.js';
 // publish theirs (彩票公益金管理办法): the money raised by allocation
 // documents, by allocating level, what was granted, paid and used, what is
 // carried over, per project; sales only as context.
-const thisYear = new Date().getFullYear();
-const params = new URLSearchParams(location.search);
-const askedYear = /^\d{4}$/.test(params.get('year') || '') ? +params.get('year') : null;
-let year = askedYear || thisYear;
-let years = null;
-let data = null;
-let error = null;
-let mirrorNote = null; // the one year a static mirror holds, when it answered another than asked
+const page = yearPage({ path: 'api/v1/lottery/announcement', picker: '#l-year', render, reset: () => { projectPage = 1; } });
 let projectPage = 1;
 const PROJECTS_PER_PAGE = 25;
 const LEVELS = ['central', 'province', 'city', 'district'];
@@ -33,11 +26,6 @@ export function projectsCsv(a) {
     (a.projects || []).map((p) => [p.grant, p.title, p.recipient && p.recipient.name, p.award_date, yuan(p.amount), yuan(p.paid), yuan(p.used)]));
 }
 
-function yearOptions() {
-  const list = years ? yearList(years) : Array.from({ length: 8 }, (_, i) => thisYear - 7 + i);
-  if (!list.includes(year)) list.push(year);
-  return list.sort((a, b) => b - a);
-}
 
 function publication(a) {
   const lang = getLang();
@@ -106,12 +94,12 @@ function salesNote(a) {
 }
 
 function render() {
-  $('#l-year').replaceChildren(...yearOptions().map((y) => h('option', { value: y, selected: y === year }, String(y))));
+  page.fillPicker();
   const box = $('#lottery');
-  if (error) return box.replaceChildren(errorBox(error, load));
-  if (!data) return box.replaceChildren(loadingBox());
-  const a = data;
-  const note = mirrorNote !== null ? h('p', { class: 'warn', id: 'mirror-year' }, t('mirror.year', { year: mirrorNote })) : null;
+  if (page.error) return box.replaceChildren(errorBox(page.error, page.load));
+  if (!page.data) return box.replaceChildren(loadingBox());
+  const a = page.data;
+  const note = page.mirrorNote();
   if (announcementEmpty(a)) {
     return fill(box, note, h('h2', {}, t('lottery.title', { year: a.year })), h('p', { class: 'nodata', id: 'lottery-nodata', role: 'status' }, t('nodata')));
   }
@@ -138,32 +126,5 @@ function render() {
   );
 }
 
-async function load() {
-  data = null;
-  projectPage = 1;
-  render();
-  try {
-    data = await api('api/v1/lottery/announcement?year=' + year);
-    error = null;
-    // A static mirror answers one year whatever is asked: show that year, and say so.
-    mirrorNote = data && Number.isInteger(data.year) && data.year !== year ? data.year : null;
-    if (mirrorNote !== null) year = data.year;
-  } catch (e) {
-    error = e;
-  }
-  render();
-  markReady();
-}
-
 initPage('lottery', render);
-async function start() {
-  years = await ledgerYears();
-  if (!askedYear && years) year = years.last;
-  await load();
-}
-$('#l-year').addEventListener('change', (e) => {
-  year = +e.target.value;
-  history.replaceState(null, '', '?year=' + year);
-  load();
-});
-start();
+page.start();
