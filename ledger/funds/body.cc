@@ -422,8 +422,13 @@ Result<Body> ParseCost(const json& j) {
   Fields f(j, "body");
   CostBody b;
   b.fund = f.Id("fund");
-  const std::string cls = f.OneOf("class", {"fundraising", "charitable", "other"}, "cost.class");
-  b.cls = cls == "fundraising" ? CostClass::kFundraising : cls == "charitable" ? CostClass::kCharitable : CostClass::kOther;
+  static const std::vector<std::string_view> kClasses = {CostClassName(CostClass::kFundraising),
+                                                        CostClassName(CostClass::kCharitable),
+                                                        CostClassName(CostClass::kOther)};
+  const std::string cls = f.OneOf("class", kClasses, "cost.class");
+  for (CostClass c : {CostClass::kFundraising, CostClass::kCharitable, CostClass::kOther}) {
+    if (cls == CostClassName(c)) b.cls = c;
+  }
   b.amount = f.Amount("amount");
   b.period = f.Period("period");
   b.description = f.Optional("description", kMaxDescription, Lines::kMany);
