@@ -61,8 +61,10 @@ std::vector<std::pair<std::string, std::string>> ReadCodelist(const std::string&
   }
   if (!field.empty()) rows.back().push_back(field);
   std::vector<std::pair<std::string, std::string>> out;
-  EXPECT_FALSE(rows.empty());
-  if (rows.empty()) return out;
+  if (rows[0].empty()) {
+    ADD_FAILURE() << StandardsFile(name) << " is missing or has no header line";
+    return out;
+  }
   EXPECT_EQ(rows[0][0], "Code");
   for (size_t i = 1; i < rows.size(); ++i) {
     if (rows[i].size() >= 2) out.emplace_back(rows[i][0], rows[i][1]);
