@@ -9,6 +9,7 @@
 #include "ledger/crypto/base64.h"
 #include "ledger/funds/dates.h"
 #include "ledger/funds/money.h"
+#include "ledger/funds/uscc.h"
 
 namespace ledger::funds {
 namespace {
@@ -475,9 +476,14 @@ Result<Body> ParseOrgProfile(const json& j) {
   b.uscc = f.Optional("uscc", 18);
   // "data": "sample" declares the ledger's data fictional (the demo).
   if (f.Has("data")) b.sample_data = f.OneOf("data", {"sample"}, "org.data") == "sample";
-  if (f.status().ok() && b.uscc && (b.uscc->size() != 18 ||
-                                    b.uscc->find_first_not_of("0123456789ABCDEFGHJKLMNPQRTUWXY") != std::string::npos)) {
-    f.Fail("body.uscc must be an 18-character unified social credit code (统一社会信用代码)", "org.uscc");
+  if (f.status().ok() && b.uscc && !IsValidUscc(*b.uscc)) {
+    const std::optional<char> check = UsccCheckCharacter(*b.uscc);
+    f.Fail(b.uscc->size() == 18 && check && kUsccCharset.find(b.uscc->back()) != std::string_view::npos
+               ? "body.uscc " + *b.uscc + " ends in " + b.uscc->back() + " but its check character is " + *check +
+                     " (GB 32100-2015): a character is mistyped"
+               : std::string("body.uscc must be an 18-character unified social credit code (统一社会信用代码, "
+                             "GB 32100-2015): digits and capitals other than I, O, S, V and Z"),
+           "org.uscc");
   }
   if (name != nullptr && !nf.status().ok()) return nf.status();
   LEDGER_RETURN_IF_ERROR(FinishAll(f, name ? &nf : nullptr));

@@ -1,4 +1,5 @@
 #include "ledger/funds/body.h"
+#include "ledger/funds/uscc.h"
 #include "ledger/funds/money.h"
 
 #include <gtest/gtest.h>
@@ -155,12 +156,37 @@ TEST(BodyTest, NewEntryTypesAreStrict) {
                                                {"legal_type", "social_group"},
                                                {"effective_from", "2016-09-01"},
                                                {"public_fundraising_from", "2016-09-01"},
-                                               {"uscc", "5144130250618600X3"}})
+                                               {"uscc", "5144130250618600XF"}})
                 .code(),
             Code::kOk);
   EXPECT_EQ(Parse(EntryType::kCost, json{{"fund", "f"}, {"class", "travel"}, {"amount", 1}, {"period", "2020-01"}})
                 .rule(),
             "cost.class");
+}
+
+// GB 32100-2015: 18 characters of 0-9 and A-Z without I, O, S, V, Z; the
+// last is a check character. Two codes of registered companies, published
+// by their owners, check; a mistyped character anywhere does not.
+TEST(BodyTest, UnifiedSocialCreditCodesCarryTheirCheckCharacter) {
+  for (const char* ok : {"91350100M000100Y43", "91110000600037341L", "5144130250618600XF"}) {
+    EXPECT_TRUE(IsValidUscc(ok)) << ok;
+  }
+  EXPECT_EQ(UsccCheckCharacter("91350100M000100Y4"), '3');
+  for (const char* bad : {"91350100M000100Y44", "91350100M000100Y34", "81350100M000100Y43", "91350100M000100Y4",
+                          "91350100M000100Y430", "91350100I000100Y43", "91350100m000100Y43", ""}) {
+    EXPECT_FALSE(IsValidUscc(bad)) << bad;
+  }
+  json p{{"name", {{"zh", "区慈善总会"}, {"en", "District Charity Federation"}}},
+         {"legal_type", "social_group"},
+         {"effective_from", "2016-09-01"},
+         {"uscc", "5144130250618600X3"}};
+  Status typo = Parse(EntryType::kOrgProfile, p);
+  EXPECT_EQ(typo.rule(), "org.uscc");
+  EXPECT_NE(typo.message().find("check character is F"), std::string::npos) << typo.message();
+  p["uscc"] = "5144130250618600X\"";
+  EXPECT_EQ(Parse(EntryType::kOrgProfile, p).rule(), "org.uscc");
+  p["uscc"] = "SHORT";
+  EXPECT_EQ(Parse(EntryType::kOrgProfile, p).rule(), "org.uscc");
 }
 
 TEST(BodyTest, IdsAreSlugs) {

@@ -290,15 +290,15 @@ class Export360GivingTest : public FundsFixture {
 };
 
 TEST_F(Export360GivingTest, IndividualsAndOrganisationsWithTheirIdentifiers) {
-  Scenario("51441302MJL000000X");
+  Scenario("51441302MJL000000B");
   auto pkg = Export();
   ASSERT_TRUE(pkg.ok()) << pkg.status().ToString();
   EXPECT_EQ((*pkg)["version"], "1.4");
   EXPECT_EQ((*pkg)["license"], "https://creativecommons.org/licenses/by/4.0/");
   EXPECT_EQ((*pkg)["publisher"],
-            json({{"name", "测试区慈善总会"}, {"identifier", "CN-USCI-51441302MJL000000X"}}));
+            json({{"name", "测试区慈善总会"}, {"identifier", "CN-USCI-51441302MJL000000B"}}));
   ASSERT_EQ((*pkg)["grants"].size(), 3u);
-  const json funder{{"id", "CN-USCI-51441302MJL000000X"},
+  const json funder{{"id", "CN-USCI-51441302MJL000000B"},
                     {"name", "测试区慈善总会"},
                     {"alternateName", "Test District Charity Federation"}};
 
@@ -324,7 +324,7 @@ TEST_F(Export360GivingTest, IndividualsAndOrganisationsWithTheirIdentifiers) {
   int64_t sum = 0;
   for (const json& tx : txs) {
     sum += std::llround(tx["value"].get<double>() * 100);
-    EXPECT_EQ(tx["provider"], "CN-USCI-51441302MJL000000X");
+    EXPECT_EQ(tx["provider"], "CN-USCI-51441302MJL000000B");
     EXPECT_EQ(tx["recipient"], "360G-test-fed-IND-household-0001");
     EXPECT_EQ(tx["currency"], "CNY");
     EXPECT_EQ(tx["id"].get<std::string>().rfind("360G-test-fed-r-1-", 0), 0u);
@@ -424,8 +424,8 @@ TEST(GivingIdentifiersTest, PrefixRegisterAndPersonIds) {
   EXPECT_EQ(IndividualIdentifier(s, "household-0001"), "360G-x-IND-household-0001");
   OrgProfile p;
   EXPECT_EQ(FunderIdentifier(s, p), "360G-x");
-  p.uscc = "51441302MJL000000X";
-  EXPECT_EQ(FunderIdentifier(s, p), "CN-USCI-51441302MJL000000X");
+  p.uscc = "51441302MJL000000B";
+  EXPECT_EQ(FunderIdentifier(s, p), "CN-USCI-51441302MJL000000B");
 }
 
 }  // namespace
