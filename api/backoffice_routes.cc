@@ -106,6 +106,9 @@ void HandleBatch(ServerContext& ctx, std::atomic<int>& running, const httplib::R
   if (Status s = CheckWrite(req); !s.ok()) return WriteProblem(res, s);
   auto actor = Bearer(req, ctx);
   if (!actor.ok()) return WriteProblem(res, actor.status());
+  // Reads yield to writes while this batch is recorded (api/read_gate.h).
+  std::optional<ReadGate::Writing> writing;
+  if (ctx.read_gate != nullptr) writing.emplace(ctx.read_gate->Write());
   if (ctx.rate_limiter != nullptr) {
     const std::string auth = req.get_header_value("Authorization");
     if (int64_t wait = ctx.rate_limiter->CheckToken(std::string_view(auth).substr(7))) {

@@ -298,6 +298,9 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
     }
     auto actor = ctx.tokens->Authenticate(std::string_view(auth).substr(7));
     RETURN_PROBLEM_IF_ERROR(res, actor.status());
+    // Reads yield to writes while this one is recorded (api/read_gate.h).
+    std::optional<ReadGate::Writing> writing;
+    if (ctx.read_gate != nullptr) writing.emplace(ctx.read_gate->Write());
     auto body = ParseStrictJson(req.body);
     RETURN_PROBLEM_IF_ERROR(res, body.status());
     if (!body->is_object() || !body->contains("type") || !(*body)["type"].is_string() ||

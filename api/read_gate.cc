@@ -7,6 +7,8 @@
 
 namespace ledger::api {
 
+using Clock = std::chrono::steady_clock;
+
 ReadGate::ReadGate(int capacity, std::chrono::milliseconds max_wait)
     : capacity_(capacity > 0 ? capacity : std::max(1, static_cast<int>(std::thread::hardware_concurrency() / 2))),
       max_wait_(max_wait) {}
@@ -15,11 +17,27 @@ ReadGate::Pass::~Pass() {
   if (gate_ != nullptr) gate_->Leave();
 }
 
+ReadGate::Writing::~Writing() {
+  if (gate_ != nullptr) gate_->WriteDone();
+}
+
+bool ReadGate::Limited(Clock::time_point now) const {
+  return writes_ > 0 || (last_write_ != Clock::time_point{} && now - last_write_ < kWriteLinger);
+}
+
 std::optional<ReadGate::Pass> ReadGate::Enter() {
   std::unique_lock lock(mu_);
-  if (!cv_.wait_for(lock, max_wait_, [&] { return busy_ < capacity_; })) {
-    ++refused_;
-    return std::nullopt;
+  const Clock::time_point deadline = Clock::now() + max_wait_;
+  for (;;) {
+    const Clock::time_point now = Clock::now();
+    if (busy_ < capacity_ || !Limited(now)) break;
+    if (now >= deadline) {
+      ++refused_;
+      return std::nullopt;
+    }
+    // Woken when a place is left; otherwise look again once the writes may
+    // have stopped (no notification per write: writers never pay for readers).
+    cv_.wait_until(lock, std::min(deadline, now + kWriteLinger));
   }
   ++busy_;
   return Pass(this);
@@ -29,6 +47,18 @@ void ReadGate::Leave() {
   std::lock_guard lock(mu_);
   --busy_;
   cv_.notify_one();
+}
+
+ReadGate::Writing ReadGate::Write() {
+  std::lock_guard lock(mu_);
+  ++writes_;
+  return Writing(this);
+}
+
+void ReadGate::WriteDone() {
+  std::lock_guard lock(mu_);
+  --writes_;
+  last_write_ = Clock::now();
 }
 
 uint64_t ReadGate::refused() const {

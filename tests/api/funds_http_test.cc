@@ -201,10 +201,11 @@ TEST_F(FundsHttpTest, ViewsAnswer) {
   EXPECT_TRUE(Get("/api/v1/lottery")["periods"].empty());
 }
 
-// While the read gate is full, every public read that computes (charity
-// views, tiles, entries, proofs, receipts) waits and is then refused with 503
-// and Retry-After, and nothing else is: writes, checkpoints and health still
-// answer. Once the place is left, the same reads answer.
+// While a write is recorded and the read gate is full, every public read
+// that computes (charity views, tiles, entries, proofs, receipts) waits and
+// is then refused with 503 and Retry-After, and nothing else is: writes,
+// checkpoints and health still answer. Once the place is left, the same
+// reads answer.
 TEST_F(FundsHttpTest, ReadsWaitForTheReadGateAndWritesDoNot) {
   Seed();
   // A checkpoint that covers both entries, so that proofs and receipts exist.
@@ -222,6 +223,8 @@ TEST_F(FundsHttpTest, ReadsWaitForTheReadGateAndWritesDoNot) {
       "/api/v1/receipts/" + seq,
   };
   {
+    // Reads are limited while a write is recorded (api/read_gate.h).
+    auto writing = gate_.Write();
     auto held = gate_.Enter();
     ASSERT_TRUE(held);
     for (const auto& path : gated) {

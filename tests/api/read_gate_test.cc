@@ -1,5 +1,6 @@
-// ReadGate: at most `capacity` views at once; a waiter that gets no place in
-// time is refused (503 at the route); a place left is taken by a waiter.
+// ReadGate: while a write is recorded, at most `capacity` reads at once; a
+// waiter that gets no place in time is refused (503 at the route); a place
+// left is taken by a waiter. Without writes, reads are not limited.
 #include "api/read_gate.h"
 
 #include <gtest/gtest.h>
@@ -15,6 +16,7 @@ using std::chrono::milliseconds;
 
 TEST(ReadGateTest, AtMostCapacityAtOnceAndTheRestWaitOrAreRefused) {
   ReadGate gate(2, milliseconds(50));
+  auto writing = gate.Write();
   auto a = gate.Enter();
   auto b = gate.Enter();
   ASSERT_TRUE(a && b);
@@ -26,6 +28,7 @@ TEST(ReadGateTest, AtMostCapacityAtOnceAndTheRestWaitOrAreRefused) {
 
 TEST(ReadGateTest, AWaiterGetsThePlaceWhenItIsLeft) {
   ReadGate gate(1, std::chrono::seconds(60));
+  auto writing = gate.Write();
   std::optional<ReadGate::Pass> held = gate.Enter();
   ASSERT_TRUE(held);
   std::atomic<bool> in{false};
@@ -39,8 +42,9 @@ TEST(ReadGateTest, AWaiterGetsThePlaceWhenItIsLeft) {
   EXPECT_EQ(gate.refused(), 0u);
 }
 
-TEST(ReadGateTest, ConcurrentViewsNeverExceedCapacity) {
+TEST(ReadGateTest, ConcurrentReadsNeverExceedCapacityWhileWriting) {
   ReadGate gate(3, std::chrono::seconds(60));
+  auto writing = gate.Write();
   std::atomic<int> inside{0}, most{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 16; ++t) {
@@ -60,6 +64,42 @@ TEST(ReadGateTest, ConcurrentViewsNeverExceedCapacity) {
   for (auto& t : threads) t.join();
   EXPECT_LE(most.load(), 3);
   EXPECT_GE(most.load(), 1);
+}
+
+TEST(ReadGateTest, WithoutWritesReadsAreNotLimited) {
+  ReadGate gate(1, milliseconds(50));
+  std::vector<ReadGate::Pass> passes;
+  for (int i = 0; i < 8; ++i) {
+    auto p = gate.Enter();
+    ASSERT_TRUE(p) << i;
+    passes.push_back(std::move(*p));
+  }
+  EXPECT_EQ(gate.refused(), 0u);
+}
+
+// A read that waits while a write is recorded gets in once no write has been
+// in progress for kWriteLinger, without anyone waking it (writers never
+// notify readers); within the linger it still waits.
+TEST(ReadGateTest, ReadsAreLimitedUntilTheLingerAfterTheLastWrite) {
+  ReadGate gate(1, std::chrono::seconds(60));
+  auto held = gate.Enter();
+  ASSERT_TRUE(held);
+  std::optional<ReadGate::Writing> writing = gate.Write();
+  std::atomic<bool> in{false};
+  std::thread waiter([&] {
+    auto p = gate.Enter();
+    in = p.has_value();
+  });
+  std::this_thread::sleep_for(3 * ReadGate::kWriteLinger);
+  EXPECT_FALSE(in.load()) << "a second read while a write is recorded";
+  const auto ended = std::chrono::steady_clock::now();
+  writing.reset();
+  waiter.join();
+  EXPECT_TRUE(in.load());
+  EXPECT_GE(std::chrono::steady_clock::now() - ended, ReadGate::kWriteLinger);
+  // Once the linger is over, reads are not limited again.
+  auto again = gate.Enter();
+  EXPECT_TRUE(again);
 }
 
 TEST(ReadGateTest, CapacityZeroMeansHalfTheCpusAtLeastOne) {
