@@ -75,8 +75,13 @@ void RegisterHealthRoutes(httplib::Server& server, ServerContext& ctx) {
                  "counter");
     out += Gauge("ledger_store_resumes_total", g.store.resumes,
                  "times the store was reopened after a failure and took writes again", "counter");
-    out += Gauge("ledger_store_flushes_total", log->Stats().store_flushes,
-                 "RocksDB memtable flushes since start", "counter");
+    const tlog::LogStats stats = log->Stats();
+    out += Gauge("ledger_store_flushes_total", stats.store_flushes, "RocksDB memtable flushes since start", "counter");
+    out += Gauge("ledger_store_memtable_bytes", stats.memtable_bytes, "bytes in RocksDB's memtables");
+    out += Gauge("ledger_store_block_cache_bytes", stats.block_cache_bytes,
+                 "bytes in RocksDB's block cache (capacity 64 MB; pinned index and filter blocks may exceed it)");
+    out += Gauge("ledger_store_table_readers_bytes", stats.table_readers_bytes,
+                 "bytes RocksDB's open table files hold outside the block cache");
     out += Gauge("ledger_disk_free_bytes", g.store.free_bytes, "free bytes on the store's volume");
     out += Gauge("ledger_disk_min_free_bytes", g.store.min_free_bytes,
                  "the floor under which writes are refused (--min-free-bytes)");

@@ -67,6 +67,9 @@ end_size=$(tree_size)
 server=$(curl -sf "$URL/metrics" | awk '/class="4xx"/ {a=$2} /class="5xx"/ {b=$2} END {print a+b}')
 # Memtables (64 MB write buffer) flushed during this ledgerd run.
 flushes=$(curl -sf "$URL/metrics" | awk '/^ledger_store_flushes_total/ {print $2}')
+# Where RocksDB's share of the RSS is at the end (bytes -> MB).
+store_mem=$(curl -sf "$URL/metrics" | awk '/^ledger_store_(memtable|block_cache|table_readers)_bytes/ {
+  sub(/^ledger_store_/, "", $1); sub(/_bytes$/, "", $1); printf "%s %.1f MB, ", $1, $2 / 1048576 }')
 bench_stop_ledgerd
 
 # The RSS trajectory (about ten points) and the growth after warm-up.
@@ -84,6 +87,7 @@ printf "  RSS at the end of warm-up %.1f MB, max after %.1f MB, final %.1f MB; %
   "$(awk -v k="$warm" 'BEGIN{print k/1024}')" "$(awk -v k="$max" 'BEGIN{print k/1024}')" \
   "$(awk -v k="$final" 'BEGIN{print k/1024}')" "$written"
 echo "  RocksDB memtable flushes while ledgerd ran: $flushes (writes stay in the in-memory memtable until a flush)"
+echo "  RocksDB memory at the end: ${store_mem%, }"
 
 errors=$((server + alone_err + alone_sock))
 for k in "${kinds[@]}"; do

@@ -248,6 +248,13 @@ struct LogStats {
   uint64_t wal_syncs = 0; // WAL syncs (one may cover several batches)
   uint64_t rejected = 0;  // drafts refused by validation
   uint64_t store_flushes = 0;  // RocksDB memtable flushes finished
+  // Memory RocksDB holds now (bytes): memtables (bounded by twice the write
+  // buffer), the block cache's contents (bounded by its 64 MB capacity unless
+  // pinned blocks push it over) and the table readers' own memory (grows
+  // with the number of table files).
+  uint64_t memtable_bytes = 0;
+  uint64_t block_cache_bytes = 0;
+  uint64_t table_readers_bytes = 0;
 };
 
 struct Checkpoint {

@@ -353,6 +353,21 @@ void LogImpl::Close() {
   }
 }
 
+LogStats LogImpl::Stats() const {
+  LogStats s{stat_batches_.load(), stat_entries_.load(), stat_syncs_.load(), stat_rejected_.load(),
+             events_ ? events_->flushes.load() : 0};
+  if (db_ != nullptr) {
+    auto property = [this](const char* name) {
+      uint64_t v = 0;
+      return db_->GetIntProperty(db_->DefaultColumnFamily(), name, &v) ? v : 0;
+    };
+    s.memtable_bytes = property("rocksdb.cur-size-all-mem-tables");
+    s.block_cache_bytes = property("rocksdb.block-cache-usage");
+    s.table_readers_bytes = property("rocksdb.estimate-table-readers-mem");
+  }
+  return s;
+}
+
 Result<std::string> LogImpl::Entry(uint64_t seq) const {
   if (seq >= Size()) return NotFound("no entry " + std::to_string(seq) + "; the log has " +
                                      std::to_string(Size()) + " entries");

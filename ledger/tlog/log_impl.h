@@ -128,10 +128,7 @@ class LogImpl : public Log, public CosignerHost {
   const StateReader& state() const override { return *state_reader_; }
   // A reader of the derived state as RocksDB holds it now.
   std::shared_ptr<const StateReader> StateSnapshot() const { return SnapshotStateReader(db_); }
-  LogStats Stats() const override {
-    return LogStats{stat_batches_.load(), stat_entries_.load(), stat_syncs_.load(), stat_rejected_.load(),
-                    events_ ? events_->flushes.load() : 0};
-  }
+  LogStats Stats() const override;
   StoreStatus Health() const override { return health_ ? health_->Snapshot() : StoreStatus{}; }
   void Close() override;
 
