@@ -64,12 +64,13 @@ done
 for p in "${BENCH_PIDS[@]}"; do wait "$p"; done
 BENCH_PIDS=()
 end_size=$(tree_size)
-server=$(curl -sf "$URL/metrics" | awk '/class="4xx"/ {a=$2} /class="5xx"/ {b=$2} END {print a+b}')
+metrics=$(curl -sf "$URL/metrics")
+server=$(awk '/class="4xx"/ {a=$2} /class="5xx"/ {b=$2} END {print a+b}' <<< "$metrics")
 # Memtables (64 MB write buffer) flushed during this ledgerd run.
-flushes=$(curl -sf "$URL/metrics" | awk '/^ledger_store_flushes_total/ {print $2}')
+flushes=$(awk '/^ledger_store_flushes_total/ {print $2}' <<< "$metrics")
 # Where RocksDB's share of the RSS is at the end (bytes -> MB).
-store_mem=$(curl -sf "$URL/metrics" | awk '/^ledger_store_(memtable|block_cache|table_readers)_bytes/ {
-  sub(/^ledger_store_/, "", $1); sub(/_bytes$/, "", $1); printf "%s %.1f MB, ", $1, $2 / 1048576 }')
+store_mem=$(awk '/^ledger_store_(memtable|block_cache|table_readers)_bytes/ {
+  sub(/^ledger_store_/, "", $1); sub(/_bytes$/, "", $1); printf "%s %.1f MB, ", $1, $2 / 1048576 }' <<< "$metrics")
 bench_stop_ledgerd
 
 # The RSS trajectory (about ten points) and the growth after warm-up.

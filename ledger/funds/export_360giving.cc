@@ -291,12 +291,13 @@ Result<std::string> Export360GivingCsv(const FundsView& v, const ExportAnchor& a
 }
 
 Result<std::string> Export360GivingAtCheckpoint(const Ledger& ledger, const GivingSettings& settings,
-                                                ExportFormat format, int indent) {
+                                                ExportFormat format, int indent, ExportAnchor* anchor) {
   LEDGER_ASSIGN_OR_RETURN(Ledger::Anchored anchored, ledger.ViewAtCheckpoint());
   ExportAnchor a;
   a.origin = ledger.log()->origin();
   a.tree_size = anchored.view.size;
   a.root = anchored.root;
+  if (anchor != nullptr) *anchor = a;
   return format == ExportFormat::kCsv ? Export360GivingCsv(anchored.view, a, settings)
                                       : Export360GivingText(anchored.view, a, settings, indent);
 }

@@ -111,10 +111,11 @@ Result<std::string> Export360GivingCsv(const FundsView& v, const ExportAnchor& a
 // The package (text with `indent`, or CSV) as of `ledger`'s newest signed
 // checkpoint and anchored to it: what GET /api/v1/export/360giving.json,
 // `ledgerctl export` and `ledgerctl publish` give. Errors as above, and as
-// Ledger::ViewAtCheckpoint.
+// Ledger::ViewAtCheckpoint. `anchor`, when given, is set to the anchor used.
 enum class ExportFormat { kJson, kCsv };
 Result<std::string> Export360GivingAtCheckpoint(const Ledger& ledger, const GivingSettings& settings,
-                                                ExportFormat format, int indent = -1);
+                                                ExportFormat format, int indent = -1,
+                                                ExportAnchor* anchor = nullptr);
 
 }  // namespace ledger::funds
 

@@ -52,11 +52,10 @@ int CmdExport(const Flags& f) {
   opts.state_machine = &sm;
   auto log = tlog::Log::Open(opts);
   if (!log.ok()) return Fail(log.status().ToString());
+  funds::ExportAnchor anchor;
   auto text = funds::Export360GivingAtCheckpoint(
       funds::Ledger(log->get(), &sm), *settings,
-      format == "csv" ? funds::ExportFormat::kCsv : funds::ExportFormat::kJson, 1);
-  // Opened read-only, the store does not change: its newest checkpoint is the anchor.
-  auto cp = (*log)->LatestCheckpoint();
+      format == "csv" ? funds::ExportFormat::kCsv : funds::ExportFormat::kJson, 1, &anchor);
   (*log)->Close();
   if (!text.ok()) return Fail(text.status().ToString());
   if (format != "csv") text->push_back('\n');
@@ -67,7 +66,7 @@ int CmdExport(const Flags& f) {
   std::ofstream out(f.Get("out"), std::ios::binary | std::ios::trunc);
   if (!out || !out.write(text->data(), text->size()) || !out.flush())
     return Fail("cannot write " + f.Get("out"));
-  fprintf(stderr, "exported the grants at tree size %llu to %s\n", (unsigned long long)(cp.ok() ? cp->size : 0),
+  fprintf(stderr, "exported the grants at tree size %llu to %s\n", (unsigned long long)anchor.tree_size,
           f.Get("out").c_str());
   return 0;
 }

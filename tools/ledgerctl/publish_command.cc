@@ -163,13 +163,12 @@ Result<Opened> OpenCovered(const std::string& data) {
 // before `this_year` (the checkpoint's) with lottery figures, else the year
 // before it.
 int AnnouncedYear(const json& lottery, int this_year) {
-  int year = this_year - 1;
   int best = 0;
   for (const auto& p : lottery["periods"]) {
     const int y = std::stoi(p["period"].get<std::string>().substr(0, 4));
     if (y < this_year && y > best) best = y;
   }
-  return best > 0 ? best : year;
+  return best > 0 ? best : this_year - 1;
 }
 
 // The 360Giving export as ledgerd serves it, when the ledger has export
@@ -264,15 +263,16 @@ Status Publish(const std::string& data, const fs::path& out, const std::string& 
     }
   }
   const std::string today = tlog::FormatTime(cp.unix_ms / 1000).substr(0, 10);
+  const int this_year = std::stoi(today.substr(0, 4));
   LEDGER_ASSIGN_OR_RETURN(json lottery, ledger.Lottery());
   // A mirror published before the lottery became a directory has a file there.
   if (fs::is_regular_file(out / "api/v1/lottery")) fs::remove(out / "api/v1/lottery");
   LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/lottery/index.json", lottery, c));
   LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/lottery/announcement",
-                                 ledger.LotteryAnnouncement(AnnouncedYear(lottery, std::stoi(today.substr(0, 4)))), c));
+                                 ledger.LotteryAnnouncement(AnnouncedYear(lottery, this_year)), c));
   LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/flows", ledger.Flows("", ""), c));
   LEDGER_RETURN_IF_ERROR(PutExport(data, ledger, out, c));
-  LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/compliance", ledger.Compliance(std::stoi(today.substr(0, 4)) - 1), c));
+  LEDGER_RETURN_IF_ERROR(PutJson(out, "api/v1/compliance", ledger.Compliance(this_year - 1), c));
   funds::ReportQuery rq;
   rq.from = "1949-10-01";
   rq.to = today;

@@ -125,7 +125,6 @@ function deadlinesTable(c) {
   ];
 }
 
-
 function render() {
   page.fillPicker();
   const box = $('#compliance');

@@ -26,7 +26,6 @@ export function projectsCsv(a) {
     (a.projects || []).map((p) => [p.grant, p.title, p.recipient && p.recipient.name, p.award_date, yuan(p.amount), yuan(p.paid), yuan(p.used)]));
 }
 
-
 function publication(a) {
   const lang = getLang();
   if (a.announcement) {
