@@ -267,12 +267,12 @@ void RegisterLogRoutes(httplib::Server& server, ServerContext& ctx) {
                   ? log->WaitForCheckpoint(*seq + 1, std::chrono::seconds(5))
                   : log->LatestCheckpoint();
     RETURN_PROBLEM_IF_ERROR(res, cp.status());
-    auto pass = Admit(gate, res);
-    if (!pass) return;
-    auto text = ReceiptText(*log, *seq, *cp);
-    RETURN_PROBLEM_IF_ERROR(res, text.status());
-    res.set_header("Content-Disposition", "inline; filename=\"receipt-" + std::to_string(*seq) + ".tlog-proof\"");
-    res.set_content(*text, "text/plain; charset=utf-8");
+    Admit(gate, res, [&] {
+      auto text = ReceiptText(*log, *seq, *cp);
+      RETURN_PROBLEM_IF_ERROR(res, text.status());
+      res.set_header("Content-Disposition", "inline; filename=\"receipt-" + std::to_string(*seq) + ".tlog-proof\"");
+      res.set_content(*text, "text/plain; charset=utf-8");
+    });
   });
 
   // Origin check and body caps of writes, rate limits of reads (api/request_guard.h).

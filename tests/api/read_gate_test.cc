@@ -4,8 +4,11 @@
 #include "api/read_gate.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -100,6 +103,51 @@ TEST(ReadGateTest, ReadsAreLimitedUntilTheLingerAfterTheLastWrite) {
   // Once the linger is over, reads are not limited again.
   auto again = gate.Enter();
   EXPECT_TRUE(again);
+}
+
+// The nice value and thread id of the thread a read was computed on.
+struct Where {
+  int nice;
+  pid_t tid;
+};
+Where Here() { return {getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())), gettid()}; }
+
+// A read admitted while a write is recorded is computed on one of the gate's
+// threads at the lowest priority, so that writers' threads take the CPU from
+// it; without writes, on the caller's thread at its own priority.
+TEST(ReadGateTest, ReadsAdmittedWhileWritingYieldTheCpuToWriters) {
+  ReadGate gate(2, std::chrono::seconds(60));
+  const Where caller = Here();
+  ASSERT_LT(caller.nice, ReadGate::kReadNice) << "the test must not run at the lowest priority already";
+  Where alone{}, while_writing{};
+  {
+    auto p = gate.Enter();
+    ASSERT_TRUE(p);
+    gate.Run(*p, [&] { alone = Here(); });
+  }
+  EXPECT_EQ(alone.tid, caller.tid);
+  EXPECT_EQ(alone.nice, caller.nice);
+  {
+    auto writing = gate.Write();
+    auto p = gate.Enter();
+    ASSERT_TRUE(p);
+    gate.Run(*p, [&] { while_writing = Here(); });
+  }
+  EXPECT_NE(while_writing.tid, caller.tid);
+  EXPECT_EQ(while_writing.nice, ReadGate::kReadNice);
+  EXPECT_EQ(Here().nice, caller.nice) << "the caller's own priority is left as it was";
+}
+
+TEST(ReadGateTest, AnExceptionOfAYieldingReadReachesTheCaller) {
+  ReadGate gate(1, std::chrono::seconds(60));
+  auto writing = gate.Write();
+  auto p = gate.Enter();
+  ASSERT_TRUE(p);
+  EXPECT_THROW(gate.Run(*p, [] { throw std::runtime_error("a read failed"); }), std::runtime_error);
+  // The gate's thread survives and computes the next read.
+  int n = 0;
+  gate.Run(*p, [&] { n = 1; });
+  EXPECT_EQ(n, 1);
 }
 
 TEST(ReadGateTest, CapacityZeroMeansHalfTheCpusAtLeastOne) {
