@@ -82,6 +82,8 @@ void RegisterHealthRoutes(httplib::Server& server, ServerContext& ctx) {
                  "bytes in RocksDB's block cache (capacity 64 MB; pinned index and filter blocks may exceed it)");
     out += Gauge("ledger_store_table_readers_bytes", stats.table_readers_bytes,
                  "bytes RocksDB's open table files hold outside the block cache");
+    out += Gauge("ledger_log_tile_cache_bytes", stats.node_cache_bytes,
+                 "bytes of Merkle tiles the log keeps in memory (capacity 64 MB of full tiles, plus the edge tiles)");
     out += Gauge("ledger_disk_free_bytes", g.store.free_bytes, "free bytes on the store's volume");
     out += Gauge("ledger_disk_min_free_bytes", g.store.min_free_bytes,
                  "the floor under which writes are refused (--min-free-bytes)");

@@ -69,8 +69,8 @@ server=$(awk '/class="4xx"/ {a=$2} /class="5xx"/ {b=$2} END {print a+b}' <<< "$m
 # Memtables (64 MB write buffer) flushed during this ledgerd run.
 flushes=$(awk '/^ledger_store_flushes_total/ {print $2}' <<< "$metrics")
 # Where RocksDB's share of the RSS is at the end (bytes -> MB).
-store_mem=$(awk '/^ledger_store_(memtable|block_cache|table_readers)_bytes/ {
-  sub(/^ledger_store_/, "", $1); sub(/_bytes$/, "", $1); printf "%s %.1f MB, ", $1, $2 / 1048576 }' <<< "$metrics")
+store_mem=$(awk '/^ledger_(store_memtable|store_block_cache|store_table_readers|log_tile_cache)_bytes/ {
+  sub(/^ledger_(store|log)_/, "", $1); sub(/_bytes$/, "", $1); printf "%s %.1f MB, ", $1, $2 / 1048576 }' <<< "$metrics")
 bench_stop_ledgerd
 
 # The RSS trajectory (about ten points) and the growth after warm-up.
@@ -88,7 +88,7 @@ printf "  RSS at the end of warm-up %.1f MB, max after %.1f MB, final %.1f MB; %
   "$(awk -v k="$warm" 'BEGIN{print k/1024}')" "$(awk -v k="$max" 'BEGIN{print k/1024}')" \
   "$(awk -v k="$final" 'BEGIN{print k/1024}')" "$written"
 echo "  RocksDB memtable flushes while ledgerd ran: $flushes (writes stay in the in-memory memtable until a flush)"
-echo "  RocksDB memory at the end: ${store_mem%, }"
+echo "  bounded caches at the end (RocksDB's and the log's Merkle tiles): ${store_mem%, }"
 
 errors=$((server + alone_err + alone_sock))
 for k in "${kinds[@]}"; do

@@ -255,6 +255,9 @@ struct LogStats {
   uint64_t memtable_bytes = 0;
   uint64_t block_cache_bytes = 0;
   uint64_t table_readers_bytes = 0;
+  // The Merkle tiles the log keeps in memory (node_store.h): full tiles
+  // cached (bounded by Options::node_cache_bytes) and the edge tiles.
+  uint64_t node_cache_bytes = 0;
 };
 
 struct Checkpoint {

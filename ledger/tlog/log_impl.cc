@@ -365,6 +365,7 @@ LogStats LogImpl::Stats() const {
     s.block_cache_bytes = property("rocksdb.block-cache-usage");
     s.table_readers_bytes = property("rocksdb.estimate-table-readers-mem");
   }
+  if (nodes_ != nullptr) s.node_cache_bytes = nodes_->MemoryBytes();
   return s;
 }
 

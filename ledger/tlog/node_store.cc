@@ -88,6 +88,13 @@ void NodeStore::Extend(const NodeId& id, const Hash& hash) {
   if (k == kTileHeight - 1 && pos == 1) CacheFull(edge);
 }
 
+uint64_t NodeStore::MemoryBytes() const {
+  std::shared_lock lock(mu_);
+  size_t tiles = cache_.size();
+  for (const TilePtr& e : edges_) tiles += e != nullptr;
+  return tiles * sizeof(TileTree);
+}
+
 void NodeStore::CacheFull(TilePtr t) const {
   std::unique_lock lock(mu_);
   const uint64_t key = CacheKey(t->level, t->index);

@@ -59,6 +59,9 @@ class NodeStore : public NodeReader {
 
   Status ReadNodes(const std::vector<NodeId>& ids, std::vector<Hash>* out) const override;
 
+  // Bytes of the tiles held in memory: the cached full tiles and the edges.
+  uint64_t MemoryBytes() const;
+
   // The stored bytes of tile (level, index) as the tree of `size` has it.
   static uint32_t TileWidthAt(int level, uint64_t index, uint64_t size);
 

@@ -122,7 +122,12 @@ TEST_F(LogHttpTest, AppendProveAndReceipt) {
   EXPECT_EQ(entries->size(), n);
   EXPECT_EQ(c.Get("/tile/0/000")->status, 404);  // not full yet
   EXPECT_EQ(c.Get("/healthz")->status, 200);
-  EXPECT_NE(c.Get("/metrics")->body.find("ledger_tree_size"), std::string::npos);
+  const std::string metrics = c.Get("/metrics")->body;
+  EXPECT_NE(metrics.find("ledger_tree_size"), std::string::npos);
+  // The memory the log keeps by design is shown: at least the level-0 edge tile.
+  const size_t at = metrics.find("\nledger_log_tile_cache_bytes ");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_GT(std::stoull(metrics.substr(at + 29)), 0u);
 }
 
 TEST_F(LogHttpTest, BadRequestsAreRefusedAndChangeNothing) {
