@@ -352,6 +352,10 @@ int main(int argc, char** argv) {
     fprintf(stderr, "ledgerd: cannot listen on %s: %s\n", listen.c_str(), strerror(errno));
     return 1;
   }
+  if (api::WidenListenBacklog(port, api::kListenBacklog) == 0) {
+    fprintf(stderr, "ledgerd: could not widen the accept queue of port %d; bursts of new connections may be reset\n",
+            port);
+  }
   fprintf(stderr, "ledgerd: serving %s (%llu entries) on %s://%s\n", (*log)->origin().c_str(),
           static_cast<unsigned long long>((*log)->Size()), tls_cert.empty() ? "http" : "https", listen.c_str());
   server.listen_after_bind();  // returns after SIGTERM, once connections drained (--drain-seconds)

@@ -86,7 +86,12 @@ FdPlan PlanFds(uint64_t limit) {
   return p;
 }
 
-int ShutdownConnectionsOnPort(int port) {
+namespace {
+
+// Calls fn(fd) for every TCP socket of this process whose local port is
+// `port` and that is listening (or connected, when `listening` is false).
+template <typename Fn>
+int ForEachSocketOnPort(int port, bool listening, Fn fn) {
   DIR* d = opendir("/proc/self/fd");
   if (d == nullptr) return 0;
   int n = 0;
@@ -95,21 +100,31 @@ int ShutdownConnectionsOnPort(int port) {
     const int fd = std::atoi(e->d_name);
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
-    int listening = 0;
-    socklen_t len = sizeof(listening);
-    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || listening) continue;
+    int accepts = 0;
+    socklen_t len = sizeof(accepts);
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepts, &len) != 0 || (accepts != 0) != listening) continue;
     sockaddr_storage local{}, peer{};
     socklen_t llen = sizeof(local), plen = sizeof(peer);
     if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &llen) != 0) continue;
-    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &plen) != 0) continue;
+    if (!listening && getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &plen) != 0) continue;
     int local_port = 0;
     if (local.ss_family == AF_INET) local_port = ntohs(reinterpret_cast<sockaddr_in*>(&local)->sin_port);
     if (local.ss_family == AF_INET6) local_port = ntohs(reinterpret_cast<sockaddr_in6*>(&local)->sin6_port);
     if (local_port != port) continue;
-    if (shutdown(fd, SHUT_RDWR) == 0) ++n;
+    if (fn(fd)) ++n;
   }
   closedir(d);
   return n;
+}
+
+}  // namespace
+
+int ShutdownConnectionsOnPort(int port) {
+  return ForEachSocketOnPort(port, false, [](int fd) { return shutdown(fd, SHUT_RDWR) == 0; });
+}
+
+int WidenListenBacklog(int port, int backlog) {
+  return ForEachSocketOnPort(port, true, [backlog](int fd) { return ::listen(fd, backlog) == 0; });
 }
 
 }  // namespace ledger::api

@@ -47,6 +47,19 @@ FdPlan PlanFds(uint64_t limit);
 // local port is `port`: the connections accepted on it. Returns how many.
 int ShutdownConnectionsOnPort(int port);
 
+// The accept queue of ledgerd's listening socket. cpp-httplib (a shared
+// library) listens with a backlog of 5: a burst of new connections while the
+// accepting thread waits for a CPU overflows it, and Linux then drops the
+// handshake's last ACK, so a client that already sent its request may see
+// the connection reset instead of an answer (BackpressureTest: 32 clients
+// connecting at once on a loaded machine lost up to 10 first requests).
+constexpr int kListenBacklog = 1024;  // the kernel caps it at net.core.somaxconn
+
+// Listens again, with `backlog`, on every listening TCP socket of this
+// process whose local port is `port` (Linux takes a new backlog from a
+// second listen(2)). Returns how many sockets it changed.
+int WidenListenBacklog(int port, int backlog);
+
 }  // namespace ledger::api
 
 #endif  // LEDGER_API_PROCESS_LIMITS_H_

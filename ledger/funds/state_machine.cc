@@ -115,9 +115,35 @@ Status FundsStateMachine::Load(std::shared_ptr<const tlog::StateReader> at, uint
   return Status::Ok();
 }
 
+namespace {
+
+// A draft's type and body as Decode parsed them.
+struct DecodedBody : tlog::Decoded {
+  DecodedBody(EntryType t, Body b) : type(t), body(std::move(b)) {}
+  EntryType type;
+  Body body;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<const tlog::Decoded>> FundsStateMachine::Decode(std::string_view type_name, std::string_view,
+                                                                     std::string_view text) const {
+  LEDGER_ASSIGN_OR_RETURN(EntryType type, ParseEntryType(type_name));
+  LEDGER_ASSIGN_OR_RETURN(Body body, ParseCanonicalBody(type, text));
+  return std::shared_ptr<const tlog::Decoded>(std::make_shared<const DecodedBody>(type, std::move(body)));
+}
+
 Status FundsStateMachine::Apply(const tlog::SequencedEntry& entry, tlog::StateWriter* w) {
-  LEDGER_ASSIGN_OR_RETURN(EntryType type, ParseEntryType(entry.type));
-  LEDGER_ASSIGN_OR_RETURN(Body body, ParseCanonicalBody(type, entry.body));
+  // The log passes what Decode made of this very entry; anything else (or
+  // nothing) is decoded here.
+  const auto* decoded = dynamic_cast<const DecodedBody*>(entry.decoded);
+  std::shared_ptr<const tlog::Decoded> own;
+  if (decoded == nullptr) {
+    LEDGER_ASSIGN_OR_RETURN(own, Decode(entry.type, entry.by, entry.body));
+    decoded = static_cast<const DecodedBody*>(own.get());
+  }
+  const EntryType type = decoded->type;
+  const Body& body = decoded->body;
   LEDGER_ASSIGN_OR_RETURN(Change c, Decide(entry, type, body, RuleContext{*working_, *w, options_.utc_offset_minutes}));
   if (working_frozen_) {
     working_ = std::make_shared<HotState>(*working_);

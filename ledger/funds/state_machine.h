@@ -1,6 +1,8 @@
 // FundsStateMachine: the charity domain's tlog::StateMachine.
 //
-// For each sequenced entry, Apply parses its body, lets the rules decide its
+// Decode parses a draft's body on the appending thread (any number at once);
+// for each sequenced entry, Apply takes that parse (or parses the body
+// itself when there is none, as in a replay), lets the rules decide its
 // effect (rules.h) and stages that one Change (change.h): the store writes go
 // into the entry's batch, the hot-state edits into a working copy. At a batch
 // boundary (Sealed) the working copy is frozen; when the batch is durable
@@ -47,6 +49,8 @@ class FundsStateMachine : public tlog::StateMachine {
   explicit FundsStateMachine(Options options) : options_(options) {}
 
   Status Load(std::shared_ptr<const tlog::StateReader> at, uint64_t tree_size) override;
+  Result<std::shared_ptr<const tlog::Decoded>> Decode(std::string_view type, std::string_view by,
+                                                      std::string_view body) const override;
   Status Apply(const tlog::SequencedEntry& entry, tlog::StateWriter* w) override;
   void Sealed(uint64_t end_size) override;
   void Durable(uint64_t tree_size, std::shared_ptr<const tlog::StateReader> at) override;

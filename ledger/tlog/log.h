@@ -97,12 +97,23 @@ struct Appended {
 };
 
 // The entry as the state machine sees it, after sequencing.
+// What a state machine made of a draft before it was sequenced
+// (StateMachine::Decode): a subclass of the state machine's own.
+class Decoded {
+ public:
+  virtual ~Decoded() = default;
+};
+
 struct SequencedEntry {
   uint64_t seq;
   std::string_view time;  // RFC 3339 UTC, e.g. 2026-11-29T06:50:51Z
   std::string_view type;
   std::string_view by;
   std::string_view body;
+  // What this log's state machine's Decode returned for exactly this type,
+  // by and body; null when it returned null or did not run (an entry read
+  // back from the store): Apply then decodes the entry itself.
+  const Decoded* decoded = nullptr;
 };
 
 // Read access to the derived-state namespace of the store.
@@ -150,6 +161,18 @@ class StateMachine {
   // Durable was abandoned first): Load replaces everything the state machine
   // held by what the store holds.
   virtual Status Load(std::shared_ptr<const StateReader> at, uint64_t tree_size) = 0;
+  // Decodes a draft before it is queued, on the thread that appends it, so
+  // that drafts are decoded side by side instead of one after another on the
+  // sequencer. A pure function of the draft: it MUST NOT read the state, and
+  // may run on many threads at once. Apply gets the result with the same
+  // entry (SequencedEntry::decoded); an error refuses the draft in its turn,
+  // where Apply's would have (after an idempotent replay). The default
+  // decodes nothing.
+  virtual Result<std::shared_ptr<const Decoded>> Decode(std::string_view type, std::string_view by,
+                                                        std::string_view body) const {
+    (void)type, (void)by, (void)body;
+    return std::shared_ptr<const Decoded>();
+  }
   // Validates `entry` against the state including earlier entries of the
   // same batch. On error nothing of the entry is written and the state machine
   // MUST be as before the call. On OK, stages its writes through `w`.

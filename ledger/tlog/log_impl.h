@@ -66,6 +66,8 @@ Status FromRocks(const rocksdb::Status& s, const std::string& what);
 // deleted.
 struct Request {
   std::vector<EntryDraft> drafts;
+  // StateMachine::Decode of each draft, made on the appending thread.
+  std::vector<Result<std::shared_ptr<const Decoded>>> decoded;
   bool atomic = false;   // AppendAtomic: all drafts in one batch, all or nothing
   bool dry_run = false;  // AppendAtomic: validate, then append nothing
   std::vector<Result<Appended>> results;

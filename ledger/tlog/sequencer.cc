@@ -52,6 +52,10 @@ std::future<std::vector<Result<Appended>>> LogImpl::Enqueue(std::vector<EntryDra
   req->atomic = atomic;
   req->dry_run = dry_run;
   req->results.assign(n, Status(Code::kInternal, "not sequenced"));
+  if (options_.state_machine != nullptr) {
+    req->decoded.reserve(n);
+    for (const EntryDraft& d : req->drafts) req->decoded.push_back(options_.state_machine->Decode(d.type, d.by, d.body));
+  }
   req->unresolved = n;
   auto done = req->done.get_future();
   {
@@ -211,7 +215,10 @@ bool LogImpl::Prepare(Batch* b) {
         continue;
       }
       if (sm != nullptr) {
-        Status st = sm->Apply(SequencedEntry{next, time, d.type, d.by, d.body}, staged_.get());
+        const Result<std::shared_ptr<const Decoded>>& decoded = r->decoded[i];
+        Status st = decoded.ok() ? sm->Apply(SequencedEntry{next, time, d.type, d.by, d.body, decoded->get()},
+                                             staged_.get())
+                                 : decoded.status();
         if (!st.ok()) {
           staged_->Discard();
           r->results[i] = st;

@@ -61,7 +61,8 @@ TEST(BackpressureTest, FullQueueAnswers503WithRetryAfterAndAppendsNothing) {
             std::lock_guard lock(mu);
             if (!res) {
               other++;
-              other_answer = "no answer: " + httplib::to_string(res.error());
+              other_answer = "no answer: " + httplib::to_string(res.error()) + " (request " + std::to_string(i) +
+                             " of its connection)";
             } else if (res->status == 201) {
               created++;
             } else if (res->status == 503) {

@@ -10,6 +10,8 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -18,6 +20,7 @@
 #include <regex>
 #include <thread>
 
+#include "api/process_limits.h"
 #include "api/token_store.h"
 #include "ledger/tlog/data_dir.h"
 #include "tests/testing/ledgerd_process.h"
@@ -178,6 +181,58 @@ TEST(FdLimitTest, TheSoftLimitIsRaisedToTheHardOneAtStart) {
   std::ifstream log(dir.path + "/ledgerd.log");
   std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("open-file limit 4096 (raised from 256)"), std::string::npos) << text;
+}
+
+// How many of `n` non-blocking connects to 127.0.0.1:port complete their
+// handshake within 500 ms while nobody accepts: the accept queue's length.
+int HandshakesWithoutAccept(int port, int n) {
+  std::vector<int> fds;
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(port));
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  for (int i = 0; i < n; ++i) {
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    (void)connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof(to));
+    fds.push_back(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  int done = 0;
+  for (int fd : fds) {
+    pollfd p{fd, POLLOUT, 0};
+    int err = 0;
+    socklen_t len = sizeof(err);
+    if (poll(&p, 1, 0) == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0) ++done;
+    close(fd);
+  }
+  return done;
+}
+
+// cpp-httplib listens with a backlog of 5; ledgerd widens it so that a burst
+// of new connections is queued, not dropped (api/process_limits.h).
+TEST(FdLimitTest, TheAcceptQueueIsWidenedBeyondCppHttplibsFive) {
+  auto listener = [](int backlog, int* port) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+    EXPECT_EQ(listen(fd, backlog), 0);
+    socklen_t len = sizeof(a);
+    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    *port = ntohs(a.sin_port);
+    return fd;
+  };
+  int narrow_port = 0, wide_port = 0;
+  const int narrow = listener(5, &narrow_port), wide = listener(5, &wide_port);
+  EXPECT_EQ(WidenListenBacklog(wide_port, kListenBacklog), 1);
+  EXPECT_EQ(WidenListenBacklog(wide_port, kListenBacklog), 1) << "listening again is harmless";
+  const int narrow_done = HandshakesWithoutAccept(narrow_port, 64);
+  const int wide_done = HandshakesWithoutAccept(wide_port, 64);
+  EXPECT_LE(narrow_done, 8) << "a backlog of 5 queued more than expected";
+  EXPECT_EQ(wide_done, 64);
+  close(narrow);
+  close(wide);
 }
 
 }  // namespace
