@@ -84,8 +84,6 @@ void NodeStore::Extend(const NodeId& id, const Hash& hash) {
   }
   edge->hashes[TileTree::Offset(k) + pos] = hash;
   if (k == 0) edge->width.store(pos + 1, std::memory_order_release);
-  // The last inner node of a full tile: it will never change again.
-  if (k == kTileHeight - 1 && pos == 1) CacheFull(edge);
 }
 
 uint64_t NodeStore::MemoryBytes() const {

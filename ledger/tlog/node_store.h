@@ -6,7 +6,11 @@
 // root of 2^k consecutive hashes of one tile, so every node comes from one
 // tile read and at most 255 hash operations. NodeStore keeps each tile with
 // all its inner levels computed (a TileTree, 510 hashes):
-// - full tiles never change and are cached (bounded, first in first out);
+// - full tiles never change; those read are cached (bounded, first in first
+//   out). A tile that fills up as entries are written is not cached: the
+//   memory follows what readers ask for, not how much is written (a write
+//   soak otherwise grew the cache by 16 KB per 256 entries up to its bound);
+//   it is read back from the store the first time a proof needs it;
 // - the one partial tile of each tile level, the edge, stays in memory and
 //   is extended by the sequencer after each durable batch, so proofs at the
 //   newest size never touch the disk.
