@@ -1,5 +1,6 @@
 #include "ledger/tlog/store_options.h"
 
+#include <malloc.h>
 #include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/listener.h>
@@ -53,13 +54,22 @@ class Listener : public rocksdb::EventListener {
   void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status, bool* auto_recovery) override {
     if (auto_recovery != nullptr) *auto_recovery = false;  // the log reopens its store instead
   }
-  void OnFlushCompleted(rocksdb::DB*, const rocksdb::FlushJobInfo&) override { events_->flushes++; }
+  void OnFlushCompleted(rocksdb::DB*, const rocksdb::FlushJobInfo&) override {
+    events_->flushes++;
+    ReturnFreedMemory();
+  }
 
  private:
   std::shared_ptr<StoreEvents> events_;
 };
 
 }  // namespace
+
+void ReturnFreedMemory() {
+#ifdef __GLIBC__
+  (void)malloc_trim(0);
+#endif
+}
 
 int StoreOpenFiles(int max_open_files) { return max_open_files + kStoreFixedFiles; }
 
