@@ -68,7 +68,8 @@ metrics=$(curl -sf "$URL/metrics")
 server=$(awk '/class="4xx"/ {a=$2} /class="5xx"/ {b=$2} END {print a+b}' <<< "$metrics")
 # Memtables (64 MB write buffer) flushed during this ledgerd run.
 flushes=$(awk '/^ledger_store_flushes_total/ {print $2}' <<< "$metrics")
-# Where RocksDB's share of the RSS is at the end (bytes -> MB).
+# The bounded caches' share of the RSS at the end (bytes -> MB): RocksDB's
+# memtables, block cache and table readers, and the log's Merkle tiles.
 store_mem=$(awk '/^ledger_(store_memtable|store_block_cache|store_table_readers|log_tile_cache)_bytes/ {
   sub(/^ledger_(store|log)_/, "", $1); sub(/_bytes$/, "", $1); printf "%s %.1f MB, ", $1, $2 / 1048576 }' <<< "$metrics")
 bench_stop_ledgerd

@@ -96,7 +96,6 @@ struct Appended {
   std::string payload;
 };
 
-// The entry as the state machine sees it, after sequencing.
 // What a state machine made of a draft before it was sequenced
 // (StateMachine::Decode): a subclass of the state machine's own.
 class Decoded {
@@ -104,6 +103,7 @@ class Decoded {
   virtual ~Decoded() = default;
 };
 
+// The entry as the state machine sees it, after sequencing.
 struct SequencedEntry {
   uint64_t seq;
   std::string_view time;  // RFC 3339 UTC, e.g. 2026-11-29T06:50:51Z
