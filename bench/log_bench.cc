@@ -2,6 +2,8 @@
 // measured in the same run (docs: `make bench`).
 //
 //   log_bench [--entries-big N]   (default 10,000,000: the memory and audit figures)
+//             [--only PART]       one part alone: batch, threads, ack or big
+//                                 (for profiling one of them; default all)
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 #include <fcntl.h>
@@ -155,9 +157,16 @@ double BatchAppendRate(tlog::Log* log, int total, int batch) {
 
 int main(int argc, char** argv) {
   uint64_t big = 10'000'000;
+  std::string only;
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::string(argv[i]) == "--entries-big") big = std::stoull(argv[i + 1]);
+    if (std::string(argv[i]) == "--only") only = argv[i + 1];
   }
+  if (!only.empty() && only != "batch" && only != "threads" && only != "ack" && only != "big") {
+    fprintf(stderr, "log_bench: --only takes batch, threads, ack or big, not %s\n", only.c_str());
+    return 2;
+  }
+  auto part = [&](const char* name) { return only.empty() || only == name; };
   char tmpl[] = "/tmp/ledger-bench-XXXXXX";
   std::string dir = mkdtemp(tmpl);
   printf("%-58s %14s %-10s %-34s %s\n", "benchmark", "figure", "unit", "limit (same run)", "");
@@ -166,8 +175,8 @@ int main(int argc, char** argv) {
   // batches: five rounds of 100,000 entries each, the two taking turns (the
   // disk and the CPUs are shared, and their speed drifts), medians compared.
   const int kRound = 100'000, kRounds = 5;
-  double raw, ours;
-  {
+  double raw = 0, ours = 0;
+  if (part("batch")) {
     auto db = OpenRaw(dir + "/raw");
     auto log = OpenLog(dir + "/batch");
     std::vector<double> raws, ourss;
@@ -178,15 +187,15 @@ int main(int argc, char** argv) {
     raw = Median(raws);
     ours = Median(ourss);
   }
-  Row("raw RocksDB synced WriteBatch of 1000 x 300 B, median", raw, "entries/s", "(the limit)", true);
-  Target("durable batched appends / raw RocksDB [batches of 1000 x 300 B, medians of 5 rounds: " +
+  if (part("batch")) Row("raw RocksDB synced WriteBatch of 1000 x 300 B, median", raw, "entries/s", "(the limit)", true);
+  if (part("batch")) Target("durable batched appends / raw RocksDB [batches of 1000 x 300 B, medians of 5 rounds: " +
              Fixed(ours, 0) + " / " + Fixed(raw, 0) + " entries/s]",
          Fixed(100 * ours / raw, 1) + "%", ">= 70%", ours >= 0.7 * raw);
 
   // 2. Single appends from 64 threads, each acknowledged only when durable.
   // At most 64 entries can share one WAL sync, so the disk's sync time
   // bounds the rate: printed beside it.
-  {
+  if (part("threads")) {
     const double fsync_ms = FsyncMs(dir, 200);
     printf("  this disk now: fdatasync after a 4 KB append, median %.2f ms; 64 writers of one entry each: at most "
            "%.0f entries/s (64 per sync)\n",
@@ -219,7 +228,7 @@ int main(int argc, char** argv) {
   // Acknowledgement to published checkpoint, at full single-append load:
   // for every acknowledged entry, the time until a checkpoint covering it
   // was published (seen by a watcher waiting on WaitForCheckpoint).
-  {
+  if (part("ack")) {
     auto log = OpenLog(dir + "/ack-to-checkpoint");
     std::atomic<bool> stop{false};
     std::vector<std::vector<std::pair<uint64_t, Clock::time_point>>> acks(64);
@@ -265,7 +274,7 @@ int main(int argc, char** argv) {
   }
 
   // 3-5. A log of `big` entries: proofs at 1M, audit of 1M, memory 1M -> big.
-  {
+  if (part("big")) {
     auto log = OpenLog(dir + "/big");
     long rss_1m = 0;
     uint64_t n = 0;
@@ -311,7 +320,7 @@ int main(int argc, char** argv) {
     }
     log->Close();
   }
-  {
+  if (part("big")) {
     auto t0 = Clock::now();
     auto report = tlog::AuditLog(dir + "/big");
     double rate = report->tree_size / Seconds(t0, Clock::now());
