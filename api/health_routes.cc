@@ -1,6 +1,7 @@
 // GET /healthz and GET /metrics: whether ledgerd takes writes and why not,
 // free space against the floor, open file descriptors against the limit,
 // connections against their limit (docs/api.md, docs/operations.md).
+#include "api/heap_stats.h"
 #include "api/process_limits.h"
 #include "api/server.h"
 
@@ -84,6 +85,15 @@ void RegisterHealthRoutes(httplib::Server& server, ServerContext& ctx) {
                  "bytes RocksDB's open table files hold outside the block cache");
     out += Gauge("ledger_log_tile_cache_bytes", stats.node_cache_bytes,
                  "bytes of Merkle tiles the log keeps in memory (capacity 64 MB of full tiles, plus the edge tiles)");
+    const HeapStats heap = ReadHeapStats();
+    out += "# HELP ledger_heap_allocator_info the allocator that serves malloc in ledgerd\n"
+           "# TYPE ledger_heap_allocator_info gauge\nledger_heap_allocator_info{allocator=\"" +
+           std::string(heap.allocator) + "\"} 1\n";
+    out += Gauge("ledger_heap_allocated_bytes", heap.allocated, "bytes ledgerd holds from its allocator");
+    if (heap.resident != 0) {
+      out += Gauge("ledger_heap_resident_bytes", heap.resident,
+                   "bytes of the allocator's pages in RAM: allocated, plus freed pages it has not returned yet");
+    }
     out += Gauge("ledger_disk_free_bytes", g.store.free_bytes, "free bytes on the store's volume");
     out += Gauge("ledger_disk_min_free_bytes", g.store.min_free_bytes,
                  "the floor under which writes are refused (--min-free-bytes)");

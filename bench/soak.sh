@@ -20,6 +20,7 @@
 #     and ledgerd's own 4xx and 5xx counts (/metrics): 0. No other status is
 #     expected: rate limits are off and every request is valid;
 #   - ledgerctl audit of the data directory after ledgerd stops: passes.
+# LEDGER_SOAK_SERIES=FILE keeps the 5 s samples (see rss.txt below) in FILE.
 # Exits 1 if anything is missed.
 # Usage: bench/soak.sh [BUILD_DIR]
 set -euo pipefail
@@ -55,10 +56,14 @@ wrk_run 8 inclusion.lua "" proofs & BENCH_PIDS+=($!)
 wrk_run 8 tiles.lua "" tiles & BENCH_PIDS+=($!)
 wrk_run 2 reports.lua "" reports & BENCH_PIDS+=($!)
 
-# Samples "seconds rss_kb tree_size" while the load runs.
+# Samples "seconds rss_kb tree_size memtable_kb block_cache_kb heap_kb" while
+# the load runs (heap: what ledgerd holds from its allocator, /metrics).
 SECONDS=0
 while kill -0 "${BENCH_PIDS[0]}" 2> /dev/null; do
-  echo "$SECONDS $(awk '/^VmRSS:/ {print $2}' /proc/$PID/status) $(tree_size)" >> "$DIR/rss.txt"
+  echo "$SECONDS $(awk '/^VmRSS:/ {print $2}' /proc/$PID/status) $(tree_size) $(curl -sf "$URL/metrics" |
+    awk '/^ledger_store_memtable_bytes/ {m=$2} /^ledger_store_block_cache_bytes/ {c=$2}
+      /^ledger_heap_allocated_bytes/ {a=$2} END {printf "%d %d %d", m/1024, c/1024, a/1024}')" \
+    >> "$DIR/rss.txt"
   sleep $STEP
 done
 for p in "${BENCH_PIDS[@]}"; do wait "$p"; done
@@ -76,7 +81,9 @@ bench_stop_ledgerd
 
 # The RSS trajectory (about ten points) and the growth after warm-up.
 awk -v n="$(wc -l < "$DIR/rss.txt")" 'NR == 1 || NR % int((n + 9) / 10) == 0 || NR == n {
-  printf "  t=%4d s  RSS %7.1f MB  tree size %d\n", $1, $2 / 1024, $3 }' "$DIR/rss.txt"
+  printf "  t=%4d s  RSS %6.1f MB  (heap in use %6.1f MB, of which memtables %5.1f MB, block cache %5.1f MB)  tree size %d\n",
+    $1, $2 / 1024, $6 / 1024, $4 / 1024, $5 / 1024, $3 }' "$DIR/rss.txt"
+[ -z "${LEDGER_SOAK_SERIES:-}" ] || cp "$DIR/rss.txt" "$LEDGER_SOAK_SERIES"
 read -r warm_t warm max final written < <(awk -v w=$((SECS / 5)) '$1 >= w {
     if (!seen) {seen = 1; t = $1; warm = $2; size0 = $3}
     if ($2 > max) max = $2; final = $2; size = $3 }
@@ -84,6 +91,12 @@ read -r warm_t warm max final written < <(awk -v w=$((SECS / 5)) '$1 >= w {
 growth=$(awk -v a="$warm" -v b="$max" 'BEGIN{printf "%.1f", (b - a) * 100 / a}')
 fail=0
 echo "  RSS growth after warm-up: max after t=${warm_t} s vs RSS at t=${warm_t} s"
+# The same for the heap in use: RSS that moves while this stays flat is
+# memory the allocator keeps after it was freed (memtables are freed after
+# each flush), not memory ledgerd holds.
+awk -v w=$((SECS / 5)) '$1 >= w { if (!seen) {seen = 1; a = $6}; if ($6 > m) m = $6; f = $6 }
+  END { if (a > 0) printf "  heap in use: %.1f MB at the end of warm-up, highest after %.1f MB (%+.1f%%), final %.1f MB\n",
+    a / 1024, m / 1024, (m - a) * 100 / a, f / 1024 }' "$DIR/rss.txt"
 [ "$(ok "$growth" '<' 10)" = 1 ] || fail=1
 printf "  RSS at the end of warm-up %.1f MB, max after %.1f MB, final %.1f MB; %d entries written after warm-up\n" \
   "$(awk -v k="$warm" 'BEGIN{print k/1024}')" "$(awk -v k="$max" 'BEGIN{print k/1024}')" \

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake pkg-config
   librocksdb-dev libssl-dev libcpp-httplib-dev nlohmann-json3-dev zlib1g-dev
+  libjemalloc-dev                      # the programs' allocator (LEDGER_JEMALLOC in CMakeLists.txt)
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl
   nginx                                # serves the static mirror in its test
