@@ -1,8 +1,8 @@
 // GET /healthz and GET /metrics: whether ledgerd takes writes and why not,
 // free space against the floor, open file descriptors against the limit,
 // connections against their limit (docs/api.md, docs/operations.md).
-#include "api/heap_stats.h"
 #include "api/process_limits.h"
+#include "ledger/base/heap.h"
 #include "api/server.h"
 
 namespace ledger::api {
@@ -85,7 +85,7 @@ void RegisterHealthRoutes(httplib::Server& server, ServerContext& ctx) {
                  "bytes RocksDB's open table files hold outside the block cache");
     out += Gauge("ledger_log_tile_cache_bytes", stats.node_cache_bytes,
                  "bytes of Merkle tiles the log keeps in memory (capacity 64 MB of full tiles, plus the edge tiles)");
-    const HeapStats heap = ReadHeapStats();
+    const heap::HeapStats heap = heap::ReadHeapStats();
     out += "# HELP ledger_heap_allocator_info the allocator that serves malloc in ledgerd\n"
            "# TYPE ledger_heap_allocator_info gauge\nledger_heap_allocator_info{allocator=\"" +
            std::string(heap.allocator) + "\"} 1\n";

@@ -1,6 +1,7 @@
 #include "ledger/tlog/store_options.h"
 
-#include <malloc.h>
+#include "ledger/base/heap.h"
+
 #include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/listener.h>
@@ -56,7 +57,13 @@ class Listener : public rocksdb::EventListener {
   }
   void OnFlushCompleted(rocksdb::DB*, const rocksdb::FlushJobInfo&) override {
     events_->flushes++;
-    ReturnFreedMemory();
+    // A memtable is 64 MB of 8 MB arena blocks that the allocator, once it
+    // serves such blocks from its heaps, keeps as free memory in whichever
+    // per-thread arena held them; without this, ledgerd's RSS in a write
+    // soak kept rising by about 67 bytes per entry written while its live
+    // heap stayed flat (heaptrack: peak 87 MB, nothing leaked). Each call
+    // returns what the flushes before it freed.
+    heap::ReturnFreedMemory();
   }
 
  private:
@@ -64,12 +71,6 @@ class Listener : public rocksdb::EventListener {
 };
 
 }  // namespace
-
-void ReturnFreedMemory() {
-#ifdef __GLIBC__
-  (void)malloc_trim(0);
-#endif
-}
 
 int StoreOpenFiles(int max_open_files) { return max_open_files + kStoreFixedFiles; }
 

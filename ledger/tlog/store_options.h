@@ -38,14 +38,6 @@ struct StoreEvents {
   std::atomic<uint64_t> flushes{0};
 };
 
-// Gives the pages of freed heap memory back to the system (glibc's
-// malloc_trim). Called after every memtable flush: a memtable is 64 MB of
-// 8 MB arena blocks that glibc, once the blocks come from its heaps, keeps
-// as free memory in whichever of its per-thread arenas held them; without
-// it, ledgerd's RSS in a write soak kept rising by about 67 bytes per entry
-// written while its live heap stayed flat (heaptrack: peak 87 MB, nothing
-// leaked). Each call returns what the flushes before it freed.
-void ReturnFreedMemory();
 
 // RocksDB's info log: WARN and above, one line each on stderr, "rocksdb: ...".
 std::shared_ptr<rocksdb::Logger> StoreLogger();

@@ -1,11 +1,11 @@
-#include "api/heap_stats.h"
+#include "ledger/base/heap.h"
 
 #include <dlfcn.h>
 #include <malloc.h>
 
 #include <cstddef>
 
-namespace ledger::api {
+namespace ledger::heap {
 namespace {
 
 // jemalloc's control interface, looked up at run time: present only when
@@ -26,7 +26,20 @@ uint64_t JemallocStat(Mallctl mallctl, const char* name) {
   return mallctl(name, &value, &size, nullptr, 0) == 0 ? value : 0;
 }
 
+bool UnderSanitizer() { return &__sanitizer_get_current_allocated_bytes != nullptr; }
+
 }  // namespace
+
+void ReturnFreedMemory() {
+  if (Mallctl mallctl = FindMallctl()) {
+    (void)mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);  // 4096: MALLCTL_ARENAS_ALL
+    return;
+  }
+  if (UnderSanitizer()) return;
+#ifdef __GLIBC__
+  (void)malloc_trim(0);
+#endif
+}
 
 HeapStats ReadHeapStats() {
   HeapStats s;
@@ -40,7 +53,7 @@ HeapStats ReadHeapStats() {
     s.resident = JemallocStat(mallctl, "stats.resident");
     return s;
   }
-  if (&__sanitizer_get_current_allocated_bytes != nullptr) {
+  if (UnderSanitizer()) {
     s.allocator = "sanitizer";
     s.allocated = __sanitizer_get_current_allocated_bytes();
     return s;
@@ -53,4 +66,4 @@ HeapStats ReadHeapStats() {
   return s;
 }
 
-}  // namespace ledger::api
+}  // namespace ledger::heap
