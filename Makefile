@@ -6,7 +6,7 @@ DATA ?= data
 LISTEN ?= 127.0.0.1:8080
 ORIGIN ?= huicheng.example/charity-ledger
 
-.PHONY: setup build test test-plain test-cpp test-tsan bench run clean fuzz fuzz-build fuzz-smoke test-sanitize
+.PHONY: setup build test test-plain test-cpp test-tsan test-allocator bench run clean fuzz fuzz-build fuzz-smoke test-sanitize
 
 setup:
 	@bash tools/setup.sh
@@ -21,7 +21,8 @@ build: setup $(BUILD)/Makefile
 # optimisation (build-asan: about as fast to compile as the -O2 build, which
 # sanitizers at -O2 are not), and that build runs everything: the C++ suites
 # (ctest), the site's Node and Chromium tests against its ledgerd, then each
-# fuzzer briefly and the log's threads under ThreadSanitizer.
+# fuzzer briefly, the log's threads under ThreadSanitizer and the programs'
+# allocator (test-allocator).
 # `make test-plain` runs the C++ suites on the -O2 build instead, for a quick loop.
 SAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
@@ -34,6 +35,13 @@ test: setup
 	@if [ -f package.json ]; then $(SAN_ENV) LEDGER_BIN_DIR=$(SAN_BUILD)/bin E2E_REQUIRE_LEDGERD=1 npm test; fi
 	$(MAKE) fuzz-smoke
 	$(MAKE) test-tsan
+	$(MAKE) test-allocator
+
+# The programs' allocator (jemalloc, which the sanitizer build leaves out):
+# ledger/base/heap.h against it, in the -O2 build, building that test alone.
+test-allocator: setup $(BUILD)/Makefile
+	cmake --build $(BUILD) -j$(JOBS) --target heap_jemalloc_test
+	$(BUILD)/tests/heap_jemalloc_test
 
 test-plain: build
 	cd $(BUILD) && ctest -j$(JOBS) --output-on-failure --timeout 600 -LE fuzz
