@@ -2,8 +2,8 @@
 // free space against the floor, open file descriptors against the limit,
 // connections against their limit (docs/api.md, docs/operations.md).
 #include "api/process_limits.h"
-#include "ledger/base/heap.h"
 #include "api/server.h"
+#include "ledger/base/heap.h"
 
 namespace ledger::api {
 namespace {

@@ -1,7 +1,5 @@
 #include "ledger/tlog/store_options.h"
 
-#include "ledger/base/heap.h"
-
 #include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/listener.h>
@@ -10,6 +8,8 @@
 #include <algorithm>
 #include <cstdarg>
 #include <cstdio>
+
+#include "ledger/base/heap.h"
 
 namespace ledger::tlog {
 namespace {

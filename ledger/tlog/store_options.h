@@ -38,7 +38,6 @@ struct StoreEvents {
   std::atomic<uint64_t> flushes{0};
 };
 
-
 // RocksDB's info log: WARN and above, one line each on stderr, "rocksdb: ...".
 std::shared_ptr<rocksdb::Logger> StoreLogger();
 
