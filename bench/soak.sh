@@ -84,19 +84,22 @@ awk -v n="$(wc -l < "$DIR/rss.txt")" 'NR == 1 || NR % int((n + 9) / 10) == 0 || 
   printf "  t=%4d s  RSS %6.1f MB  (heap in use %6.1f MB, of which memtables %5.1f MB, block cache %5.1f MB)  tree size %d\n",
     $1, $2 / 1024, $6 / 1024, $4 / 1024, $5 / 1024, $3 }' "$DIR/rss.txt"
 [ -z "${LEDGER_SOAK_SERIES:-}" ] || cp "$DIR/rss.txt" "$LEDGER_SOAK_SERIES"
-read -r warm_t warm max final written < <(awk -v w=$((SECS / 5)) '$1 >= w {
-    if (!seen) {seen = 1; t = $1; warm = $2; size0 = $3}
-    if ($2 > max) max = $2; final = $2; size = $3 }
-  END {print t, warm, max, final, size - size0}' "$DIR/rss.txt")
+# After warm-up, for the RSS (column 2) and the heap in use (column 6): the
+# first sample, the highest and the last.
+read -r warm_t warm max final written heap_warm heap_max heap_final < <(awk -v w=$((SECS / 5)) '$1 >= w {
+    if (!seen) {seen = 1; t = $1; warm = $2; size0 = $3; hwarm = $6}
+    if ($2 > max) max = $2; final = $2; size = $3
+    if ($6 > hmax) hmax = $6; hfinal = $6 }
+  END {print t, warm, max, final, size - size0, hwarm, hmax, hfinal}' "$DIR/rss.txt")
 growth=$(awk -v a="$warm" -v b="$max" 'BEGIN{printf "%.1f", (b - a) * 100 / a}')
 fail=0
 echo "  RSS growth after warm-up: max after t=${warm_t} s vs RSS at t=${warm_t} s"
 # The same for the heap in use: RSS that moves while this stays flat is
 # memory the allocator keeps after it was freed (memtables are freed after
 # each flush), not memory ledgerd holds.
-awk -v w=$((SECS / 5)) '$1 >= w { if (!seen) {seen = 1; a = $6}; if ($6 > m) m = $6; f = $6 }
-  END { if (a > 0) printf "  heap in use: %.1f MB at the end of warm-up, highest after %.1f MB (%+.1f%%), final %.1f MB\n",
-    a / 1024, m / 1024, (m - a) * 100 / a, f / 1024 }' "$DIR/rss.txt"
+awk -v a="$heap_warm" -v m="$heap_max" -v f="$heap_final" 'BEGIN { if (a > 0)
+  printf "  heap in use: %.1f MB at the end of warm-up, highest after %.1f MB (%+.1f%%), final %.1f MB\n",
+    a / 1024, m / 1024, (m - a) * 100 / a, f / 1024 }'
 [ "$(ok "$growth" '<' 10)" = 1 ] || fail=1
 printf "  RSS at the end of warm-up %.1f MB, max after %.1f MB, final %.1f MB; %d entries written after warm-up\n" \
   "$(awk -v k="$warm" 'BEGIN{print k/1024}')" "$(awk -v k="$max" 'BEGIN{print k/1024}')" \

@@ -17,7 +17,6 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <thread>
 
 #include "api/process_limits.h"
@@ -29,6 +28,7 @@ namespace ledger::api {
 namespace {
 
 using nlohmann::json;
+using testing::Metric;
 namespace fs = std::filesystem;
 
 // Connects and sends half a request, so the server holds the connection
@@ -65,12 +65,6 @@ std::string Exchange(int fd, const std::string& path) {
   ssize_t n;
   while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) out.append(buf, n);
   return out;
-}
-
-uint64_t Metric(const std::string& metrics, const std::string& name) {
-  std::smatch m;
-  if (!std::regex_search(metrics, m, std::regex("\n" + name + " ([0-9]+)\n"))) return ~uint64_t{0};
-  return std::stoull(m[1]);
 }
 
 struct Dir {

@@ -125,21 +125,20 @@ TEST_F(LogHttpTest, AppendProveAndReceipt) {
   const std::string metrics = c.Get("/metrics")->body;
   EXPECT_NE(metrics.find("ledger_tree_size"), std::string::npos);
   // The memory the log keeps by design is shown: at least the level-0 edge tile.
-  const size_t at = metrics.find("\nledger_log_tile_cache_bytes ");
-  ASSERT_NE(at, std::string::npos);
-  EXPECT_GT(std::stoull(metrics.substr(at + 29)), 0u);
+  const uint64_t tiles = testing::Metric(metrics, "ledger_log_tile_cache_bytes");
+  ASSERT_NE(tiles, testing::kNoMetric);
+  EXPECT_GT(tiles, 0u);
   // The allocator the program was linked with serves malloc, and says what it holds.
   EXPECT_NE(metrics.find("ledger_heap_allocator_info{allocator=\"" LEDGER_PROGRAM_ALLOCATOR "\"} 1\n"),
             std::string::npos)
       << metrics;
-  auto gauge = [&](const std::string& name) -> uint64_t {
-    const size_t p = metrics.find("\n" + name + " ");
-    return p == std::string::npos ? 0 : std::stoull(metrics.substr(p + name.size() + 2));
-  };
-  const uint64_t allocated = gauge("ledger_heap_allocated_bytes");
+  const uint64_t allocated = testing::Metric(metrics, "ledger_heap_allocated_bytes");
+  ASSERT_NE(allocated, testing::kNoMetric);
   EXPECT_GT(allocated, 1u << 20);  // at least the log's tile cache and RocksDB's memtable arena
   if (std::string_view(LEDGER_PROGRAM_ALLOCATOR) == "jemalloc") {
-    EXPECT_GE(gauge("ledger_heap_resident_bytes"), allocated);
+    const uint64_t resident = testing::Metric(metrics, "ledger_heap_resident_bytes");
+    ASSERT_NE(resident, testing::kNoMetric);
+    EXPECT_GE(resident, allocated);
   }
 }
 

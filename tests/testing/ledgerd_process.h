@@ -17,7 +17,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -65,6 +67,15 @@ inline std::string RunCommand(const std::vector<std::string>& args, int* code) {
   waitpid(pid, &status, 0);
   *code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return s;
+}
+
+// The value of gauge or counter `name` in a /metrics body; kNoMetric when
+// the body has no such line.
+inline constexpr uint64_t kNoMetric = ~uint64_t{0};
+inline uint64_t Metric(const std::string& metrics, const std::string& name) {
+  std::smatch m;
+  if (!std::regex_search(metrics, m, std::regex("\n" + name + " ([0-9]+)\n"))) return kNoMetric;
+  return std::stoull(m[1]);
 }
 
 class LedgerdProcess {
