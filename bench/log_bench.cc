@@ -7,6 +7,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -99,18 +100,42 @@ std::unique_ptr<rocksdb::DB> OpenRaw(const std::string& path) {
   return std::unique_ptr<rocksdb::DB>(raw);
 }
 
+// CPU time this process used (all its threads), and its context switches.
+struct CpuUse {
+  double user = 0, sys = 0;
+  long switches = 0;
+};
+CpuUse CpuNow() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto secs = [](timeval t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return {secs(u.ru_utime), secs(u.ru_stime), u.ru_nvcsw + u.ru_nivcsw};
+}
+
+double CpuSeconds() {
+  const CpuUse u = CpuNow();
+  return u.user + u.sys;
+}
+
+// A timed part of the batch benchmark: its rate, and the CPU time (all
+// threads) the process used meanwhile.
+struct Rate {
+  double per_second = 0, cpu_seconds = 0;
+};
+
 // Synced WriteBatches of `batch` 300-byte values at keys from `first`.
-double RawRocksRate(rocksdb::DB* db, int first, int total, int batch) {
+Rate RawRocksRate(rocksdb::DB* db, int first, int total, int batch) {
   rocksdb::WriteOptions wo;
   wo.sync = true;
   std::string value(300, 'v');
+  const double c0 = CpuSeconds();
   auto t0 = Clock::now();
   for (int i = first; i < first + total; i += batch) {
     rocksdb::WriteBatch wb;
     for (int j = 0; j < batch; ++j) wb.Put(tlog::keys::EntryKey(i + j), value);
     db->Write(wo, &wb).PermitUncheckedError();
   }
-  return total / Seconds(t0, Clock::now());
+  return {total / Seconds(t0, Clock::now()), CpuSeconds() - c0};
 }
 
 // Median time of `n` fdatasync calls, each after appending 4 KB to a file in
@@ -137,7 +162,12 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-double BatchAppendRate(tlog::Log* log, int total, int batch) {
+// Durable AppendAll calls of `batch` drafts each, the drafts made inside the
+// timed loop as in every earlier run. (Made beforehand, the memory they free
+// spared raw RocksDB's next memtable its page faults, and raw's rate rose
+// far more than the log's: docs/benchmarks.md, "Run of 2026-12-03, evening".)
+Rate BatchAppendRate(tlog::Log* log, int total, int batch) {
+  const double c0 = CpuSeconds();
   auto t0 = Clock::now();
   for (int i = 0; i < total; i += batch) {
     std::vector<tlog::EntryDraft> drafts;
@@ -150,7 +180,7 @@ double BatchAppendRate(tlog::Log* log, int total, int batch) {
       }
     }
   }
-  return total / Seconds(t0, Clock::now());
+  return {total / Seconds(t0, Clock::now()), CpuSeconds() - c0};
 }
 
 }  // namespace
@@ -179,11 +209,19 @@ int main(int argc, char** argv) {
     auto db = OpenRaw(dir + "/raw");
     auto log = OpenLog(dir + "/batch");
     std::vector<double> raws, ourss;
+    double raw_cpu = 0, our_cpu = 0;  // CPU seconds of the process during each side's timed rounds
     for (int r = 0; r < kRounds; ++r) {
-      raws.push_back(RawRocksRate(db.get(), r * kRound, kRound, 1000));
-      ourss.push_back(BatchAppendRate(log.get(), kRound, 1000));
+      const Rate raw_round = RawRocksRate(db.get(), r * kRound, kRound, 1000);
+      const Rate our_round = BatchAppendRate(log.get(), kRound, 1000);
+      raws.push_back(raw_round.per_second);
+      ourss.push_back(our_round.per_second);
+      raw_cpu += raw_round.cpu_seconds;
+      our_cpu += our_round.cpu_seconds;
     }
     const double raw = Median(raws), ours = Median(ourss);
+    printf("  CPU per entry, all threads (RocksDB's flushes included): raw %.2f us, log %.2f us (%.0f%% of the "
+           "log's)\n",
+           1e6 * raw_cpu / (kRounds * kRound), 1e6 * our_cpu / (kRounds * kRound), 100 * raw_cpu / our_cpu);
     Row("raw RocksDB synced WriteBatch of 1000 x 300 B, median", raw, "entries/s", "(the limit)", true);
     Target("durable batched appends / raw RocksDB [batches of 1000 x 300 B, medians of 5 rounds: " +
                Fixed(ours, 0) + " / " + Fixed(raw, 0) + " entries/s]",
@@ -202,6 +240,7 @@ int main(int argc, char** argv) {
     std::atomic<bool> stop{false};
     std::atomic<uint64_t> done{0};
     std::vector<std::thread> threads;
+    const CpuUse cpu0 = CpuNow();
     auto t0 = Clock::now();
     for (int t = 0; t < 64; ++t) {
       threads.emplace_back([&, t] {
@@ -214,6 +253,7 @@ int main(int argc, char** argv) {
     stop = true;
     for (auto& t : threads) t.join();
     double rate = done / Seconds(t0, Clock::now());
+    const CpuUse cpu1 = CpuNow();
     Target("single durable appends from 64 threads [disk: fdatasync " + Fixed(fsync_ms, 2) + " ms, so at most " +
                Fixed(fsync_ms > 0 ? 64 / (fsync_ms / 1000) : 0.0, 0) + "/s]",
            Fixed(rate, 0) + " entries/s", ">= 100000 entries/s", rate >= 100000);
@@ -221,6 +261,15 @@ int main(int argc, char** argv) {
     printf("  %llu batches of %.1f entries on average, %llu WAL syncs (%.1f entries per sync)\n",
            (unsigned long long)st.batches, double(st.entries) / st.batches, (unsigned long long)st.wal_syncs,
            double(st.entries) / st.wal_syncs);
+    // What each append costs the machine, whatever the disk: at this cost
+    // the cores alone bound the rate, even if every thread always ran.
+    const double n = std::max<double>(1, done.load());
+    const double user_us = 1e6 * (cpu1.user - cpu0.user) / n, sys_us = 1e6 * (cpu1.sys - cpu0.sys) / n;
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    printf("  CPU per acknowledged append (callers, log, RocksDB): %.1f us (user %.1f, kernel %.1f), %.1f context "
+           "switches; %u cores allow at most %.0f appends/s at this cost\n",
+           user_us + sys_us, user_us, sys_us, (cpu1.switches - cpu0.switches) / n, cores,
+           cores * 1e6 / (user_us + sys_us));
   }
 
   // Acknowledgement to published checkpoint, at full single-append load:

@@ -75,6 +75,7 @@ void WriteFile(const std::string& path, const std::string& text) {
   out << text;
 }
 
+// 360Giving amounts are in yuan (a JSON number); the ledger's are in fen.
 int64_t Fen(const json& yuan) { return std::llround(yuan.get<double>() * 100); }
 
 std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
@@ -164,8 +165,8 @@ TEST_F(ExportTest, JsonGrantsMeetThe360GivingSchemaAndEqualTheLedger) {
     const json& v = ledger[id];
     EXPECT_EQ(g["ledgerIndex"]["amountAwardedFen"], v["amount"]) << id;
     EXPECT_EQ(g["ledgerIndex"]["amountDisbursedFen"], v["paid"]) << id;
-    EXPECT_EQ(std::llround(g["amountAwarded"].get<double>() * 100), v["amount"].get<int64_t>()) << id;
-    EXPECT_EQ(std::llround(g["amountDisbursed"].get<double>() * 100), v["paid"].get<int64_t>()) << id;
+    EXPECT_EQ(Fen(g["amountAwarded"]), v["amount"].get<int64_t>()) << id;
+    EXPECT_EQ(Fen(g["amountDisbursed"]), v["paid"].get<int64_t>()) << id;
     EXPECT_EQ(g["ledgerIndex"]["amountUsedFen"], v["used"]) << id;
     EXPECT_EQ(g["title"], v["title"]);
     EXPECT_EQ(g["awardDate"], v["award_date"]);
