@@ -99,12 +99,14 @@ fuzz: fuzz-build
 	done
 
 # The log's sequencer, writer and checkpointer threads (tests/tlog log_test and
-# log_fault_test) under ThreadSanitizer, in build-tsan. RocksDB itself is the
+# log_fault_test) and the handoff of their answers to callers (OneShot, in
+# base_unit_test) under ThreadSanitizer, in build-tsan. RocksDB itself is the
 # Debian build and not instrumented; see docs/design.md on what that hides.
 test-tsan: setup
 	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
 	  -DCMAKE_CXX_FLAGS="-fsanitize=thread" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" > /dev/null
-	cmake --build $(TSAN_BUILD) -j$(JOBS) --target log_test log_fault_test cosigning_test
+	cmake --build $(TSAN_BUILD) -j$(JOBS) --target log_test log_fault_test cosigning_test base_unit_test
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/tsan.supp $(TSAN_BUILD)/tests/base_unit_test --gtest_filter='OneShot.*'
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/tsan.supp $(TSAN_BUILD)/tests/log_test
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/tsan.supp $(TSAN_BUILD)/tests/log_fault_test
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/tsan.supp $(TSAN_BUILD)/tests/cosigning_test

@@ -97,7 +97,7 @@ std::vector<Result<Recorded>> Ledger::RecordAll(std::vector<RecordRequest> reqs)
   // sequences and syncs one chunk, the next is being prepared.
   std::vector<size_t> index;
   std::vector<std::optional<std::string>> secrets;
-  std::vector<std::future<std::vector<Result<tlog::Appended>>>> queued;
+  std::vector<tlog::PendingAppends> queued;
   std::vector<tlog::EntryDraft> drafts;
   for (size_t i = 0; i < n; ++i) {
     auto p = Prepare(reqs[i]);

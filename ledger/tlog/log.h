@@ -46,7 +46,6 @@
 
 #include <chrono>
 #include <functional>
-#include <future>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -54,6 +53,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ledger/base/one_shot.h"
 #include "ledger/base/status.h"
 #include "ledger/crypto/ed25519.h"
 #include "ledger/crypto/sha256.h"
@@ -95,6 +95,9 @@ struct Appended {
   bool replayed = false;
   std::string payload;
 };
+
+// The answer to Log::AppendAllAsync: get() waits for it, once.
+using PendingAppends = OneShotFuture<std::vector<Result<Appended>>>;
 
 // What a state machine made of a draft before it was sequenced
 // (StateMachine::Decode): a subclass of the state machine's own.
@@ -306,11 +309,11 @@ class Log {
   virtual Result<Appended> Append(EntryDraft draft) = 0;
   // Appends drafts in order, possibly in one batch; each may fail alone.
   virtual std::vector<Result<Appended>> AppendAll(std::vector<EntryDraft> drafts) = 0;
-  // Queues drafts and returns at once; the future is ready when every draft
-  // is durable or refused. Calls made one after another (by one thread, or
-  // ordered by the caller) are sequenced in that order, so a caller can
-  // prepare its next drafts while earlier ones are being written.
-  virtual std::future<std::vector<Result<Appended>>> AppendAllAsync(std::vector<EntryDraft> drafts) = 0;
+  // Queues drafts and returns at once; get() on the answer waits until every
+  // draft is durable or refused. Calls made one after another (by one
+  // thread, or ordered by the caller) are sequenced in that order, so a
+  // caller can prepare its next drafts while earlier ones are being written.
+  virtual PendingAppends AppendAllAsync(std::vector<EntryDraft> drafts) = 0;
 
   // Appends `drafts` atomically: every one of them in one batch and one WAL
   // sync, or none. Drafts are validated in order, each against the state

@@ -7,7 +7,8 @@
 //                    store and reloading the tree and the state machine
 //
 // Threads:
-// - callers of Append/AppendAll queue Requests and wait on a promise;
+// - callers of Append/AppendAll queue Requests and wait for their answer
+//   (a OneShot, ledger/base/one_shot.h);
 // - the sequencer thread takes queued drafts in batches, asks the state
 //   machine to Apply them, assigns seq/time/prev, hashes the entries and the
 //   subtrees they complete, and builds one WriteBatch per batch;
@@ -73,7 +74,8 @@ struct Request {
   std::vector<Result<Appended>> results;
   size_t taken = 0;       // drafts already put in a batch (under queue_mu_)
   size_t unresolved = 0;  // sequencer thread only
-  std::promise<std::vector<Result<Appended>>> done;
+  std::shared_ptr<OneShot<std::vector<Result<Appended>>>> answer =
+      std::make_shared<OneShot<std::vector<Result<Appended>>>>();
 };
 
 // A batch from the sequencer to the writer and back.
@@ -113,7 +115,7 @@ class LogImpl : public Log, public CosignerHost {
   std::vector<Result<Appended>> AppendAll(std::vector<EntryDraft> drafts) override {
     return AppendAllAsync(std::move(drafts)).get();
   }
-  std::future<std::vector<Result<Appended>>> AppendAllAsync(std::vector<EntryDraft> drafts) override;
+  PendingAppends AppendAllAsync(std::vector<EntryDraft> drafts) override;
   AtomicResult AppendAtomic(std::vector<EntryDraft> drafts, bool dry_run) override;
   uint64_t Size() const override { return size_.load(std::memory_order_acquire); }
   Result<std::string> Entry(uint64_t seq) const override;
@@ -169,7 +171,7 @@ class LogImpl : public Log, public CosignerHost {
   Status TryResume();
 
   // sequencer.cc
-  std::future<std::vector<Result<Appended>>> Enqueue(std::vector<EntryDraft> drafts, bool atomic, bool dry_run);
+  PendingAppends Enqueue(std::vector<EntryDraft> drafts, bool atomic, bool dry_run);
   void SequencerLoop();
   // Builds the batch for `slices`; false when it holds no accepted entry.
   bool Prepare(Batch* b);

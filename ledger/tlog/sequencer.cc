@@ -23,7 +23,7 @@ Result<Appended> LogImpl::Append(EntryDraft draft) {
   return std::move(AppendAll(std::move(one))[0]);
 }
 
-std::future<std::vector<Result<Appended>>> LogImpl::AppendAllAsync(std::vector<EntryDraft> drafts) {
+PendingAppends LogImpl::AppendAllAsync(std::vector<EntryDraft> drafts) {
   return Enqueue(std::move(drafts), false, false);
 }
 
@@ -36,13 +36,12 @@ Log::AtomicResult LogImpl::AppendAtomic(std::vector<EntryDraft> drafts, bool dry
   return out;
 }
 
-std::future<std::vector<Result<Appended>>> LogImpl::Enqueue(std::vector<EntryDraft> drafts, bool atomic,
-                                                              bool dry_run) {
+PendingAppends LogImpl::Enqueue(std::vector<EntryDraft> drafts, bool atomic, bool dry_run) {
   const size_t n = drafts.size();
   auto refuse = [n](Status why) {
-    std::promise<std::vector<Result<Appended>>> p;
-    p.set_value(std::vector<Result<Appended>>(n, std::move(why)));
-    return p.get_future();
+    auto answer = std::make_shared<OneShot<std::vector<Result<Appended>>>>();
+    answer->Set(std::vector<Result<Appended>>(n, std::move(why)));
+    return PendingAppends(std::move(answer));
   };
   if (n == 0) return refuse(Status::Ok());
   if (options_.read_only) return refuse(Status(Code::kUnavailable, "the log is open read-only"));
@@ -57,7 +56,7 @@ std::future<std::vector<Result<Appended>>> LogImpl::Enqueue(std::vector<EntryDra
     for (const EntryDraft& d : req->drafts) req->decoded.push_back(options_.state_machine->Decode(d.type, d.by, d.body));
   }
   req->unresolved = n;
-  auto done = req->done.get_future();
+  PendingAppends done(req->answer);
   {
     std::lock_guard lock(queue_mu_);
     if (stopping_) return refuse(Status(Code::kUnavailable, "the log is shutting down"));
@@ -76,7 +75,7 @@ std::future<std::vector<Result<Appended>>> LogImpl::Enqueue(std::vector<EntryDra
 void LogImpl::Resolve(Request* r, size_t n) {
   r->unresolved -= n;
   if (r->unresolved == 0) {
-    r->done.set_value(std::move(r->results));
+    r->answer->Set(std::move(r->results));
     delete r;
   }
 }

@@ -133,7 +133,9 @@ class ReplayTest : public FundsFixture {
       EXPECT_LE(0, g->used);
       EXPECT_LE(g->used, g->paid) << g->id;
       EXPECT_LE(g->paid, g->amount) << g->id;
-      if (g->corrected) EXPECT_EQ(g->paid, 0);
+      if (g->corrected) {
+        EXPECT_EQ(g->paid, 0);
+      }
       return true;
     });
     ASSERT_TRUE(s.ok());
