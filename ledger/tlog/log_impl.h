@@ -60,6 +60,10 @@ namespace ledger::tlog {
 int64_t NowMs();
 Status FromRocks(const rocksdb::Status& s, const std::string& what);
 
+// What answers one Append/AppendAll/AppendAllAsync call (PendingAppends is
+// its caller's end).
+using AppendAnswer = OneShot<std::vector<Result<Appended>>>;
+
 // One Append/AppendAll/AppendAllAsync call, owned by the log from queueing
 // until answered. Its drafts may be split over several batches;
 // `unresolved` (sequencer thread only) counts drafts not yet answered, and
@@ -74,8 +78,7 @@ struct Request {
   std::vector<Result<Appended>> results;
   size_t taken = 0;       // drafts already put in a batch (under queue_mu_)
   size_t unresolved = 0;  // sequencer thread only
-  std::shared_ptr<OneShot<std::vector<Result<Appended>>>> answer =
-      std::make_shared<OneShot<std::vector<Result<Appended>>>>();
+  std::shared_ptr<AppendAnswer> answer = std::make_shared<AppendAnswer>();
 };
 
 // A batch from the sequencer to the writer and back.

@@ -39,7 +39,7 @@ Log::AtomicResult LogImpl::AppendAtomic(std::vector<EntryDraft> drafts, bool dry
 PendingAppends LogImpl::Enqueue(std::vector<EntryDraft> drafts, bool atomic, bool dry_run) {
   const size_t n = drafts.size();
   auto refuse = [n](Status why) {
-    auto answer = std::make_shared<OneShot<std::vector<Result<Appended>>>>();
+    auto answer = std::make_shared<AppendAnswer>();
     answer->Set(std::vector<Result<Appended>>(n, std::move(why)));
     return PendingAppends(std::move(answer));
   };
