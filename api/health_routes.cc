@@ -77,6 +77,15 @@ void RegisterHealthRoutes(httplib::Server& server, ServerContext& ctx) {
     out += Gauge("ledger_store_resumes_total", g.store.resumes,
                  "times the store was reopened after a failure and took writes again", "counter");
     const tlog::LogStats stats = log->Stats();
+    out += Gauge("ledger_log_batches_total", stats.batches, "batches of appends written since start", "counter");
+    out += Gauge("ledger_log_entries_total", stats.entries, "entries appended since start", "counter");
+    out += Gauge("ledger_log_wal_syncs_total", stats.wal_syncs,
+                 "WAL syncs since start (one may make several batches durable)", "counter");
+    out += Gauge("ledger_log_bytes_written_total", stats.bytes_written,
+                 "bytes of the batches written to the store since start (keys and values)", "counter");
+    out += Gauge("ledger_log_tile_bytes_written_total", stats.tile_bytes_written,
+                 "of those, the hash tiles' (full tiles, and the hashes each batch added to a partial one)",
+                 "counter");
     out += Gauge("ledger_store_flushes_total", stats.store_flushes, "RocksDB memtable flushes since start", "counter");
     out += Gauge("ledger_store_memtable_bytes", stats.memtable_bytes, "bytes in RocksDB's memtables");
     out += Gauge("ledger_store_block_cache_bytes", stats.block_cache_bytes,

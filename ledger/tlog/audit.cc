@@ -16,6 +16,7 @@
 #include "ledger/tlog/note.h"
 #include "ledger/tlog/tile.h"
 #include "ledger/tlog/store_keys.h"
+#include "ledger/tlog/tile_append.h"
 
 namespace ledger::tlog {
 namespace {
@@ -184,6 +185,7 @@ AuditReport Bad(AuditReport r, std::optional<uint64_t> index, std::string proble
 Result<AuditReport> AuditLog(const std::string& path,
                              const std::function<void(uint64_t, uint64_t)>& progress) {
   rocksdb::Options opts;
+  opts.merge_operator = TileAppendOperator();  // reads the partial tiles whole
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::OpenForReadOnly(opts, path, &raw);
   if (!s.ok()) return IOError("opening the log store at " + path + " read-only: " + s.ToString());

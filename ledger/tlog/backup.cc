@@ -17,6 +17,7 @@
 #include "ledger/tlog/backup_manifest.h"
 #include "ledger/tlog/log.h"
 #include "ledger/tlog/store_options.h"
+#include "ledger/tlog/tile_append.h"
 
 namespace ledger::tlog {
 
@@ -47,6 +48,7 @@ Status CheckpointOnce(const std::string& db_path, const std::string& out_path) {
   rocksdb::Options opts;
   opts.max_open_files = -1;  // open every table file now: later deletions by the writer cannot hurt
   opts.info_log = StoreLogger();  // never a LOG file written into the live store
+  opts.merge_operator = TileAppendOperator();
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::OpenForReadOnly(opts, db_path, &raw);
   if (!s.ok()) return IOError("opening " + db_path + " read-only: " + s.ToString());

@@ -273,6 +273,12 @@ struct LogStats {
   uint64_t entries = 0;   // entries appended
   uint64_t wal_syncs = 0; // WAL syncs (one may cover several batches)
   uint64_t rejected = 0;  // drafts refused by validation
+  // Bytes of the batches written to RocksDB (each batch's WriteBatch, keys
+  // and values, as its WAL and memtable take them), and of those the hash
+  // tiles' keys and values: the tiles a batch completed, whole, and for each
+  // partial tile it extended the hashes it added (tile_append.h).
+  uint64_t bytes_written = 0;
+  uint64_t tile_bytes_written = 0;
   uint64_t store_flushes = 0;  // RocksDB memtable flushes finished
   // Memory RocksDB holds now (bytes): memtables (bounded by twice the write
   // buffer), the block cache's contents (bounded by its 64 MB capacity unless

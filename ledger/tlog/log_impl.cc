@@ -255,6 +255,7 @@ Status LogImpl::LoadWriteEdge(uint64_t size) {
       return Corruption("edge tile " + std::to_string(level) + "/" + std::to_string(index) + " has the wrong width");
     }
     edge_tiles_[level].hashes = std::move(value);
+    edge_tiles_[level].stored = edge_tiles_[level].hashes.size();
   }
   staged_ = std::make_unique<BatchStateWriter>(state_reader_.get());
   idempotency_ = std::make_unique<IdempotencyIndex>(db_);
@@ -354,8 +355,14 @@ void LogImpl::Close() {
 }
 
 LogStats LogImpl::Stats() const {
-  LogStats s{stat_batches_.load(), stat_entries_.load(), stat_syncs_.load(), stat_rejected_.load(),
-             events_ ? events_->flushes.load() : 0};
+  LogStats s;
+  s.batches = stat_batches_.load();
+  s.entries = stat_entries_.load();
+  s.wal_syncs = stat_syncs_.load();
+  s.rejected = stat_rejected_.load();
+  s.bytes_written = stat_bytes_.load();
+  s.tile_bytes_written = stat_tile_bytes_.load();
+  s.store_flushes = events_ ? events_->flushes.load() : 0;
   if (db_ != nullptr) {
     auto property = [this](const char* name) {
       uint64_t v = 0;

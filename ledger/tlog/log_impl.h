@@ -93,6 +93,7 @@ struct Batch {
   rocksdb::WriteBatch write;
   uint64_t end_size = 0;
   uint64_t id = 0;  // batches are numbered from 1 in sequencing order
+  size_t tile_bytes = 0;  // of `write`: the hash tiles' keys and values
   bool atomic = false;  // one AppendAtomic request, alone in the batch
   // Set by the writer once `write` is in RocksDB: the derived state exactly
   // as of end_size, for StateMachine::Durable.
@@ -181,10 +182,15 @@ class LogImpl : public Log, public CosignerHost {
   void Publish(Batch& b);
   void Fail(Batch& b, const Status& why);
   // Undoes what Prepare did for an atomic batch that was refused or a dry run.
+  struct EdgeTile {  // the bottom row of a tile level's partial tile
+    uint64_t index = 0;
+    std::string hashes;  // up to 256 x 32 bytes
+    size_t stored = 0;   // bytes of `hashes` already in a batch handed to the writer
+  };
   struct Mark {
     std::vector<Hash> frontier;
     Hash last_leaf;
-    std::vector<std::pair<uint64_t, std::string>> edge_tiles;
+    std::vector<EdgeTile> edge_tiles;
   };
   Mark TakeMark() const;
   void RollBack(const Mark& m);
@@ -217,15 +223,12 @@ class LogImpl : public Log, public CosignerHost {
 
   std::atomic<uint64_t> size_{0};
   std::atomic<uint64_t> stat_batches_{0}, stat_entries_{0}, stat_syncs_{0}, stat_rejected_{0};
+  std::atomic<uint64_t> stat_bytes_{0}, stat_tile_bytes_{0};  // written by the writer thread
 
   // Sequencer thread only; these run ahead of Size() by the batches in flight.
   std::vector<Hash> frontier_;
   Hash last_leaf_{};
   uint64_t sequenced_ = 0;
-  struct EdgeTile {  // the bottom row of a tile level's partial tile
-    uint64_t index = 0;
-    std::string hashes;  // up to 256 x 32 bytes
-  };
   std::vector<EdgeTile> edge_tiles_;
   std::unique_ptr<BatchStateWriter> staged_;
   std::unique_ptr<IdempotencyIndex> idempotency_;

@@ -7,6 +7,7 @@
 #include "ledger/tlog/log_impl.h"
 #include "ledger/tlog/store_keys.h"
 #include "ledger/tlog/tile.h"
+#include "ledger/tlog/tile_append.h"
 
 namespace ledger::tlog {
 namespace {
@@ -157,18 +158,13 @@ void LogImpl::SequencerLoop() {
 }
 
 LogImpl::Mark LogImpl::TakeMark() const {
-  Mark m{frontier_, last_leaf_, {}};
-  for (const EdgeTile& t : edge_tiles_) m.edge_tiles.emplace_back(t.index, t.hashes);
-  return m;
+  return Mark{frontier_, last_leaf_, edge_tiles_};
 }
 
 void LogImpl::RollBack(const Mark& m) {
   frontier_ = m.frontier;
   last_leaf_ = m.last_leaf;
-  for (size_t i = 0; i < edge_tiles_.size(); ++i) {
-    edge_tiles_[i].index = m.edge_tiles[i].first;
-    edge_tiles_[i].hashes = m.edge_tiles[i].second;
-  }
+  edge_tiles_ = m.edge_tiles;
   staged_->DiscardBatch();
   idempotency_->DiscardStaged();
   if (options_.state_machine != nullptr) options_.state_machine->Rollback();
@@ -182,7 +178,9 @@ bool LogImpl::Prepare(Batch* b) {
   const std::string time = FormatTime(entry_time_.Next(Now() / 1000));  // never decreases
   StateMachine* sm = options_.state_machine;
   std::set<int> touched_tiles;
-  std::vector<std::tuple<int, uint64_t, std::string>> tiles;
+  // (level, index, value, merge): full tiles are Put whole, the partial
+  // tile of a level gets a merge operand with the hashes this batch added.
+  std::vector<std::tuple<int, uint64_t, std::string, bool>> tiles;
 
   bool replays = false;
   for (const Batch::Slice& slice : b->slices) {
@@ -236,8 +234,9 @@ bool LogImpl::Prepare(Batch* b) {
         t.hashes.append(crypto::AsBytes(h));
         touched_tiles.insert(level);
         if (t.hashes.size() == kTileWidth * crypto::kHashSize) {
-          tiles.emplace_back(level, t.index, std::move(t.hashes));
+          tiles.emplace_back(level, t.index, std::move(t.hashes), false);
           t.hashes.clear();
+          t.stored = 0;
           ++t.index;
         }
       });
@@ -266,8 +265,14 @@ bool LogImpl::Prepare(Batch* b) {
   }
   if (sm != nullptr) sm->Sealed(next);
   for (int level : touched_tiles) {
-    const EdgeTile& t = edge_tiles_[level];
-    if (!t.hashes.empty()) tiles.emplace_back(level, t.index, t.hashes);
+    EdgeTile& t = edge_tiles_[level];
+    if (t.hashes.size() > t.stored) {
+      tiles.emplace_back(level, t.index,
+                         TileAppendOperand(static_cast<uint32_t>(t.stored / crypto::kHashSize),
+                                           std::string_view(t.hashes).substr(t.stored)),
+                         true);
+      t.stored = t.hashes.size();
+    }
   }
   std::sort(tiles.begin(), tiles.end(), [](const auto& x, const auto& y) {
     return std::tie(std::get<0>(x), std::get<1>(x)) < std::tie(std::get<0>(y), std::get<1>(y));
@@ -281,7 +286,12 @@ bool LogImpl::Prepare(Batch* b) {
   }
   idempotency_->Flush(&b->write, next);
   b->write.Put(keys::kMetaSize, keys::EncodeU64(next));
-  for (const auto& [level, index, bytes] : tiles) b->write.Put(keys::TileKey(level, index), bytes);
+  for (const auto& [level, index, bytes, merge] : tiles) {
+    const std::string key = keys::TileKey(level, index);
+    if (merge) b->write.Merge(key, bytes);
+    else b->write.Put(key, bytes);
+    b->tile_bytes += key.size() + bytes.size();
+  }
   sequenced_ = next;
   b->end_size = next;
   b->id = next_batch_id_++;
@@ -316,6 +326,8 @@ void LogImpl::WriterLoop() {
     for (Batch* b : batches) {
       s = db_->Write(rocksdb::WriteOptions(), &b->write);
       if (!s.ok()) break;
+      stat_bytes_ += b->write.GetDataSize();
+      stat_tile_bytes_ += b->tile_bytes;
       // Only this thread writes: the snapshot holds exactly the batches up
       // to this one, which is what Durable(end_size) must publish.
       if (options_.state_machine != nullptr) b->state = SnapshotStateReader(db_);

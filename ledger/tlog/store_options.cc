@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "ledger/base/heap.h"
+#include "ledger/tlog/tile_append.h"
 
 namespace ledger::tlog {
 namespace {
@@ -91,6 +92,7 @@ rocksdb::Options StoreRocksOptions(const Options& o, std::shared_ptr<StoreEvents
   opts.allow_fallocate = false;
   opts.info_log = StoreLogger();
   opts.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  opts.merge_operator = TileAppendOperator();  // partial tiles grow by merge operands (tile_append.h)
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   // 16 shards of 4 MB: a shard must hold the blocks that are read together

@@ -13,6 +13,7 @@
 #include "ledger/tlog/data_dir.h"
 #include "ledger/tlog/merkle_verifier.h"
 #include "ledger/tlog/note.h"
+#include "ledger/tlog/store_keys.h"
 #include "ledger/tlog/tile.h"
 #include "ledger/tlog/tlog_proof.h"
 #include "tests/testing/ledgerd_process.h"
@@ -128,6 +129,15 @@ TEST_F(LogHttpTest, AppendProveAndReceipt) {
   const uint64_t tiles = testing::Metric(metrics, "ledger_log_tile_cache_bytes");
   ASSERT_NE(tiles, testing::kNoMetric);
   EXPECT_GT(tiles, 0u);
+  // What the writer wrote since start: the 20 POSTs above, one batch each
+  // (each waited for its answer), each adding one hash to the level-0 edge
+  // tile as a merge operand (a byte, then the hash).
+  EXPECT_EQ(testing::Metric(metrics, "ledger_log_entries_total"), 20u);
+  EXPECT_EQ(testing::Metric(metrics, "ledger_log_batches_total"), 20u);
+  EXPECT_GE(testing::Metric(metrics, "ledger_log_wal_syncs_total"), 1u);
+  const uint64_t tile_bytes = testing::Metric(metrics, "ledger_log_tile_bytes_written_total");
+  EXPECT_EQ(tile_bytes, 20 * (tlog::keys::TileKey(0, 0).size() + 1 + 32));
+  EXPECT_GT(testing::Metric(metrics, "ledger_log_bytes_written_total"), tile_bytes);
   // The allocator the program was linked with serves malloc, and says what it holds.
   EXPECT_NE(metrics.find("ledger_heap_allocator_info{allocator=\"" LEDGER_PROGRAM_ALLOCATOR "\"} 1\n"),
             std::string::npos)

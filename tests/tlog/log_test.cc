@@ -21,6 +21,8 @@
 #include "ledger/tlog/note.h"
 #include "ledger/tlog/store_keys.h"
 #include "ledger/tlog/tile.h"
+#include "ledger/tlog/tree_hasher.h"
+#include "ledger/tlog/tile_append.h"
 
 namespace ledger::tlog {
 namespace {
@@ -401,6 +403,7 @@ TEST(LogDurability, EveryAcknowledgedAppendSurvivesSigkill) {
 void FlipStoredByte(const std::string& db_path, const std::string& key, size_t offset) {
   rocksdb::DB* raw;
   rocksdb::Options o;
+  o.merge_operator = TileAppendOperator();  // a partial tile is read whole
   ASSERT_TRUE(rocksdb::DB::Open(o, db_path, &raw).ok());
   std::unique_ptr<rocksdb::DB> db(raw);
   std::string v;
@@ -564,6 +567,97 @@ TEST(Log, IdempotencyKeyAnswersWithTheFirstAppendForGood) {
   EXPECT_EQ(r->leaf_hash, *log->LeafHash(0));
   EXPECT_EQ(log->Size(), 2u);
   EXPECT_EQ(log->Append(Keyed(9, std::string(2000, 'x'), "req")).status().rule(), "idempotency.key");
+}
+
+// Stats count what the writer wrote. A batch writes only the hashes it adds
+// to the partial level-0 tile, as one merge operand (a byte, then the
+// hashes; tile_append.h), not the whole tile again (docs/format.md section 6).
+TEST(Log, StatsCountBytesWrittenAndTheTilesRewrittenPerBatch) {
+  TempDir dir;
+  auto log = MustOpen(TestOptions(dir.path()));
+  ASSERT_NE(log, nullptr);
+  const size_t key = keys::TileKey(0, 0).size();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(log->Append(Draft(i)).ok());
+  LogStats s = log->Stats();
+  EXPECT_EQ(s.batches, 3u);
+  EXPECT_EQ(s.entries, 3u);
+  EXPECT_GE(s.wal_syncs, 1u);
+  EXPECT_EQ(s.tile_bytes_written, 3 * (key + 1 + 32));
+  // Every batch also holds its entry, the size and RocksDB's batch header.
+  EXPECT_GT(s.bytes_written, s.tile_bytes_written + 3 * Draft(0).body.size());
+  std::vector<EntryDraft> three = {Draft(3), Draft(4), Draft(5)};
+  for (const auto& r : log->AppendAll(std::move(three))) ASSERT_TRUE(r.ok());
+  s = log->Stats();
+  EXPECT_EQ(s.batches, 4u);
+  EXPECT_EQ(s.entries, 6u);
+  EXPECT_EQ(s.tile_bytes_written, 3 * (key + 1 + 32) + key + 1 + 3 * 32);
+}
+
+// Partial tiles grow by merge operands, one per batch (tile_append.h). Over
+// batches of every size, tile boundaries, reopening and a compaction, every
+// tile the log serves is the leaf hashes (level 0) or the subtree roots
+// (level 1) it must hold, and the audit, which reads the store on its own,
+// agrees.
+TEST(Log, TilesGrownBatchByBatchReadBackWholeAcrossReopening) {
+  TempDir dir;
+  std::mt19937 rng(7);
+  int n = 0;
+  for (int round = 0; round < 4; ++round) {
+    auto log = MustOpen(TestOptions(dir.path()));
+    ASSERT_NE(log, nullptr);
+    for (int b = 0; b < 40; ++b) {
+      std::vector<EntryDraft> drafts;
+      const int k = (b % 7 == 0) ? 1 + static_cast<int>(rng() % 300) : 1 + static_cast<int>(rng() % 5);
+      for (int i = 0; i < k; ++i) drafts.push_back(Draft(n++));
+      for (const auto& r : log->AppendAll(std::move(drafts))) ASSERT_TRUE(r.ok()) << r.status().ToString();
+    }
+    log->Close();
+  }
+  {
+    rocksdb::Options o;
+    o.merge_operator = TileAppendOperator();
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(o, dir.path() + "/db", &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    ASSERT_TRUE(db->CompactRange(rocksdb::CompactRangeOptions(), nullptr, nullptr).ok());
+  }
+  auto log = MustOpen(TestOptions(dir.path()));
+  ASSERT_EQ(log->Size(), static_cast<uint64_t>(n));
+  ASSERT_GT(n, 256 * 2);
+  std::string level0;
+  std::vector<Hash> leaves;
+  for (int i = 0; i < n; ++i) {
+    auto leaf = log->LeafHash(i);
+    ASSERT_TRUE(leaf.ok());
+    EXPECT_EQ(*leaf, HashLeaf(*log->Entry(i)));
+    leaves.push_back(*leaf);
+  }
+  for (int t = 0; t * 256 < n; ++t) {
+    const int w = std::min(256, n - t * 256);
+    std::string want;
+    for (int i = 0; i < w; ++i) want.append(crypto::AsBytes(leaves[t * 256 + i]));
+    auto got = log->HashTile(0, t, w);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(*got, want) << "tile 0/" << t;
+  }
+  // Level 1: the roots of the full level-0 tiles so far.
+  std::string want1;
+  for (int t = 0; (t + 1) * 256 <= n; ++t) {
+    std::vector<Hash> row(leaves.begin() + t * 256, leaves.begin() + (t + 1) * 256);
+    while (row.size() > 1) {
+      std::vector<Hash> up;
+      for (size_t i = 0; i < row.size(); i += 2) up.push_back(HashChildren(row[i], row[i + 1]));
+      row = up;
+    }
+    want1.append(crypto::AsBytes(row[0]));
+  }
+  auto got1 = log->HashTile(1, 0, static_cast<int>(want1.size() / 32));
+  ASSERT_TRUE(got1.ok()) << got1.status().ToString();
+  EXPECT_EQ(*got1, want1);
+  log->Close();
+  auto audit = AuditLog(dir.path() + "/db");
+  ASSERT_TRUE(audit.ok()) << audit.status().ToString();
+  EXPECT_TRUE(audit->ok) << audit->problem;
 }
 
 TEST(Log, AtomicAppendIsOneBatchOrNothing) {
