@@ -181,12 +181,12 @@ class LogImpl : public Log, public CosignerHost {
   bool Prepare(Batch* b);
   void Publish(Batch& b);
   void Fail(Batch& b, const Status& why);
-  // Undoes what Prepare did for an atomic batch that was refused or a dry run.
   struct EdgeTile {  // the bottom row of a tile level's partial tile
     uint64_t index = 0;
     std::string hashes;  // up to 256 x 32 bytes
     size_t stored = 0;   // bytes of `hashes` already in a batch handed to the writer
   };
+  // Undoes what Prepare did for an atomic batch that was refused or a dry run.
   struct Mark {
     std::vector<Hash> frontier;
     Hash last_leaf;

@@ -1,6 +1,5 @@
 // The append pipeline of LogImpl (see log_impl.h for the threads).
 #include <algorithm>
-#include <set>
 #include <tuple>
 
 #include "ledger/tlog/entry.h"
@@ -177,7 +176,6 @@ bool LogImpl::Prepare(Batch* b) {
   uint64_t next = start;
   const std::string time = FormatTime(entry_time_.Next(Now() / 1000));  // never decreases
   StateMachine* sm = options_.state_machine;
-  std::set<int> touched_tiles;
   // (level, index, value, merge): full tiles are Put whole, the partial
   // tile of a level gets a merge operand with the hashes this batch added.
   std::vector<std::tuple<int, uint64_t, std::string, bool>> tiles;
@@ -232,7 +230,6 @@ bool LogImpl::Prepare(Batch* b) {
         if (id.level % kTileHeight != 0 || level >= static_cast<int>(edge_tiles_.size())) return;
         EdgeTile& t = edge_tiles_[level];
         t.hashes.append(crypto::AsBytes(h));
-        touched_tiles.insert(level);
         if (t.hashes.size() == kTileWidth * crypto::kHashSize) {
           tiles.emplace_back(level, t.index, std::move(t.hashes), false);
           t.hashes.clear();
@@ -264,7 +261,8 @@ bool LogImpl::Prepare(Batch* b) {
     return false;
   }
   if (sm != nullptr) sm->Sealed(next);
-  for (int level : touched_tiles) {
+  // A level's partial tile has hashes past `stored` only if this batch added them.
+  for (int level = 0; level < static_cast<int>(edge_tiles_.size()); ++level) {
     EdgeTile& t = edge_tiles_[level];
     if (t.hashes.size() > t.stored) {
       tiles.emplace_back(level, t.index,
