@@ -183,6 +183,7 @@ Status LogImpl::LoadFromStore() {
   // takes) is reported and left where it is, never rewritten: the newest
   // readable one is served, and a new one is signed if the tree is ahead.
   std::shared_ptr<Checkpoint> newest;
+  std::map<uint64_t, uint32_t> stored_versions;  // next free version of each size read
   {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
     for (it->SeekForPrev(keys::CheckpointKey(~uint64_t{0}, ~uint32_t{0})); it->Valid(); it->Prev()) {
@@ -191,7 +192,7 @@ Status LogImpl::LoadFromStore() {
       if (!keys::ParseCheckpointKey(std::string_view(it->key().data(), it->key().size()), &cp_size, &version)) {
         break;
       }
-      uint32_t& next = next_version_[cp_size];
+      uint32_t& next = stored_versions[cp_size];
       next = std::max(next, version + 1);
       auto cp = DecodeCheckpoint(cp_size, std::string_view(it->value().data(), it->value().size()));
       if (!cp.ok()) {
@@ -209,6 +210,16 @@ Status LogImpl::LoadFromStore() {
       break;
     }
     LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the checkpoints"));
+  }
+  {
+    // A resume (store_resume.cc) runs this on the sequencer thread while the
+    // checkpointer may be storing a checkpoint: the versions are theirs to
+    // share under publish_mu_, and never go back.
+    std::lock_guard publish(publish_mu_);
+    for (const auto& [cp_size, next] : stored_versions) {
+      uint32_t& have = next_version_[cp_size];
+      have = std::max(have, next);
+    }
   }
   // Times on record never go back (monotonic_time.h).
   if (newest != nullptr) checkpoint_time_.Observe(newest->unix_ms);

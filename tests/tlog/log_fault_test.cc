@@ -275,6 +275,11 @@ TEST(LogFaultTest, NoSpaceOnAWalAppendStopsWritesAndTheyResumeWhenSpaceIsBack) {
       acked[r->seq] = r->entry;
     }
     root_before = *(*log)->Root(20);
+    // Once a checkpoint covers the 20, the checkpointer has nothing to
+    // store: the append below is the write that meets the full disk, not a
+    // checkpoint racing it (which would stop writes first, and the append
+    // would be refused as Unavailable before reaching the store).
+    ASSERT_TRUE((*log)->WaitForCheckpoint(20, 5s).ok());
     fs_->faults.no_space = true;
     auto failed = (*log)->Append(Draft(20));
     ASSERT_FALSE(failed.ok());
