@@ -232,7 +232,10 @@ struct Options {
   StateMachine* state_machine = nullptr;         // optional; not owned
   Cosigner* cosigner = nullptr;                  // optional; not owned
   std::chrono::milliseconds checkpoint_interval{500};
-  size_t max_batch_entries = 4096;
+  // Entries per batch. A larger request is cut into batches of this size:
+  // the sequencer prepares the next while the writer writes this one, and
+  // up to 4 of them share one WAL sync (docs/design.md, "Append pipeline").
+  size_t max_batch_entries = 512;
   size_t max_queue_entries = 65536;  // beyond, Append answers Unavailable (HTTP 503)
   size_t node_cache_bytes = 64 << 20;
   bool create_if_missing = false;

@@ -95,6 +95,10 @@ struct Batch {
   uint64_t id = 0;  // batches are numbered from 1 in sequencing order
   size_t tile_bytes = 0;  // of `write`: the hash tiles' keys and values
   bool atomic = false;  // one AppendAtomic request, alone in the batch
+  // The batch ends inside a request whose next drafts the sequencer takes
+  // at once, with room in flight for them: the writer may leave this batch
+  // unsynced and sync it with the next one (sequencer.cc, WriterLoop).
+  bool more_follows = false;
   // Set by the writer once `write` is in RocksDB: the derived state exactly
   // as of end_size, for StateMachine::Durable.
   std::shared_ptr<const StateReader> state;
@@ -245,6 +249,8 @@ class LogImpl : public Log, public CosignerHost {
   bool writer_running_ = false;
   uint64_t written_ = 0;                         // batches up to this size are in RocksDB
   uint64_t synced_id_ = 0;                       // batches up to this id are written and synced
+  uint64_t unsynced_id_ = 0;   // written, sync left for the batch that follows (0: none)
+  bool sync_asked_ = false;    // the sequencer will hand no follow-up: sync what is written
   uint64_t next_batch_id_ = 1;                   // sequencer thread only
   uint64_t handed_ = 0;                          // batches up to this size were taken by the writer
   bool stopping_ = false;

@@ -1,6 +1,7 @@
 // The append pipeline of LogImpl (see log_impl.h for the threads).
 #include <algorithm>
 #include <tuple>
+#include <utility>
 
 #include "ledger/tlog/entry.h"
 #include "ledger/tlog/log_impl.h"
@@ -132,6 +133,12 @@ void LogImpl::SequencerLoop() {
           queued_entries_ -= take;
           if (r->taken == r->drafts.size()) queue_.pop_front();
         }
+        // A request split here goes on in the next batch, which this thread
+        // takes next; with a slot in flight for it, the writer leaves this
+        // one's sync to it: a large AppendAll is prepared and written in
+        // overlapping parts, and synced once per kMaxInflightBatches parts.
+        next->more_follows = !next->atomic && !queue_.empty() && queue_.front()->taken > 0 &&
+                             inflight_.size() + 2 <= kMaxInflightBatches;
       }
       written = written_;
       handed = handed_;
@@ -147,6 +154,13 @@ void LogImpl::SequencerLoop() {
     if (next == nullptr) continue;
     if (!Prepare(next.get())) {
       for (const auto& s : next->slices) Resolve(s.request, s.end - s.begin);
+      // Nothing to hand on: a batch before it that the writer leaves (or
+      // will leave) unsynced for this one must not wait for it.
+      std::lock_guard lock(queue_mu_);
+      if (!inflight_.empty()) {
+        sync_asked_ = true;
+        writer_cv_.notify_one();
+      }
       continue;
     }
     std::lock_guard lock(queue_mu_);
@@ -300,18 +314,22 @@ bool LogImpl::Prepare(Batch* b) {
 
 // Writes batches in order, unsynced, then the checkpoints handed over by the
 // checkpointer, then syncs the WAL once for all of them: a sync covers every
-// write that returned before it began.
+// write that returned before it began. A batch that ends inside a request
+// the sequencer is still cutting (Batch::more_follows) is left unsynced for
+// the next one, so its preparing overlaps this write; the sequencer asks
+// for the sync itself if that next batch turns out empty.
 void LogImpl::WriterLoop() {
   std::unique_lock lock(queue_mu_);
   while (true) {
     writer_cv_.wait(lock, [&] {
       return failed_ || writer_stopping_ || !to_write_.empty() || !side_writes_.empty() ||
-             !pending_store_error_.empty();
+             !pending_store_error_.empty() || sync_asked_;
     });
     ApplyPendingStoreErrorLocked();  // a RocksDB background error stops writes here (store_resume.cc)
     std::vector<SideWrite*> sides(side_writes_.begin(), side_writes_.end());
     side_writes_.clear();
-    if (failed_ || (to_write_.empty() && sides.empty())) {  // failed, or stopping and drained
+    const bool sync_asked = std::exchange(sync_asked_, false);
+    if (failed_ || (to_write_.empty() && sides.empty() && !sync_asked)) {  // failed, or stopping and drained
       writer_running_ = false;
       for (SideWrite* w : sides) w->done.set_value(rocksdb::Status::Aborted("the log stopped after a failed write"));
       return;
@@ -335,18 +353,28 @@ void LogImpl::WriterLoop() {
       for (SideWrite* w : sides) side.Put(w->key, w->value);
       s = db_->Write(rocksdb::WriteOptions(), &side);
     }
+    // The ask is read with the batches taken: a batch handed before it is
+    // among them or was taken earlier, and is synced now or on this ask.
+    const bool defer =
+        s.ok() && !sync_asked && sides.empty() && !batches.empty() && batches.back()->more_follows;
     if (s.ok()) {
       if (!batches.empty()) {
         std::lock_guard written_lock(queue_mu_);
         written_ = batches.back()->end_size;
+        if (defer) unsynced_id_ = batches.back()->id;
       }
-      s = db_->SyncWAL();
-      stat_syncs_++;
+      if (!defer) {
+        s = db_->SyncWAL();
+        stat_syncs_++;
+      }
     }
     for (SideWrite* w : sides) w->done.set_value(s);
     lock.lock();
     if (s.ok()) {
-      if (!batches.empty()) synced_id_ = batches.back()->id;
+      if (!defer) {
+        synced_id_ = std::max(synced_id_, batches.empty() ? unsynced_id_ : batches.back()->id);
+        unsynced_id_ = 0;
+      }
     } else {
       StopWritesLocked("writing or syncing the WAL failed: " + s.ToString());
     }

@@ -132,6 +132,8 @@ Status LogImpl::TryResume() {
       return IOError("the store failed again right after it was reopened: " + health_->cause());
     }
     to_write_.clear();
+    unsynced_id_ = 0;
+    sync_asked_ = false;
     written_ = handed_ = size;
     failed_ = false;
     writer_stopping_ = false;

@@ -593,6 +593,65 @@ TEST(Log, StatsCountBytesWrittenAndTheTilesRewrittenPerBatch) {
   EXPECT_EQ(s.tile_bytes_written, 3 * (key + 1 + 32) + key + 1 + 3 * 32);
 }
 
+// A request larger than a batch is cut into batches that share WAL syncs:
+// the writer leaves a batch the request goes on from unsynced for the next
+// one, up to 4 batches in flight, and syncs the one that ends the request.
+TEST(Log, ALargeRequestIsCutIntoBatchesThatShareOneWalSync) {
+  TempDir dir;
+  Options o = TestOptions(dir.path());
+  o.max_batch_entries = 100;
+  o.checkpoint_interval = std::chrono::hours(1);  // no checkpoint syncs of their own
+  auto log = MustOpen(o);
+  ASSERT_NE(log, nullptr);
+  std::vector<EntryDraft> drafts;
+  for (int i = 0; i < 400; ++i) drafts.push_back(Draft(i));
+  for (const auto& r : log->AppendAll(std::move(drafts))) ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const LogStats s = log->Stats();
+  EXPECT_EQ(s.batches, 4u);
+  EXPECT_EQ(s.wal_syncs, 1u);
+  EXPECT_EQ(log->Size(), 400u);
+}
+
+// When the batch a synced-later batch waits for is refused whole, the
+// sequencer asks for the sync: nothing waits for a batch that never comes,
+// and every accepted entry is durable, also after reopening.
+TEST(Log, ABatchLeftUnsyncedIsSyncedWhenTheRestOfItsRequestIsRefused) {
+  TempDir dir;
+  {
+    CountingMachine sm;
+    Options o = TestOptions(dir.path(), &sm);
+    o.max_batch_entries = 10;
+    o.checkpoint_interval = std::chrono::hours(1);
+    auto log = MustOpen(o);
+    ASSERT_NE(log, nullptr);
+    std::vector<EntryDraft> drafts;
+    for (int i = 0; i < 30; ++i) {
+      drafts.push_back(i < 10 ? Draft(i) : EntryDraft{"test.entry", "t", "{\"reject\":" + std::to_string(i) + "}", {}});
+    }
+    auto results = log->AppendAll(std::move(drafts));
+    ASSERT_EQ(results.size(), 30u);
+    for (int i = 0; i < 30; ++i) {
+      if (i < 10) {
+        ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].status().ToString();
+        EXPECT_EQ(results[i]->seq, static_cast<uint64_t>(i));
+      } else {
+        EXPECT_EQ(results[i].status().code(), Code::kFailedPrecondition) << i;
+      }
+    }
+    EXPECT_EQ(log->Size(), 10u);
+    EXPECT_EQ(sm.durable, 10);
+    EXPECT_EQ(log->Stats().batches, 1u);
+    ASSERT_TRUE(log->Append(Draft(99)).ok());  // and appends go on as usual
+    EXPECT_EQ(log->Size(), 11u);
+  }
+  CountingMachine sm;
+  auto log = MustOpen(TestOptions(dir.path(), &sm));
+  EXPECT_EQ(sm.loaded, 11);
+  auto audit = AuditLog(dir.path() + "/db");
+  ASSERT_TRUE(audit.ok());
+  EXPECT_TRUE(audit->ok) << audit->problem;
+}
+
 // Partial tiles grow by merge operands, one per batch (tile_append.h). Over
 // batches of every size, tile boundaries, reopening and a compaction, every
 // tile the log serves is the leaf hashes (level 0) or the subtree roots
