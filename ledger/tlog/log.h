@@ -234,7 +234,7 @@ struct Options {
   std::chrono::milliseconds checkpoint_interval{500};
   // Entries per batch. A larger request is cut into batches of this size:
   // the sequencer prepares the next while the writer writes this one, and
-  // up to 4 of them share one WAL sync (docs/design.md, "Append pipeline").
+  // up to 4 of them share one WAL sync (docs/design.md, "Life of an entry").
   size_t max_batch_entries = 512;
   size_t max_queue_entries = 65536;  // beyond, Append answers Unavailable (HTTP 503)
   size_t node_cache_bytes = 64 << 20;
