@@ -249,8 +249,8 @@ class LogImpl : public Log, public CosignerHost {
   bool writer_running_ = false;
   uint64_t written_ = 0;                         // batches up to this size are in RocksDB
   uint64_t synced_id_ = 0;                       // batches up to this id are written and synced
-  uint64_t unsynced_id_ = 0;   // written, sync left for the batch that follows (0: none)
-  bool sync_asked_ = false;    // the sequencer will hand no follow-up: sync what is written
+  uint64_t written_id_ = 0;                      // batches up to this id are written, synced or not
+  bool sync_asked_ = false;                      // no follow-up is coming: sync what is written
   uint64_t next_batch_id_ = 1;                   // sequencer thread only
   uint64_t handed_ = 0;                          // batches up to this size were taken by the writer
   bool stopping_ = false;

@@ -154,10 +154,10 @@ void LogImpl::SequencerLoop() {
     if (next == nullptr) continue;
     if (!Prepare(next.get())) {
       for (const auto& s : next->slices) Resolve(s.request, s.end - s.begin);
-      // Nothing to hand on: a batch before it that the writer leaves (or
-      // will leave) unsynced for this one must not wait for it.
+      // Nothing to hand on: the batch before it, which the writer leaves
+      // (or will leave) unsynced for this one, must not wait for it.
       std::lock_guard lock(queue_mu_);
-      if (!inflight_.empty()) {
+      if (!inflight_.empty() && inflight_.back()->more_follows) {
         sync_asked_ = true;
         writer_cv_.notify_one();
       }
@@ -361,7 +361,7 @@ void LogImpl::WriterLoop() {
       if (!batches.empty()) {
         std::lock_guard written_lock(queue_mu_);
         written_ = batches.back()->end_size;
-        if (defer) unsynced_id_ = batches.back()->id;
+        written_id_ = batches.back()->id;
       }
       if (!defer) {
         s = db_->SyncWAL();
@@ -371,10 +371,7 @@ void LogImpl::WriterLoop() {
     for (SideWrite* w : sides) w->done.set_value(s);
     lock.lock();
     if (s.ok()) {
-      if (!defer) {
-        synced_id_ = std::max(synced_id_, batches.empty() ? unsynced_id_ : batches.back()->id);
-        unsynced_id_ = 0;
-      }
+      if (!defer) synced_id_ = written_id_;  // only this thread moves written_id_
     } else {
       StopWritesLocked("writing or syncing the WAL failed: " + s.ToString());
     }

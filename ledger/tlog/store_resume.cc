@@ -132,7 +132,7 @@ Status LogImpl::TryResume() {
       return IOError("the store failed again right after it was reopened: " + health_->cause());
     }
     to_write_.clear();
-    unsynced_id_ = 0;
+    written_id_ = synced_id_;
     sync_asked_ = false;
     written_ = handed_ = size;
     failed_ = false;
