@@ -92,6 +92,10 @@ void RegisterHealthRoutes(httplib::Server& server, ServerContext& ctx) {
                  "bytes in RocksDB's block cache (capacity 64 MB; pinned index and filter blocks may exceed it)");
     out += Gauge("ledger_store_table_readers_bytes", stats.table_readers_bytes,
                  "bytes RocksDB's open table files hold outside the block cache");
+    out += Gauge("ledger_store_level0_files", stats.level0_files,
+                 "RocksDB table files in level 0 (flushed memtables not yet compacted down)");
+    out += Gauge("ledger_store_compaction_pending", stats.compaction_pending ? 1 : 0,
+                 "1 while RocksDB has a compaction running or due, 0 once the store has settled");
     out += Gauge("ledger_log_tile_cache_bytes", stats.node_cache_bytes,
                  "bytes of Merkle tiles the log keeps in memory (capacity 64 MB of full tiles, plus the edge tiles)");
     const heap::HeapStats heap = heap::ReadHeapStats();

@@ -290,6 +290,13 @@ struct LogStats {
   uint64_t memtable_bytes = 0;
   uint64_t block_cache_bytes = 0;
   uint64_t table_readers_bytes = 0;
+  // The shape of RocksDB's tree of table files: files in level 0 (each
+  // flushed memtable is one until a compaction merges them down; their
+  // index and filter blocks are read whole when the store opens, and kept),
+  // and whether a compaction is running or due. After a burst of writes the
+  // store settles once it is false.
+  uint64_t level0_files = 0;
+  bool compaction_pending = false;
   // The Merkle tiles the log keeps in memory (node_store.h): full tiles
   // cached (bounded by Options::node_cache_bytes) and the edge tiles.
   uint64_t node_cache_bytes = 0;

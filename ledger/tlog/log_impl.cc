@@ -4,6 +4,7 @@
 #include <rocksdb/table.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 #include "ledger/tlog/checkpoint.h"
@@ -382,6 +383,11 @@ LogStats LogImpl::Stats() const {
     s.memtable_bytes = property("rocksdb.cur-size-all-mem-tables");
     s.block_cache_bytes = property("rocksdb.block-cache-usage");
     s.table_readers_bytes = property("rocksdb.estimate-table-readers-mem");
+    std::string level0;  // a string property: GetIntProperty does not know it
+    if (db_->GetProperty(db_->DefaultColumnFamily(), "rocksdb.num-files-at-level0", &level0)) {
+      s.level0_files = std::strtoull(level0.c_str(), nullptr, 10);
+    }
+    s.compaction_pending = property("rocksdb.compaction-pending") + property("rocksdb.num-running-compactions") > 0;
   }
   if (nodes_ != nullptr) s.node_cache_bytes = nodes_->MemoryBytes();
   return s;

@@ -795,5 +795,45 @@ TEST(Log, DurableReadersShowExactlyTheirSizeForAsLongAsTheyAreHeld) {
   sm.held.clear();
 }
 
+// Stats report the store's level-0 files and whether a compaction is due, as
+// RocksDB counts them: with 64 KiB memtables, each flush makes one level-0
+// file and nothing merges them below RocksDB's trigger of 4; past it,
+// compactions run until the store settles with fewer than 4 again.
+TEST(Log, StatsShowLevel0FilesAndWhenTheStoreHasSettled) {
+  TempDir dir;
+  Options o = TestOptions(dir.path());
+  o.min_free_bytes = 256 << 10;  // a 64 KiB write buffer: a few dozen of these entries fill it
+  auto log = MustOpen(o);
+  ASSERT_NE(log, nullptr);
+  const std::string pad(1000, 'p');
+  auto draft = [&](int i) {
+    return EntryDraft{"test.entry", "tester", "{\"i\":" + std::to_string(i) + ",\"pad\":\"" + pad + "\"}", {}};
+  };
+  auto settle = [&] {
+    for (int waited = 0; log->Stats().compaction_pending && waited < 3000; ++waited) std::this_thread::sleep_for(10ms);
+    return log->Stats();
+  };
+  int i = 0;
+  while (log->Stats().store_flushes < 2) {
+    ASSERT_TRUE(log->Append(draft(i++)).ok());
+    ASSERT_LT(i, 10000) << "no memtable flush";
+  }
+  LogStats s = settle();
+  EXPECT_FALSE(s.compaction_pending);
+  ASSERT_LT(s.store_flushes, 4u) << "flushed past the compaction trigger; the first check needs fewer";
+  EXPECT_EQ(s.level0_files, s.store_flushes);
+
+  while (log->Stats().store_flushes < 12) {
+    std::vector<EntryDraft> drafts;
+    for (int k = 0; k < 16; ++k) drafts.push_back(draft(i++));
+    for (const auto& r : log->AppendAll(std::move(drafts))) ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_LT(i, 100000) << "too few memtable flushes";
+  }
+  s = settle();
+  EXPECT_FALSE(s.compaction_pending) << "still compacting after 30 s";
+  EXPECT_LT(s.level0_files, 4u) << "settled with level 0 at or past the trigger";
+  EXPECT_LT(s.level0_files, s.store_flushes);
+}
+
 }  // namespace
 }  // namespace ledger::tlog
