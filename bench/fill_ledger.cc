@@ -13,15 +13,18 @@
 // (64 donations a day over 2016-2025, then again from 2016: 233,600 entries
 // cover the ten years once), channels bank/online/cash in turn. Every entry
 // goes through the same validation, donor commitment and fund rules as a
-// POST. Waits for a checkpoint covering the last one, then prints the entry
-// rate and the process's resident memory after the first million entries
-// and at the end ("rss_1m_kb=" and "rss_end_kb=" on stderr, for the scale
-// benchmark). ledgerd must not be running on DIR.
+// POST. Waits for a checkpoint covering the last one, then for RocksDB to
+// finish the compactions the fill made due (at most 10 minutes: the store
+// as a ledger that grew over months has it), then prints the entry rate,
+// the wait, and the process's resident memory after the first million
+// entries and at the end ("rss_1m_kb=" and "rss_end_kb=" on stderr, for the
+// scale benchmark). ledgerd must not be running on DIR.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -130,6 +133,18 @@ int main(int argc, char** argv) {
   }
   auto cp = (*log)->WaitForCheckpoint(size, std::chrono::seconds(30));
   const long rss_end = RssKb();
+  // A ledger that grew over months has a settled store; this one was filled
+  // in minutes, and RocksDB may still be merging its level-0 files down.
+  // Closing now would leave them for the next open to read whole (their
+  // index and filter blocks), which no ledger in service would pay.
+  const auto settle_start = std::chrono::steady_clock::now();
+  tlog::LogStats st = (*log)->Stats();
+  while (st.compaction_pending && std::chrono::steady_clock::now() - settle_start < std::chrono::minutes(10)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    st = (*log)->Stats();
+  }
+  const double settle_secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - settle_start).count();
   (*log)->Close();
   if (!cp.ok()) {
     fprintf(stderr, "fill_ledger: no checkpoint covers %llu: %s\n", (unsigned long long)size,
@@ -140,6 +155,9 @@ int main(int argc, char** argv) {
   printf("fill_ledger: %s holds %llu entries (%llu recorded in %.1f s, %.0f entries/s); checkpoint size %llu\n",
          data.c_str(), (unsigned long long)size, (unsigned long long)(size - start_size), secs,
          (size - start_size) / secs, (unsigned long long)cp->size);
+  printf("fill_ledger: the store %s after %.1f s (%llu level-0 files)\n",
+         st.compaction_pending ? "was still compacting" : "settled", settle_secs,
+         (unsigned long long)st.level0_files);
   if (rss_1m > 0) fprintf(stderr, "rss_1m_kb=%ld\n", rss_1m);
   fprintf(stderr, "rss_end_kb=%ld\n", rss_end);
   return 0;

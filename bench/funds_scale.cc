@@ -21,7 +21,9 @@
 //      size, compared across sizes by the script.
 // Prints one "key=value" line per figure on stdout:
 //   entries, open_ms, rss_open_kb, report_first_ms, report_median_ms,
-//   report_p99_ms, record_rate, report_after_median_ms, rss_end_kb.
+//   report_p99_ms, record_rate, report_after_median_ms, rss_end_kb; and
+//   after the open and at the end, RocksDB's memory and level-0 files
+//   (memtables_*_kb, block_cache_*_kb, table_readers_*_kb, level0_files_*).
 // Exits 1 when anything fails (a report or a donation refused).
 #include <algorithm>
 #include <chrono>
@@ -57,6 +59,16 @@ long RssKb() {
 int Usage() {
   fprintf(stderr, "usage: funds_scale --data DIR [--record K] [--reports R] [--year Y]\n");
   return 2;
+}
+
+// What RocksDB holds in memory (tlog::LogStats), in KB, as
+// <what>_<when>_kb lines: the part of the RSS that the store bounds; and its
+// level-0 files, whose index and filter blocks an open reads whole.
+void PrintStoreMemory(const tlog::Log& log, const char* when) {
+  const tlog::LogStats s = log.Stats();
+  printf("memtables_%s_kb=%llu\nblock_cache_%s_kb=%llu\ntable_readers_%s_kb=%llu\nlevel0_files_%s=%llu\n", when,
+         (unsigned long long)s.memtable_bytes / 1024, when, (unsigned long long)s.block_cache_bytes / 1024, when,
+         (unsigned long long)s.table_readers_bytes / 1024, when, (unsigned long long)s.level0_files);
 }
 
 // Times `n` whole-year reports: sorted durations in ms; empty on a failure.
@@ -109,6 +121,7 @@ int main(int argc, char** argv) {
   const double open_ms = Ms(t0, Clock::now());
   funds::Ledger ledger(log->get(), &sm);
   printf("entries=%llu\nopen_ms=%.1f\nrss_open_kb=%ld\n", (unsigned long long)entries, open_ms, RssKb());
+  PrintStoreMemory(**log, "open");
   fflush(stdout);
 
   // 2. Reports.
@@ -166,6 +179,7 @@ int main(int argc, char** argv) {
   }
   printf("record_rate=%.0f\nreport_after_median_ms=%.3f\nrss_end_kb=%ld\n", record_rate, ms[ms.size() / 2],
          RssKb());
+  PrintStoreMemory(**log, "end");
   (*log)->Close();
   return 0;
 }

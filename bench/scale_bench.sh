@@ -5,12 +5,17 @@
 # (donations to 8 funds over the business years 2016-2025), each measured by
 # funds_scale (bench/funds_scale.cc) in a process of its own, in this run.
 #
-# Filling takes a while (about 10,000 donations/s on this 2-core machine, so
-# 15-30 minutes for 10M), so each filled ledger is kept under BENCH_CACHE
-# (default BUILD/bench-cache/funds-v1-N) and reused by later runs; a run
+# Filling takes a while (30,000-40,000 donations/s on this 2-core machine in
+# 2026-12, so about 5 minutes for 10M), so each filled ledger is kept under
+# BENCH_CACHE (default BUILD/bench-cache/funds-v2-N) and reused by later runs; a run
 # measures a clone of it (table files hard-linked, the rest copied), so the
 # cached ledger itself is never written to and every run starts from exactly
-# N entries. Delete the cache directory to fill again.
+# N entries. Delete the cache directory to fill again. fill_ledger waits for
+# RocksDB's compactions to finish before it closes a filled ledger, so each
+# cached ledger has the settled store of a ledger that grew over months, not
+# the level-0 backlog of a 5-minute burst (whose index and filter blocks the
+# next open would read whole: "funds-v1" caches had it; docs/benchmarks.md,
+# "Run of 2026-12-04, morning").
 #
 # Targets (issue 10), each printed beside its limit and beside the figures of
 # the smaller ledgers:
@@ -40,13 +45,14 @@ label() { awk -v n="$1" 'BEGIN { if (n >= 1e6 && n % 1e6 == 0) printf "%dM", n /
 
 # The cached ledger of exactly $1 entries, filled first if missing.
 cached() {
-  local n=$1 dir="$CACHE/funds-v1-$1"
+  local n=$1 dir="$CACHE/funds-v2-$1"
   if [ ! -f "$dir/filled" ]; then
     rm -rf "$dir.filling"
     $BIN/ledgerctl init --data "$dir.filling" --origin bench.example/ledger > /dev/null
     echo "-- filling a $(label "$n")-entry ledger through the funds layer into $dir (kept for later runs)" >&2
     $BIN/fill_ledger --data "$dir.filling" --entries "$n" 2> "$WORK/fill-$n.err" >&2
     grep '^rss_' "$WORK/fill-$n.err" > "$dir.filling/fill-rss" || true
+    grep 'the store' "$WORK/fill-$n.err" > "$dir.filling/fill-settle" || true
     touch "$dir.filling/filled"
     mv "$dir.filling" "$dir"
   fi
@@ -71,6 +77,11 @@ for n in "${sizes[@]}"; do
     "$(label "$n")" "${F[$n.open_ms]}" "${F[$n.report_first_ms]}" "${F[$n.report_median_ms]}" \
     "${F[$n.report_p99_ms]}" "${F[$n.report_after_median_ms]}" "${F[$n.record_rate]}" \
     "$(awk -v k="${F[$n.rss_open_kb]}" 'BEGIN{print k/1024}')" "$(awk -v k="${F[$n.rss_end_kb]}" 'BEGIN{print k/1024}')"
+  printf "        RocksDB after the open: %s level-0 files, block cache %.1f MB; at the end: %s level-0 files, block cache %.1f MB, memtables %.1f MB\n" \
+    "${F[$n.level0_files_open]}" "$(awk -v k="${F[$n.block_cache_open_kb]}" 'BEGIN{print k/1024}')" \
+    "${F[$n.level0_files_end]}" "$(awk -v k="${F[$n.block_cache_end_kb]}" 'BEGIN{print k/1024}')" \
+    "$(awk -v k="${F[$n.memtables_end_kb]}" 'BEGIN{print k/1024}')"
+  [ -s "$src/fill-settle" ] && echo "        (when this cache was filled: $(cat "$src/fill-settle"))"
   if [ -s "$src/fill-rss" ]; then
     echo "        (when this cache was filled, in one process: RSS $(tr '\n' ' ' < "$src/fill-rss"))"
   fi
