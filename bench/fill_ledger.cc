@@ -136,10 +136,12 @@ int main(int argc, char** argv) {
   // A ledger that grew over months has a settled store; this one was filled
   // in minutes, and RocksDB may still be merging its level-0 files down.
   // Closing now would leave them for the next open to read whole (their
-  // index and filter blocks), which no ledger in service would pay.
+  // index and filter blocks), which no ledger in service would pay. A fill
+  // that failed (no checkpoint) says so at once instead.
   const auto settle_start = std::chrono::steady_clock::now();
   tlog::LogStats st = (*log)->Stats();
-  while (st.compaction_pending && std::chrono::steady_clock::now() - settle_start < std::chrono::minutes(10)) {
+  while (cp.ok() && st.compaction_pending &&
+         std::chrono::steady_clock::now() - settle_start < std::chrono::minutes(10)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     st = (*log)->Stats();
   }
