@@ -252,6 +252,19 @@ bool ReopenableDB::GetIntProperty(rocksdb::ColumnFamilyHandle*, const rocksdb::S
   return db_->GetIntProperty(db_->DefaultColumnFamily(), property, value);
 }
 
+bool ReopenableDB::GetProperty(rocksdb::ColumnFamilyHandle*, const rocksdb::Slice& property, std::string* value) {
+  Slot slot(this);
+  if (db_ == nullptr) return false;
+  return db_->GetProperty(db_->DefaultColumnFamily(), property, value);
+}
+
+bool ReopenableDB::GetMapProperty(rocksdb::ColumnFamilyHandle*, const rocksdb::Slice& property,
+                                  std::map<std::string, std::string>* value) {
+  Slot slot(this);
+  if (db_ == nullptr) return false;
+  return db_->GetMapProperty(db_->DefaultColumnFamily(), property, value);
+}
+
 rocksdb::ColumnFamilyHandle* ReopenableDB::DefaultColumnFamily() const {
   Slot slot(this);
   return db_ != nullptr ? db_->DefaultColumnFamily() : nullptr;

@@ -13,7 +13,8 @@
 //
 // Contract:
 // - Get, MultiGet (vector form), NewIterator, Put, Write, SyncWAL, FlushWAL,
-//   Flush, GetSnapshot, ReleaseSnapshot and GetIntProperty hold a reader slot
+//   Flush, GetSnapshot, ReleaseSnapshot, GetIntProperty, GetProperty and
+//   GetMapProperty hold a reader slot
 //   while they run (an iterator holds one until it is deleted). Reopen waits
 //   until no slot is held, then swaps the database while new calls wait.
 //   Calls are never held back by a pending Reopen (readers first, like a
@@ -41,6 +42,7 @@
 
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -89,6 +91,11 @@ class ReopenableDB : public rocksdb::StackableDB {
   using rocksdb::StackableDB::GetIntProperty;
   bool GetIntProperty(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& property,
                       uint64_t* value) override;
+  using rocksdb::StackableDB::GetProperty;
+  bool GetProperty(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& property, std::string* value) override;
+  using rocksdb::StackableDB::GetMapProperty;
+  bool GetMapProperty(rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& property,
+                      std::map<std::string, std::string>* value) override;
   rocksdb::ColumnFamilyHandle* DefaultColumnFamily() const override;
   rocksdb::Status Close() override;
 

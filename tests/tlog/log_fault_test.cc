@@ -209,6 +209,18 @@ TEST(LogFaultTest, FailedWalSyncIsNeverAcknowledgedAndTheLogResumesByItself) {
     root_before = *(*log)->Root(50);
     EXPECT_TRUE((*log)->Health().writable);
 
+    // /metrics reads the store's properties (Stats) while the store reopens.
+    struct Poller {
+      std::atomic<bool> stop{false};
+      std::thread thread;
+      ~Poller() {
+        stop = true;
+        if (thread.joinable()) thread.join();
+      }
+    } stats_reader;
+    stats_reader.thread = std::thread([&] {
+      while (!stats_reader.stop.load()) (void)(*log)->Stats();
+    });
     fs_->faults.fail_sync = true;
     auto failed = (*log)->Append(Draft(50));
     ASSERT_FALSE(failed.ok()) << "an append was acknowledged although its WAL sync failed";
@@ -234,6 +246,8 @@ TEST(LogFaultTest, FailedWalSyncIsNeverAcknowledgedAndTheLogResumesByItself) {
     // without a restart.
     fs_->faults.fail_sync = false;
     auto resumed = AppendWhenResumed(**log, 52);
+    stats_reader.stop = true;
+    stats_reader.thread.join();
     ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
     acked[resumed->seq] = resumed->entry;
     h = (*log)->Health();
