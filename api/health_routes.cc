@@ -90,6 +90,8 @@ void RegisterHealthRoutes(httplib::Server& server, ServerContext& ctx) {
     out += Gauge("ledger_store_memtable_bytes", stats.memtable_bytes, "bytes in RocksDB's memtables");
     out += Gauge("ledger_store_block_cache_bytes", stats.block_cache_bytes,
                  "bytes in RocksDB's block cache (capacity 64 MB; pinned index and filter blocks may exceed it)");
+    out += Gauge("ledger_store_block_cache_index_filter_bytes", stats.block_cache_index_filter_bytes,
+                 "of those, index and filter blocks (RocksDB reads all of a table file's when a read opens it)");
     out += Gauge("ledger_store_table_readers_bytes", stats.table_readers_bytes,
                  "bytes RocksDB's open table files hold outside the block cache");
     out += Gauge("ledger_store_level0_files", stats.level0_files,

@@ -23,7 +23,8 @@
 //   entries, open_ms, rss_open_kb, report_first_ms, report_median_ms,
 //   report_p99_ms, record_rate, report_after_median_ms, rss_end_kb; and
 //   after the open and at the end, RocksDB's memory and level-0 files
-//   (memtables_*_kb, block_cache_*_kb, table_readers_*_kb, level0_files_*).
+//   (memtables_*_kb, block_cache_*_kb, of it block_cache_index_filter_*_kb,
+//   table_readers_*_kb, level0_files_*).
 // Exits 1 when anything fails (a report or a donation refused).
 #include <algorithm>
 #include <chrono>
@@ -66,8 +67,10 @@ int Usage() {
 // level-0 files, whose index and filter blocks an open reads whole.
 void PrintStoreMemory(const tlog::Log& log, const char* when) {
   const tlog::LogStats s = log.Stats();
-  printf("memtables_%s_kb=%llu\nblock_cache_%s_kb=%llu\ntable_readers_%s_kb=%llu\nlevel0_files_%s=%llu\n", when,
-         (unsigned long long)s.memtable_bytes / 1024, when, (unsigned long long)s.block_cache_bytes / 1024, when,
+  printf("memtables_%s_kb=%llu\nblock_cache_%s_kb=%llu\nblock_cache_index_filter_%s_kb=%llu\n"
+         "table_readers_%s_kb=%llu\nlevel0_files_%s=%llu\n",
+         when, (unsigned long long)s.memtable_bytes / 1024, when, (unsigned long long)s.block_cache_bytes / 1024, when,
+         (unsigned long long)s.block_cache_index_filter_bytes / 1024, when,
          (unsigned long long)s.table_readers_bytes / 1024, when, (unsigned long long)s.level0_files);
 }
 

@@ -11,6 +11,7 @@
 #   BENCH_BIG (10000000)          the big ledger of scale_bench.sh (report,
 #                                 open time, RSS); filled once through the
 #                                 funds layer and kept in BUILD/bench-cache
+#   BENCH_SCALE_RUNS (3)          runs of each size in scale_bench.sh (medians)
 #   LEDGER_PROOF_ENTRIES (1000000) ledger size for the inclusion-proof GETs
 #   LEDGER_PAGING_ENTRIES (1000000) ledger size for the entries-paging bench
 #   LEDGER_SOAK_SECONDS (600)     mixed soak; 0 skips it

@@ -289,6 +289,13 @@ struct LogStats {
   // with the number of table files).
   uint64_t memtable_bytes = 0;
   uint64_t block_cache_bytes = 0;
+  // Of the block cache's contents, the index and filter blocks. RocksDB
+  // (7.8) reads all of a table file's index and filter partitions into the
+  // cache when it opens the file for a read after the store's open (it opens
+  // at most 16 files at the open itself, without them) and when it checks a
+  // table file a compaction wrote: on a large ledger they are most of the
+  // cache (docs/benchmarks.md).
+  uint64_t block_cache_index_filter_bytes = 0;
   uint64_t table_readers_bytes = 0;
   // The shape of RocksDB's tree of table files: files in level 0 (each
   // flushed memtable is one until a compaction merges them down; their

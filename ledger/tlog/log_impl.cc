@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 
 #include "ledger/tlog/checkpoint.h"
 #include "ledger/tlog/entry.h"
@@ -383,6 +384,14 @@ LogStats LogImpl::Stats() const {
     s.memtable_bytes = property("rocksdb.cur-size-all-mem-tables");
     s.block_cache_bytes = property("rocksdb.block-cache-usage");
     s.table_readers_bytes = property("rocksdb.estimate-table-readers-mem");
+    std::map<std::string, std::string> roles;  // RocksDB walks the cache for it, at most every few seconds
+    if (db_->GetMapProperty(db_->DefaultColumnFamily(), "rocksdb.block-cache-entry-stats", &roles)) {
+      for (const char* role : {"bytes.index-block", "bytes.filter-block", "bytes.filter-meta-block"}) {
+        if (auto it = roles.find(role); it != roles.end()) {
+          s.block_cache_index_filter_bytes += std::strtoull(it->second.c_str(), nullptr, 10);
+        }
+      }
+    }
     std::string level0;  // a string property: GetIntProperty does not know it
     if (db_->GetProperty(db_->DefaultColumnFamily(), "rocksdb.num-files-at-level0", &level0)) {
       s.level0_files = std::strtoull(level0.c_str(), nullptr, 10);

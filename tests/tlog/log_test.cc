@@ -835,5 +835,36 @@ TEST(Log, StatsShowLevel0FilesAndWhenTheStoreHasSettled) {
   EXPECT_LT(s.level0_files, s.store_flushes);
 }
 
+// RocksDB reads every index and filter partition of a table file into the
+// block cache when a read opens the file after the store's open; Stats names
+// that part of the cache (docs/benchmarks.md).
+TEST(Log, StatsShowTheBlockCachesIndexAndFilterBlocks) {
+  TempDir dir;
+  Options o = TestOptions(dir.path());
+  o.min_free_bytes = 256 << 10;  // a 64 KiB write buffer: several table files
+  const std::string pad(1000, 'p');
+  uint64_t n = 0;
+  {
+    auto log = MustOpen(o);
+    ASSERT_NE(log, nullptr);
+    while (log->Stats().store_flushes < 3) {
+      std::vector<EntryDraft> drafts;
+      for (int k = 0; k < 16; ++k) {
+        drafts.push_back(EntryDraft{"test.entry", "tester", "{\"i\":" + std::to_string(n + k) + ",\"pad\":\"" + pad + "\"}", {}});
+      }
+      for (const auto& r : log->AppendAll(std::move(drafts))) ASSERT_TRUE(r.ok()) << r.status().ToString();
+      n += 16;
+      ASSERT_LT(n, 100000u) << "too few memtable flushes";
+    }
+    log->Close();
+  }
+  auto log = MustOpen(o);
+  ASSERT_NE(log, nullptr);
+  for (uint64_t seq = 0; seq < n; seq += 7) ASSERT_TRUE(log->Entry(seq).ok());
+  const LogStats s = log->Stats();
+  EXPECT_GT(s.block_cache_index_filter_bytes, 0u);
+  EXPECT_LE(s.block_cache_index_filter_bytes, s.block_cache_bytes);
+}
+
 }  // namespace
 }  // namespace ledger::tlog
