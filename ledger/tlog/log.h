@@ -294,7 +294,8 @@ struct LogStats {
   // cache when it opens the file for a read after the store's open (it opens
   // at most 16 files at the open itself, without them) and when it checks a
   // table file a compaction wrote: on a large ledger they are most of the
-  // cache (docs/benchmarks.md).
+  // cache (docs/benchmarks.md). RocksDB counts them by walking the cache,
+  // at most once every 10 s: a value may be up to 10 s old.
   uint64_t block_cache_index_filter_bytes = 0;
   uint64_t table_readers_bytes = 0;
   // The shape of RocksDB's tree of table files: files in level 0 (each

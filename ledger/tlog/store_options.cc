@@ -92,6 +92,11 @@ rocksdb::Options StoreRocksOptions(const Options& o, std::shared_ptr<StoreEvents
   opts.allow_fallocate = false;
   opts.info_log = StoreLogger();
   opts.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  // No periodic statistics dump: it is written at INFO level, which the
+  // info log above drops, and each one (the first at the open) also counts
+  // the block cache's entries by kind, which LogStats's next reads within
+  // 10 s would then answer with instead of counting afresh.
+  opts.stats_dump_period_sec = 0;
   opts.merge_operator = TileAppendOperator();  // partial tiles grow by merge operands (tile_append.h)
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));

@@ -14,6 +14,8 @@
 //   when a floor is set: a memtable flush then fits in the reserve that the
 //   floor keeps free.
 // - max_open_files bounds the table files kept open (StoreOpenFiles()).
+// - stats_dump_period_sec = 0: no periodic statistics dump (INFO level,
+//   dropped by the info log anyway).
 // - A listener reports background errors (a failed flush or compaction) so
 //   that the log stops writes and reopens its store instead of stalling, and
 //   turns RocksDB's own automatic recovery off: the log reopens instead.
