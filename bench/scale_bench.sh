@@ -85,26 +85,27 @@ for ((round = 1; round <= RUNS; round++)); do
     rm -rf "$WORK/$n"
   done
 done
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {
+runs() { tr ' ' '\n' <<< "${ALL[$1]}" | grep -v '^$'; }  # the runs' values of a key, one a line
+median() { runs "$1" | sort -g | awk '{v[NR] = $1} END {
   if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+mb() { awk -v k="$1" 'BEGIN{print k/1024}'; }
 mb_list() { for k in $1; do awk -v k="$k" 'BEGIN{printf "%.0f ", k / 1024}'; done; }
-for key in "${!ALL[@]}"; do F[$key]=$(median <<< "${ALL[$key]}"); done
+for key in "${!ALL[@]}"; do F[$key]=$(median "$key"); done
 echo "  ($RUNS runs of each size, taking turns; each figure below is the median of its runs)"
 for n in "${sizes[@]}"; do
   printf "  %-5s entries: open %8.1f ms; year report first %7.3f ms, median %7.3f ms, p99 %7.3f ms (after 200k more: %.3f ms); 200k donations at %s/s; RSS after open %.0f MB, at the end %.0f MB\n" \
     "$(label "$n")" "${F[$n.open_ms]}" "${F[$n.report_first_ms]}" "${F[$n.report_median_ms]}" \
     "${F[$n.report_p99_ms]}" "${F[$n.report_after_median_ms]}" "${F[$n.record_rate]}" \
-    "$(awk -v k="${F[$n.rss_open_kb]}" 'BEGIN{print k/1024}')" "$(awk -v k="${F[$n.rss_end_kb]}" 'BEGIN{print k/1024}')"
+    "$(mb "${F[$n.rss_open_kb]}")" "$(mb "${F[$n.rss_end_kb]}")"
   printf "        each run: open%s ms; RSS at the end %sMB; block cache at the end %sMB\n" "${ALL[$n.open_ms]}" \
     "$(mb_list "${ALL[$n.rss_end_kb]}")" "$(mb_list "${ALL[$n.block_cache_end_kb]}")"
-  mb() { awk -v k="$1" 'BEGIN{print k/1024}'; }
   printf "        RocksDB after the open: %s level-0 files, block cache %.1f MB (index and filter blocks %.1f MB); at the end: %s level-0 files, block cache %.1f MB (index and filter blocks %.1f MB), memtables %.1f MB\n" \
     "${F[$n.level0_files_open]}" "$(mb "${F[$n.block_cache_open_kb]}")" "$(mb "${F[$n.block_cache_index_filter_open_kb]}")" \
     "${F[$n.level0_files_end]}" "$(mb "${F[$n.block_cache_end_kb]}")" "$(mb "${F[$n.block_cache_index_filter_end_kb]}")" \
     "$(mb "${F[$n.memtables_end_kb]}")"
   printf "        RSS at the end less the block cache and the memtables (each run): %sMB\n" "$(
-    read -ra r <<< "${ALL[$n.rss_end_kb]}"; read -ra c <<< "${ALL[$n.block_cache_end_kb]}"; read -ra m <<< "${ALL[$n.memtables_end_kb]}"
-    for i in "${!r[@]}"; do awk -v a="${r[$i]}" -v b="${c[$i]}" -v d="${m[$i]}" 'BEGIN{printf "%.0f ", (a - b - d) / 1024}'; done)"
+    paste -d' ' <(runs "$n.rss_end_kb") <(runs "$n.block_cache_end_kb") <(runs "$n.memtables_end_kb") |
+      awk '{printf "%.0f ", ($1 - $2 - $3) / 1024}')"
   [ -s "${SRC[$n]}/fill-settle" ] && echo "        (when this cache was filled: $(cat "${SRC[$n]}/fill-settle"))"
   if [ -s "${SRC[$n]}/fill-rss" ]; then
     echo "        (when this cache was filled, in one process: RSS $(tr '\n' ' ' < "${SRC[$n]}/fill-rss"))"
@@ -123,9 +124,7 @@ bench_target "open of a $B-entry ledger (log and fund state) [100k: ${F[100000.o
   "$o ms" "< 1000 ms" "$(ok "$o" '<' 1000)"
 if [ "$big" -gt 1000000 ]; then
   g=$(awk -v a="${F[1000000.rss_end_kb]}" -v b="${F[$big.rss_end_kb]}" 'BEGIN{printf "%.1f", (b - a) * 100 / a}')
-  rounds=$(paste -d' ' <(tr ' ' '\n' <<< "${ALL[1000000.rss_end_kb]}" | grep -v '^$') \
-    <(tr ' ' '\n' <<< "${ALL[$big.rss_end_kb]}" | grep -v '^$') |
-    awk '{printf " %+.1f%%", ($2 - $1) * 100 / $1}')
+  rounds=$(paste -d' ' <(runs 1000000.rss_end_kb) <(runs "$big.rss_end_kb") | awk '{printf " %+.1f%%", ($2 - $1) * 100 / $1}')
   bench_target "RSS growth from 1M to $B entries through the funds layer (open, 200k donations, reports) [medians $(mb_list "${F[1000000.rss_end_kb]}")MB -> $(mb_list "${F[$big.rss_end_kb]}")MB; round by round$rounds]$note" \
     "$g%" "< 10%" "$(ok "$g" '<' 10)"
 else

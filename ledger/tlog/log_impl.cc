@@ -384,7 +384,7 @@ LogStats LogImpl::Stats() const {
     s.memtable_bytes = property("rocksdb.cur-size-all-mem-tables");
     s.block_cache_bytes = property("rocksdb.block-cache-usage");
     s.table_readers_bytes = property("rocksdb.estimate-table-readers-mem");
-    std::map<std::string, std::string> roles;  // RocksDB walks the cache for it, at most every few seconds
+    std::map<std::string, std::string> roles;  // RocksDB walks the cache for it, at most once every 10 s
     if (db_->GetMapProperty(db_->DefaultColumnFamily(), "rocksdb.block-cache-entry-stats", &roles)) {
       for (const char* role : {"bytes.index-block", "bytes.filter-block", "bytes.filter-meta-block"}) {
         if (auto it = roles.find(role); it != roles.end()) {

@@ -795,6 +795,24 @@ TEST(Log, DurableReadersShowExactlyTheirSizeForAsLongAsTheyAreHeld) {
   sm.held.clear();
 }
 
+// An entry of about 1 KB: with Options::min_free_bytes = 256 KiB (a 64 KiB
+// write buffer) a few dozen of them fill a memtable.
+EntryDraft PaddedDraft(int i) {
+  return EntryDraft{"test.entry", "tester", "{\"i\":" + std::to_string(i) + ",\"pad\":\"" + std::string(1000, 'p') + "\"}",
+                    {}};
+}
+
+// Appends padded entries numbered from *next, 16 a call, until RocksDB has
+// flushed `flushes` memtables since the log opened.
+void AppendUntilFlushes(Log& log, int* next, uint64_t flushes) {
+  while (log.Stats().store_flushes < flushes) {
+    std::vector<EntryDraft> drafts;
+    for (int k = 0; k < 16; ++k) drafts.push_back(PaddedDraft((*next)++));
+    for (const auto& r : log.AppendAll(std::move(drafts))) ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_LT(*next, 100000) << "too few memtable flushes";
+  }
+}
+
 // Stats report the store's level-0 files and whether a compaction is due, as
 // RocksDB counts them: with 64 KiB memtables, each flush makes one level-0
 // file and nothing merges them below RocksDB's trigger of 4; past it,
@@ -802,20 +820,16 @@ TEST(Log, DurableReadersShowExactlyTheirSizeForAsLongAsTheyAreHeld) {
 TEST(Log, StatsShowLevel0FilesAndWhenTheStoreHasSettled) {
   TempDir dir;
   Options o = TestOptions(dir.path());
-  o.min_free_bytes = 256 << 10;  // a 64 KiB write buffer: a few dozen of these entries fill it
+  o.min_free_bytes = 256 << 10;  // a 64 KiB write buffer
   auto log = MustOpen(o);
   ASSERT_NE(log, nullptr);
-  const std::string pad(1000, 'p');
-  auto draft = [&](int i) {
-    return EntryDraft{"test.entry", "tester", "{\"i\":" + std::to_string(i) + ",\"pad\":\"" + pad + "\"}", {}};
-  };
   auto settle = [&] {
     for (int waited = 0; log->Stats().compaction_pending && waited < 3000; ++waited) std::this_thread::sleep_for(10ms);
     return log->Stats();
   };
   int i = 0;
   while (log->Stats().store_flushes < 2) {
-    ASSERT_TRUE(log->Append(draft(i++)).ok());
+    ASSERT_TRUE(log->Append(PaddedDraft(i++)).ok());
     ASSERT_LT(i, 10000) << "no memtable flush";
   }
   LogStats s = settle();
@@ -823,12 +837,7 @@ TEST(Log, StatsShowLevel0FilesAndWhenTheStoreHasSettled) {
   ASSERT_LT(s.store_flushes, 4u) << "flushed past the compaction trigger; the first check needs fewer";
   EXPECT_EQ(s.level0_files, s.store_flushes);
 
-  while (log->Stats().store_flushes < 12) {
-    std::vector<EntryDraft> drafts;
-    for (int k = 0; k < 16; ++k) drafts.push_back(draft(i++));
-    for (const auto& r : log->AppendAll(std::move(drafts))) ASSERT_TRUE(r.ok()) << r.status().ToString();
-    ASSERT_LT(i, 100000) << "too few memtable flushes";
-  }
+  ASSERT_NO_FATAL_FAILURE(AppendUntilFlushes(*log, &i, 12));
   s = settle();
   EXPECT_FALSE(s.compaction_pending) << "still compacting after 30 s";
   EXPECT_LT(s.level0_files, 4u) << "settled with level 0 at or past the trigger";
@@ -842,25 +851,16 @@ TEST(Log, StatsShowTheBlockCachesIndexAndFilterBlocks) {
   TempDir dir;
   Options o = TestOptions(dir.path());
   o.min_free_bytes = 256 << 10;  // a 64 KiB write buffer: several table files
-  const std::string pad(1000, 'p');
-  uint64_t n = 0;
+  int n = 0;
   {
     auto log = MustOpen(o);
     ASSERT_NE(log, nullptr);
-    while (log->Stats().store_flushes < 3) {
-      std::vector<EntryDraft> drafts;
-      for (int k = 0; k < 16; ++k) {
-        drafts.push_back(EntryDraft{"test.entry", "tester", "{\"i\":" + std::to_string(n + k) + ",\"pad\":\"" + pad + "\"}", {}});
-      }
-      for (const auto& r : log->AppendAll(std::move(drafts))) ASSERT_TRUE(r.ok()) << r.status().ToString();
-      n += 16;
-      ASSERT_LT(n, 100000u) << "too few memtable flushes";
-    }
+    ASSERT_NO_FATAL_FAILURE(AppendUntilFlushes(*log, &n, 3));
     log->Close();
   }
   auto log = MustOpen(o);
   ASSERT_NE(log, nullptr);
-  for (uint64_t seq = 0; seq < n; seq += 7) ASSERT_TRUE(log->Entry(seq).ok());
+  for (int seq = 0; seq < n; seq += 7) ASSERT_TRUE(log->Entry(seq).ok());
   const LogStats s = log->Stats();
   EXPECT_GT(s.block_cache_index_filter_bytes, 0u);
   EXPECT_LE(s.block_cache_index_filter_bytes, s.block_cache_bytes);
